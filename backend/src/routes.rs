@@ -1,0 +1,18 @@
+//! HTTP and WebSocket handlers, one module per endpoint, plus the JSON 404/405 fallbacks.
+
+pub(crate) mod echo;
+pub(crate) mod health;
+pub(crate) mod ws;
+
+use crate::error::AppError;
+use axum::http::Uri;
+
+/// Unknown `/api/...` paths: JSON 404 rather than the page's `index.html`.
+pub(crate) async fn not_found(uri: Uri) -> AppError {
+    AppError::NotFound(uri.path().to_owned())
+}
+
+/// A known path with the wrong method.
+pub(crate) async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}

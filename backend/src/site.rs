@@ -1,0 +1,89 @@
+//! The static page: files from Trunk's `dist/`, with `index.html` for client-side routes.
+//!
+//! A path whose last segment has a file extension is a file: served if it exists, JSON 404
+//! if not (so a missing `app-1234.wasm` is an error, not an HTML page). Any other path
+//! (`/`, `/lab`, `/embed`) gets `index.html` and the page routes it.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub(crate) async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return AppError::MethodNotAllowed.into_response();
+    }
+    let index = state.dist.join("index.html");
+    if !index.is_file() {
+        return AppError::FrontendMissing.into_response();
+    }
+    let path = req.uri().path().to_owned();
+    let is_file = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'));
+    let result = if is_file {
+        ServeDir::new(state.dist.as_path())
+            .append_index_html_on_directories(false)
+            .oneshot(req)
+            .await
+    } else {
+        ServeFile::new(index).oneshot(req).await
+    };
+    let mut response = match result {
+        Ok(response) => response.map(Body::new),
+        Err(err) => {
+            tracing::error!(%err, "static file error");
+            return AppError::Internal.into_response();
+        }
+    };
+    if response.status() == StatusCode::NOT_FOUND {
+        return AppError::NotFound(path).into_response();
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, cache_policy(is_file, &path));
+    response
+}
+
+/// Trunk names built assets `name-<hash>.ext`, so they can be cached forever; the page
+/// itself must always be revalidated so a rebuild is picked up.
+fn cache_policy(is_file: bool, path: &str) -> HeaderValue {
+    let hashed = is_file
+        && path
+            .rsplit('/')
+            .next()
+            .and_then(|f| f.rsplit_once('.'))
+            .and_then(|(stem, _)| stem.rsplit_once('-'))
+            .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()));
+    HeaderValue::from_static(if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_policy;
+
+    #[test]
+    fn hashed_assets_are_immutable() {
+        assert_eq!(
+            cache_policy(true, "/frontend-3e5a2b9c0d1f4a7b_bg.wasm"),
+            "no-cache",
+            "suffix after the hash is not a hash"
+        );
+        assert_eq!(
+            cache_policy(true, "/frontend-3e5a2b9c0d1f4a7b.js"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_policy(false, "/lab"), "no-cache");
+        assert_eq!(cache_policy(true, "/style.css"), "no-cache");
+    }
+}

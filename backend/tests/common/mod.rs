@@ -1,0 +1,64 @@
+//! Test support: the real server on `127.0.0.1:0`, stopped when the handle drops.
+
+#![allow(dead_code, unreachable_pub)] // each test binary uses a different subset
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use backend::{AppState, app};
+use tokio_util::sync::CancellationToken;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub shutdown: CancellationToken,
+    _dist: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// Serve a small fake `dist/` (an index page and one hashed asset).
+    pub async fn start() -> Self {
+        let dist = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dist.path().join("index.html"), INDEX_HTML).unwrap();
+        std::fs::write(dist.path().join(HASHED_ASSET), "console.log(1)").unwrap();
+        let mut server = Self::serve(dist.path()).await;
+        server._dist = Some(dist);
+        server
+    }
+
+    /// Serve the given folder as `dist/`.
+    pub async fn serve(dist: &Path) -> Self {
+        let state = AppState::new(dist);
+        let shutdown = state.shutdown_token();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let token = shutdown.clone();
+        tokio::spawn(async move {
+            axum::serve(listener, app(state))
+                .with_graceful_shutdown(token.cancelled_owned())
+                .await
+                .unwrap();
+        });
+        Self {
+            addr,
+            shutdown,
+            _dist: None,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+pub const INDEX_HTML: &str = "<!doctype html><title>Duplex test</title><p>index</p>";
+pub const HASHED_ASSET: &str = "frontend-0123456789abcdef.js";

@@ -1,0 +1,53 @@
+//! The JSON error body every refused HTTP request carries, and its machine-readable codes.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as a closed set: the page picks its translated message by this code,
+/// never by parsing `message`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body was not valid JSON, or JSON of the wrong shape.
+    MalformedJson,
+    /// A POST body without `Content-Type: application/json`.
+    UnsupportedMediaType,
+    /// The body (or payload) is larger than the documented limit.
+    PayloadTooLarge,
+    /// The route exists but not with this method.
+    MethodNotAllowed,
+    /// No such API route or static file.
+    NotFound,
+    /// A query string that does not parse.
+    BadQuery,
+    /// `/ws` was requested without a WebSocket upgrade.
+    UpgradeRequired,
+    /// The front end has not been built (no `dist/`).
+    FrontendMissing,
+    /// Anything else; details stay in the server log.
+    Internal,
+}
+
+/// `{ "code": ..., "message": ... }`: the body of every 4xx/5xx the API sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    /// English, for people reading logs or curl output; the page translates by `code`.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_snake_case_on_the_wire() {
+        let body = ErrorBody {
+            code: ErrorCode::PayloadTooLarge,
+            message: "too big".into(),
+        };
+        let json = serde_json::to_string(&body).unwrap();
+        assert_eq!(json, r#"{"code":"payload_too_large","message":"too big"}"#);
+        let back: ErrorBody = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, body);
+    }
+}
