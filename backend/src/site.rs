@@ -59,8 +59,12 @@ fn cache_policy(is_file: bool, path: &str) -> HeaderValue {
             .rsplit('/')
             .next()
             .and_then(|f| f.rsplit_once('.'))
-            .and_then(|(stem, _)| stem.rsplit_once('-'))
-            .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()));
+            // wasm-bindgen names the module `<name>-<hash>_bg.wasm`.
+            .map(|(stem, _)| stem.strip_suffix("_bg").unwrap_or(stem))
+            .and_then(|stem| stem.rsplit_once('-'))
+            .is_some_and(|(_, hash)| {
+                hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
+            });
     HeaderValue::from_static(if hashed {
         "public, max-age=31536000, immutable"
     } else {
@@ -76,9 +80,9 @@ mod tests {
     fn hashed_assets_are_immutable() {
         assert_eq!(
             cache_policy(true, "/frontend-3e5a2b9c0d1f4a7b_bg.wasm"),
-            "no-cache",
-            "suffix after the hash is not a hash"
+            "public, max-age=31536000, immutable"
         );
+        assert_eq!(cache_policy(true, "/frontend-xyz_bg.wasm"), "no-cache");
         assert_eq!(
             cache_policy(true, "/frontend-3e5a2b9c0d1f4a7b.js"),
             "public, max-age=31536000, immutable"

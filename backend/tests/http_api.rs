@@ -18,7 +18,8 @@ fn now_us() -> u64 {
 async fn expect_error(resp: reqwest::Response, status: StatusCode, code: ErrorCode) {
     assert_eq!(resp.status(), status);
     assert_eq!(
-        resp.headers()["content-type"], "application/json",
+        resp.headers()["content-type"],
+        "application/json",
         "errors are JSON"
     );
     let body: ErrorBody = resp.json().await.unwrap();
@@ -127,10 +128,7 @@ async fn oversize_body_and_payload_are_413() {
     let server = TestServer::start().await;
     let client = reqwest::Client::new();
     // A body over the transport limit is refused before it is parsed.
-    let body = format!(
-        r#"{{"payload":"{}"}}"#,
-        "a".repeat(HTTP_MAX_BODY_BYTES + 1)
-    );
+    let body = format!(r#"{{"payload":"{}"}}"#, "a".repeat(HTTP_MAX_BODY_BYTES + 1));
     let resp = client
         .post(server.url("/api/echo"))
         .header("content-type", "application/json")
@@ -138,7 +136,12 @@ async fn oversize_body_and_payload_are_413() {
         .send()
         .await
         .unwrap();
-    expect_error(resp, StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge).await;
+    expect_error(
+        resp,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+    )
+    .await;
 
     // A body within the limit whose payload is over the echo limit.
     let payload = "a".repeat(ECHO_MAX_PAYLOAD_BYTES + 1);
@@ -150,7 +153,12 @@ async fn oversize_body_and_payload_are_413() {
         .send()
         .await
         .unwrap();
-    expect_error(resp, StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge).await;
+    expect_error(
+        resp,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+    )
+    .await;
 
     // The same limit holds for GET.
     let resp = client
@@ -158,7 +166,12 @@ async fn oversize_body_and_payload_are_413() {
         .send()
         .await
         .unwrap();
-    expect_error(resp, StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge).await;
+    expect_error(
+        resp,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+    )
+    .await;
 
     // Exactly at the limit is fine.
     let ok = "a".repeat(ECHO_MAX_PAYLOAD_BYTES);
@@ -216,7 +229,12 @@ async fn unknown_api_path_is_404_json() {
 async fn ws_without_upgrade_is_426() {
     let server = TestServer::start().await;
     let resp = reqwest::get(server.url("/ws")).await.unwrap();
-    expect_error(resp, StatusCode::UPGRADE_REQUIRED, ErrorCode::UpgradeRequired).await;
+    expect_error(
+        resp,
+        StatusCode::UPGRADE_REQUIRED,
+        ErrorCode::UpgradeRequired,
+    )
+    .await;
 }
 
 #[tokio::test]

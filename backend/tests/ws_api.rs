@@ -67,7 +67,9 @@ async fn assert_echo_works(ws: &mut Ws, seq: u64) {
     )
     .await;
     match next_server_msg(ws).await {
-        ServerMsg::Echo { seq: s, payload, .. } => {
+        ServerMsg::Echo {
+            seq: s, payload, ..
+        } => {
             assert_eq!(s, seq);
             assert_eq!(payload, format!("still here {seq}"));
         }
@@ -117,7 +119,16 @@ async fn text_echo_carries_seq_size_and_time() {
             other => panic!("expected echo, got {other:?}"),
         }
     }
-    ws.close(None).await.unwrap();
+    // A close from the client is answered with a close frame (a clean close for the
+    // browser), echoing the code.
+    ws.close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+        code: CloseCode::from(4000),
+        reason: "bye".into(),
+    }))
+    .await
+    .unwrap();
+    let (code, _) = expect_close(&mut ws).await;
+    assert_eq!(code, 4000);
 }
 
 #[tokio::test]

@@ -1,1 +1,5 @@
-fn main(){}
+//! Entry point Trunk builds: everything lives in the library.
+
+fn main() {
+    frontend::start();
+}

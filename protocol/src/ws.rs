@@ -17,7 +17,10 @@ pub enum ClientMsg {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// Sent once, right after the upgrade: the session is open.
-    Welcome { session: u64, max_message_bytes: u64 },
+    Welcome {
+        session: u64,
+        max_message_bytes: u64,
+    },
     /// The reply to [`ClientMsg::Echo`].
     Echo {
         seq: u64,

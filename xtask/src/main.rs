@@ -1,1 +1,189 @@
-fn main(){}
+//! `cargo xtask`: the project's build, serve and test orchestration, in Rust so it runs
+//! wherever cargo does. `serve` and `test` install what is missing first (idempotently).
+
+mod lock;
+mod run;
+mod tidy;
+mod tools;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(about = "Duplex build, serve and test tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Install what is missing, build the page (release), start the server.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Everything CI checks: fmt, clippy (host and wasm32), native tests, the wasm release
+    /// build and the browser tests in headless Chromium.
+    Test {
+        /// Skip the headless-Chromium tests (never under CI=true).
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Install what is missing and build the page into `dist/` (release).
+    Build,
+    /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
+    /// `target/screenshots/`.
+    Screenshots,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    let mut steps = run::Steps::default();
+    match cli.task {
+        Task::Serve { host, port } => {
+            tools::ensure_build_tools(&mut steps, &root)?;
+            build_frontend(&mut steps, &root)?;
+            steps.run("build backend (release)", || {
+                run::cargo(&["build", "--release", "--locked", "-p", "backend"])
+            })?;
+            steps.report();
+            run::exec_server(&root, &host, port)
+        }
+        Task::Build => {
+            tools::ensure_build_tools(&mut steps, &root)?;
+            build_frontend(&mut steps, &root)?;
+            steps.report();
+            Ok(())
+        }
+        Task::Test { no_browser } => test(&mut steps, &root, no_browser),
+        Task::Screenshots => {
+            tools::ensure_build_tools(&mut steps, &root)?;
+            tools::ensure_browser(&mut steps)?;
+            build_frontend(&mut steps, &root)?;
+            let dir = root.join("target/screenshots");
+            std::fs::create_dir_all(&dir)?;
+            steps.run("screenshots", || {
+                browser_tests(&root, Some(&dir), &["--exact", "screenshots"])
+            })?;
+            steps.report();
+            println!("screenshots in {}", dir.display());
+            Ok(())
+        }
+    }
+}
+
+fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    if no_browser && ci {
+        anyhow::bail!("--no-browser is not allowed under CI: browser tests never skip there");
+    }
+    tools::ensure_build_tools(steps, root)?;
+    if !no_browser {
+        tools::ensure_browser(steps)?;
+    }
+    steps.run("tidy (every module has a //! doc)", || tidy::check(root))?;
+    steps.run("cargo fmt --check", || {
+        run::cargo(&["fmt", "--all", "--", "--check"])
+    })?;
+    steps.run("clippy (host, all targets and features)", || {
+        run::cargo(&[
+            "clippy",
+            "--locked",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
+    steps.run("clippy (frontend on wasm32)", || {
+        run::cargo(&[
+            "clippy",
+            "--locked",
+            "-p",
+            "frontend",
+            "-p",
+            "protocol",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])
+    })?;
+    let mut tally = run::Tally::default();
+    steps.run("native tests", || {
+        tally.add(run::cargo_test(&["test", "--locked", "--workspace"], &[])?)
+    })?;
+    build_frontend(steps, root)?;
+    if no_browser {
+        eprintln!("!! browser tests SKIPPED (--no-browser): this run is weaker than CI");
+    } else {
+        steps.run("browser tests (headless Chromium)", || {
+            tally.add(browser_tests(root, None, &[])?)
+        })?;
+    }
+    steps.report();
+    tally.finish()
+}
+
+fn build_frontend(steps: &mut run::Steps, root: &Path) -> Result<()> {
+    steps.run("cargo fetch", || run::cargo(&["fetch", "--locked"]))?;
+    steps.run("trunk build --release --offline", || {
+        run::tool(
+            root,
+            "trunk",
+            &["build", "--release", "--offline"],
+            &[("TRUNK_SKIP_VERSION_CHECK", "true")],
+        )
+    })?;
+    let sizes = tools::dist_sizes(&root.join("dist"))?;
+    for (name, raw, gz) in sizes {
+        eprintln!("   dist/{name}: {raw} B raw, {gz} B gzip");
+    }
+    Ok(())
+}
+
+fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Result<run::Counts> {
+    let dist = root.join("dist");
+    let mut env = vec![
+        ("DUPLEX_DIST", dist.display().to_string()),
+        ("DUPLEX_CHROMIUM", tools::CHROMIUM.to_owned()),
+        ("DUPLEX_CHROMEDRIVER", tools::CHROMEDRIVER.to_owned()),
+    ];
+    if let Some(dir) = screenshots {
+        env.push(("DUPLEX_SCREENSHOTS", dir.display().to_string()));
+    }
+    let mut args = vec![
+        "test",
+        "--locked",
+        "-p",
+        "backend",
+        "--features",
+        "browser-tests",
+        "--test",
+        "browser",
+    ];
+    if !filter.is_empty() {
+        args.push("--");
+        args.extend_from_slice(filter);
+    }
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    run::cargo_test(&args, &env)
+}
+
+/// The workspace root (the folder above `xtask/`).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_path_buf()
+}

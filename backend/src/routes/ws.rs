@@ -57,8 +57,12 @@ async fn session(mut socket: WebSocket, state: AppState) {
             Some(Err(err)) => {
                 // Most often tungstenite refusing a message over WS_HARD_LIMIT_BYTES.
                 tracing::debug!(session = id, %err, "websocket read error");
-                close(&mut socket, close_code::TOO_BIG, "message too big or malformed frame")
-                    .await;
+                close(
+                    &mut socket,
+                    close_code::TOO_BIG,
+                    "message too big or malformed frame",
+                )
+                .await;
                 break;
             }
             None => break,
@@ -102,7 +106,10 @@ async fn handle(socket: &mut WebSocket, msg: Message) -> ControlFlow<()> {
         Message::Binary(bytes) => socket.send(Message::Binary(bytes)).await,
         // tungstenite answers pings itself; a close is answered by tungstenite too.
         Message::Ping(_) | Message::Pong(_) => Ok(()),
-        Message::Close(_) => return ControlFlow::Break(()),
+        // tungstenite has queued its close reply; it goes out on the next read, which
+        // then ends the stream. Breaking here would drop the socket before the reply
+        // and the page would see 1006 instead of a clean close.
+        Message::Close(_) => Ok(()),
     };
     if sent.is_err() {
         ControlFlow::Break(())

@@ -1,0 +1,72 @@
+//! The root component: chooses the language (`?lang=`, else the browser's), provides it
+//! as context, keeps it in the URL and on `<html lang>`, and lays out the page.
+
+use yew::prelude::*;
+
+use crate::components::header::Header;
+use crate::i18n::{Key, Lang};
+use crate::pages::home::Home;
+
+#[function_component(App)]
+pub(crate) fn app() -> Html {
+    let lang = use_state(initial_lang);
+    {
+        let lang = *lang;
+        use_effect_with(lang, move |_| reflect(lang));
+    }
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |l: Lang| lang.set(l))
+    };
+    html! {
+        <ContextProvider<Lang> context={*lang}>
+            <div class="page">
+                <Header {on_lang} />
+                <Home />
+                <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
+            </div>
+        </ContextProvider<Lang>>
+    }
+}
+
+/// `?lang=xx` wins; then the browser's preferred languages; then English.
+fn initial_lang() -> Lang {
+    let window = web_sys::window();
+    let from_url = window
+        .as_ref()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .and_then(|p| p.get("lang"))
+        .and_then(|tag| Lang::from_tag(&tag));
+    from_url.unwrap_or_else(|| {
+        let langs: Vec<String> = window
+            .map(|w| w.navigator().languages())
+            .map(|arr| arr.iter().filter_map(|v| v.as_string()).collect())
+            .unwrap_or_default();
+        Lang::negotiate(langs.iter().map(String::as_str))
+    })
+}
+
+/// Puts the language on `<html lang>` (fonts, screen readers) and in the URL (shareable),
+/// without adding a history entry.
+fn reflect(lang: Lang) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Some(root) = window.document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
+    let Ok(href) = window.location().href() else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::new(&href) else {
+        return;
+    };
+    if url.search_params().get("lang").as_deref() == Some(lang.tag()) {
+        return;
+    }
+    url.search_params().set("lang", lang.tag());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+    }
+}

@@ -1,0 +1,18 @@
+//! Components only draw: they get data and callbacks through props, read the language
+//! from context, and never touch the network.
+
+pub(crate) mod flow;
+pub(crate) mod header;
+pub(crate) mod http_panel;
+pub(crate) mod message_log;
+pub(crate) mod metric;
+pub(crate) mod state_badge;
+pub(crate) mod ws_panel;
+
+use crate::i18n::Lang;
+
+/// The language from the app's context (English if there is none).
+#[yew::hook]
+pub(crate) fn use_lang() -> Lang {
+    yew::use_context::<Lang>().unwrap_or(Lang::En)
+}

@@ -1,0 +1,147 @@
+//! The HTTP panel: method, payload, "Send request", the latest answer and recent history.
+
+use std::rc::Rc;
+
+use protocol::HttpMethod;
+use yew::prelude::*;
+
+use super::flow::{Flow, FlowKind};
+use super::metric::Metric;
+use super::use_lang;
+use crate::format;
+use crate::hooks::use_echo::EchoState;
+use crate::i18n::{Key, Lang, error_key};
+use crate::services::echo::{EchoOutcome, EchoResult};
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct HttpPanelProps {
+    pub(crate) state: Rc<EchoState>,
+    pub(crate) on_send: Callback<(HttpMethod, String)>,
+}
+
+#[function_component(HttpPanel)]
+pub(crate) fn http_panel(props: &HttpPanelProps) -> Html {
+    let lang = use_lang();
+    let method = use_state(|| HttpMethod::Get);
+    let payload = use_state(|| "hello".to_owned());
+
+    let on_method = {
+        let method = method.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            method.set(if select.value() == "POST" {
+                HttpMethod::Post
+            } else {
+                HttpMethod::Get
+            });
+        })
+    };
+    let on_payload = {
+        let payload = payload.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            payload.set(input.value());
+        })
+    };
+    let on_submit = {
+        let (method, payload, on_send) = (method.clone(), payload.clone(), props.on_send.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_send.emit((*method, (*payload).clone()));
+        })
+    };
+    let busy = props.state.in_flight > 0;
+
+    html! {
+        <section class="panel panel-http" aria-labelledby="http-title">
+            <h2 id="http-title"><span class="swatch swatch-http" aria-hidden="true" />{ lang.t(Key::http_title) }</h2>
+            <p class="lead">{ lang.t(Key::http_lead) }</p>
+            <Flow kind={FlowKind::Http} />
+            <form class="controls" onsubmit={on_submit}>
+                <label class="field field-narrow">
+                    <span>{ lang.t(Key::http_method) }</span>
+                    <select data-test="http-method" onchange={on_method}>
+                        <option value="GET" selected={*method == HttpMethod::Get}>{ "GET" }</option>
+                        <option value="POST" selected={*method == HttpMethod::Post}>{ "POST" }</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{ lang.t(Key::http_payload) }</span>
+                    <input data-test="http-payload" value={(*payload).clone()} oninput={on_payload} />
+                </label>
+                <button class="btn btn-primary btn-http" type="submit" data-test="http-send">
+                    { if busy { lang.t(Key::http_sending) } else { lang.t(Key::http_send) } }
+                </button>
+            </form>
+            { latest(lang, props.state.results.first().map(|(_, r)| r)) }
+            <h3>{ lang.t(Key::http_history) }</h3>
+            { history(lang, &props.state.results) }
+        </section>
+    }
+}
+
+fn latest(lang: Lang, result: Option<&EchoResult>) -> Html {
+    let Some(result) = result else {
+        return html! { <p class="empty">{ lang.t(Key::http_empty) }</p> };
+    };
+    let status = result
+        .status
+        .map_or_else(|| "—".to_owned(), |s| s.to_string());
+    let ok = matches!(result.outcome, EchoOutcome::Reply(_));
+    let detail = match &result.outcome {
+        EchoOutcome::Reply(reply) => html! {
+            <div class="metrics">
+                <Metric label={lang.t(Key::http_server_bytes)} value={format::bytes(reply.payload_bytes)} test="http-bytes" />
+                <div class="metric metric-wide">
+                    <span class="metric-label">{ lang.t(Key::http_echoed) }</span>
+                    <code class="echoed" data-test="http-echoed">{ &reply.payload }</code>
+                </div>
+            </div>
+        },
+        EchoOutcome::Refused(code) => error(lang.t(error_key(*code)).to_owned()),
+        EchoOutcome::Unexpected => error(lang.tf(Key::err_unexpected, &[("status", &status)])),
+        EchoOutcome::Network => error(lang.t(Key::err_network).to_owned()),
+    };
+    html! {
+        <div class="result" aria-live="polite">
+            <div class="metrics">
+                <div class="metric">
+                    <span class="metric-label">{ lang.t(Key::http_status) }</span>
+                    <span class={classes!("status", if ok { "status-ok" } else { "status-bad" })} data-test="http-status">{ status }</span>
+                </div>
+                <Metric label={lang.t(Key::http_round_trip)} value={format::duration_ms(result.round_trip_ms)} test="http-rtt" big=true />
+            </div>
+            { detail }
+        </div>
+    }
+}
+
+fn error(text: String) -> Html {
+    html! { <p class="error" role="alert" data-test="http-error">{ text }</p> }
+}
+
+fn history(lang: Lang, results: &[(u32, EchoResult)]) -> Html {
+    if results.is_empty() {
+        return html! { <p class="empty small">{ lang.t(Key::http_history_empty) }</p> };
+    }
+    html! {
+        <table class="history" data-test="http-history">
+            <thead><tr>
+                <th>{ "#" }</th>
+                <th>{ lang.t(Key::http_method) }</th>
+                <th>{ lang.t(Key::http_status) }</th>
+                <th class="right">{ lang.t(Key::http_round_trip) }</th>
+            </tr></thead>
+            <tbody>
+                { for results.iter().map(|(n, r)| html! {
+                    <tr>
+                        <td class="num">{ n }</td>
+                        <td>{ if r.method == HttpMethod::Get { "GET" } else { "POST" } }</td>
+                        <td class="num">{ r.status.map_or_else(|| "—".to_owned(), |s| s.to_string()) }</td>
+                        <td class="num right">{ format::duration_ms(r.round_trip_ms) }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,83 @@
+//! The WebSocket panel: state, handshake and round-trip figures, Connect / Send / Close,
+//! and the message log.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::flow::{Flow, FlowKind};
+use super::message_log::MessageLog;
+use super::metric::Metric;
+use super::state_badge::StateBadge;
+use super::use_lang;
+use crate::format;
+use crate::hooks::use_websocket::{Phase, WsView};
+use crate::i18n::Key;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct WsPanelProps {
+    pub(crate) view: Rc<WsView>,
+    pub(crate) on_connect: Callback<()>,
+    pub(crate) on_send: Callback<String>,
+    pub(crate) on_close: Callback<()>,
+}
+
+#[function_component(WsPanel)]
+pub(crate) fn ws_panel(props: &WsPanelProps) -> Html {
+    let lang = use_lang();
+    let payload = use_state(|| "hello".to_owned());
+    let phase = props.view.phase;
+    let can_connect = matches!(phase, Phase::Idle | Phase::Closed);
+    let open = phase == Phase::Open;
+
+    let on_payload = {
+        let payload = payload.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            payload.set(input.value());
+        })
+    };
+    let on_submit = {
+        let (payload, on_send) = (payload.clone(), props.on_send.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_send.emit((*payload).clone());
+        })
+    };
+    let on_connect = props.on_connect.reform(|_: MouseEvent| ());
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    let shown = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), format::duration_ms);
+
+    html! {
+        <section class="panel panel-ws" aria-labelledby="ws-title">
+            <h2 id="ws-title"><span class="swatch swatch-ws" aria-hidden="true" />{ lang.t(Key::ws_title) }</h2>
+            <p class="lead">{ lang.t(Key::ws_lead) }</p>
+            <Flow kind={FlowKind::WebSocket} />
+            <div class="metrics">
+                <div class="metric">
+                    <span class="metric-label">{ lang.t(Key::ws_state) }</span>
+                    <StateBadge {phase} />
+                </div>
+                <Metric label={lang.t(Key::ws_handshake)} value={shown(props.view.handshake_ms)} test="ws-handshake" />
+                <Metric label={lang.t(Key::ws_last_rtt)} value={shown(props.view.last_rtt_ms)} test="ws-last-rtt" big=true />
+            </div>
+            <form class="controls" onsubmit={on_submit}>
+                <button class="btn btn-ws" type="button" data-test="ws-connect" disabled={!can_connect} onclick={on_connect}>
+                    { lang.t(Key::ws_connect) }
+                </button>
+                <label class="field">
+                    <span>{ lang.t(Key::ws_payload) }</span>
+                    <input data-test="ws-payload" value={(*payload).clone()} oninput={on_payload} />
+                </label>
+                <button class="btn btn-primary btn-ws-solid" type="submit" data-test="ws-send" disabled={!open}>
+                    { lang.t(Key::ws_send) }
+                </button>
+                <button class="btn" type="button" data-test="ws-close" disabled={!open} onclick={on_close}>
+                    { lang.t(Key::ws_close) }
+                </button>
+            </form>
+            <h3>{ lang.t(Key::ws_messages) }</h3>
+            <MessageLog log={Rc::clone(&props.view.log)} />
+        </section>
+    }
+}

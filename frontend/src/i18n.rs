@@ -1,0 +1,300 @@
+//! The UI text catalogue: every visible string, in English, Japanese and Korean.
+//!
+//! Translations live in `frontend/locales/{en,ja,ko}.txt` as `key = value` lines so a
+//! translator edits one plain file per language. Code names strings by [`Key`]; the test
+//! at the bottom fails if any language lacks a key, has an extra one, leaves one empty
+//! or drops a `{placeholder}`. At run time a missing entry falls back to English.
+//!
+//! Hand-written rather than fluent/i18n crates: the catalogue is a few dozen strings and
+//! a parser here costs a few hundred bytes of wasm, where those crates cost tens of KB.
+
+use std::sync::OnceLock;
+
+/// A language the page speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Ja,
+    Ko,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ja, Lang::Ko];
+
+    /// BCP 47 tag, as used in `?lang=` and `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+            Lang::Ko => "ko",
+        }
+    }
+
+    /// The language's own name, for the picker (the same in every UI language).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Ja => "日本語",
+            Lang::Ko => "한국어",
+        }
+    }
+
+    /// Parses a tag such as `ja`, `ja-JP` or `KO-kr`; `None` for other languages.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.tag() == primary)
+    }
+
+    /// The first supported language among the browser's preferences, else English.
+    pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
+        preferred
+            .into_iter()
+            .find_map(Lang::from_tag)
+            .unwrap_or(Lang::En)
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../locales/en.txt"),
+            Lang::Ja => include_str!("../locales/ja.txt"),
+            Lang::Ko => include_str!("../locales/ko.txt"),
+        }
+    }
+
+    fn table(self) -> &'static [Option<&'static str>] {
+        static TABLES: [OnceLock<Vec<Option<&'static str>>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        TABLES[self as usize].get_or_init(|| {
+            let mut table = vec![None; Key::ALL.len()];
+            for (name, value) in parse(self.source()) {
+                if let Some(key) = Key::from_name(name) {
+                    table[key as usize] = Some(value);
+                }
+            }
+            table
+        })
+    }
+
+    /// The text for `key` in this language (English if missing, the key name as a last resort).
+    pub fn t(self, key: Key) -> &'static str {
+        self.table()[key as usize]
+            .or_else(|| Lang::En.table()[key as usize])
+            .unwrap_or(key.name())
+    }
+
+    /// [`Lang::t`] with `{name}` placeholders replaced.
+    pub fn tf(self, key: Key, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_owned();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+/// The message the page shows for a server error code.
+pub fn error_key(code: protocol::ErrorCode) -> Key {
+    use protocol::ErrorCode as C;
+    match code {
+        C::MalformedJson => Key::err_malformed_json,
+        C::UnsupportedMediaType => Key::err_unsupported_media_type,
+        C::PayloadTooLarge => Key::err_payload_too_large,
+        C::MethodNotAllowed => Key::err_method_not_allowed,
+        C::NotFound => Key::err_not_found,
+        C::BadQuery => Key::err_bad_query,
+        C::UpgradeRequired => Key::err_upgrade_required,
+        C::FrontendMissing => Key::err_frontend_missing,
+        C::Internal => Key::err_internal,
+    }
+}
+
+/// `key = value` lines; `#` starts a comment line; blank lines are ignored.
+fn parse(source: &str) -> impl Iterator<Item = (&str, &str)> {
+    source.lines().filter_map(|line| {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            return None;
+        }
+        let (k, v) = line.split_once('=')?;
+        Some((k.trim(), v.trim()))
+    })
+}
+
+macro_rules! keys {
+    ($($key:ident),* $(,)?) => {
+        /// A string in the catalogue. Variant names are the keys in the locale files.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Key::$key => stringify!($key)),* }
+            }
+
+            fn from_name(name: &str) -> Option<Key> {
+                match name { $(stringify!($key) => Some(Key::$key),)* _ => None }
+            }
+        }
+    };
+}
+
+keys! {
+    app_tagline,
+    language,
+    footer_timing,
+    flow_client,
+    flow_server,
+    // HTTP panel
+    http_title,
+    http_lead,
+    http_method,
+    http_payload,
+    http_send,
+    http_sending,
+    http_empty,
+    http_status,
+    http_round_trip,
+    http_server_bytes,
+    http_echoed,
+    http_history,
+    http_history_empty,
+    http_arrow_request,
+    http_arrow_response,
+    // WebSocket panel
+    ws_title,
+    ws_lead,
+    ws_state,
+    ws_state_connecting,
+    ws_state_open,
+    ws_state_closing,
+    ws_state_closed,
+    ws_state_idle,
+    ws_connect,
+    ws_send,
+    ws_close,
+    ws_payload,
+    ws_handshake,
+    ws_last_rtt,
+    ws_messages,
+    ws_log_empty,
+    ws_dir_sent,
+    ws_dir_received,
+    ws_dir_event,
+    ws_ev_connecting,
+    ws_ev_open,
+    ws_ev_closing,
+    ws_ev_closed,
+    ws_ev_welcome,
+    ws_arrow_both,
+    ws_rtt,
+    ws_msg_echo,
+    ws_msg_binary,
+    ws_clean_yes,
+    ws_clean_no,
+    // Errors
+    err_network,
+    err_unexpected,
+    err_ws_open,
+    err_ws_server,
+    err_malformed_json,
+    err_unsupported_media_type,
+    err_payload_too_large,
+    err_method_not_allowed,
+    err_not_found,
+    err_bad_query,
+    err_upgrade_required,
+    err_frontend_missing,
+    err_internal,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        text.split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_exactly_every_key() {
+        let expected: BTreeSet<&str> = Key::ALL.iter().map(|k| k.name()).collect();
+        let mut problems = Vec::new();
+        for lang in Lang::ALL {
+            let mut seen = BTreeSet::new();
+            for (name, value) in parse(lang.source()) {
+                if !seen.insert(name) {
+                    problems.push(format!("{}: duplicate key {name}", lang.tag()));
+                }
+                if !expected.contains(name) {
+                    problems.push(format!("{}: unknown key {name}", lang.tag()));
+                }
+                if value.is_empty() {
+                    problems.push(format!("{}: empty value for {name}", lang.tag()));
+                }
+            }
+            for missing in expected.difference(&seen) {
+                problems.push(format!("{}: missing key {missing}", lang.tag()));
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "catalogue problems:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn placeholders_match_english() {
+        for &key in Key::ALL {
+            let en = placeholders(Lang::En.t(key));
+            for lang in [Lang::Ja, Lang::Ko] {
+                assert_eq!(
+                    placeholders(lang.t(key)),
+                    en,
+                    "{} in {} has different placeholders",
+                    key.name(),
+                    lang.tag()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn japanese_and_korean_are_translated() {
+        // A value identical to English is almost always a forgotten translation.
+        for &key in Key::ALL {
+            for lang in [Lang::Ja, Lang::Ko] {
+                assert_ne!(
+                    lang.t(key),
+                    Lang::En.t(key),
+                    "{} is not translated into {}",
+                    key.name(),
+                    lang.tag()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn negotiation_and_tags() {
+        assert_eq!(Lang::from_tag("ja-JP"), Some(Lang::Ja));
+        assert_eq!(Lang::from_tag("KO_kr"), Some(Lang::Ko));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(Lang::negotiate(["fr-FR", "ko", "ja"]), Lang::Ko);
+        assert_eq!(Lang::negotiate(["de"]), Lang::En);
+        assert_eq!(Lang::negotiate([]), Lang::En);
+    }
+
+    #[test]
+    fn tf_fills_placeholders() {
+        let text = Lang::En.tf(Key::ws_ev_closed, &[("code", "4000"), ("reason", "bye")]);
+        assert!(text.contains("4000") && text.contains("bye"), "{text}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Pages: call hooks, hand their state to components.
+
+pub(crate) mod home;

@@ -1,0 +1,122 @@
+//! One WebSocket connection to `/ws`: gloo-net's stream and sink, plus the raw
+//! `web_sys::WebSocket` handle for what gloo-net does not expose without consuming the
+//! socket (closing with a code while still reading the close event, `readyState`).
+
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
+use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::{Message, WebSocketError};
+use wasm_bindgen_futures::spawn_local;
+use yew::Callback;
+
+use crate::clock::now_ms;
+
+/// What the connection reports, each stamped with `performance.now()` when the page's
+/// task saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum WsEvent {
+    Opened {
+        at: f64,
+    },
+    Text {
+        text: String,
+        bytes: usize,
+        at: f64,
+    },
+    Binary {
+        bytes: usize,
+        at: f64,
+    },
+    Closed {
+        code: u16,
+        reason: String,
+        clean: bool,
+        at: f64,
+    },
+}
+
+/// A live connection. Dropping it closes the socket with 1000.
+pub(crate) struct Connection {
+    raw: web_sys::WebSocket,
+    tx: mpsc::UnboundedSender<Message>,
+}
+
+impl Connection {
+    /// Starts connecting to `path` on the page's own origin (`/ws`, `/ws/observe?…`);
+    /// events arrive on `on_event`.
+    pub(crate) fn open(path: &str, on_event: Callback<WsEvent>) -> Result<Self, String> {
+        let url = super::origin().replacen("http", "ws", 1) + path;
+        let raw = web_sys::WebSocket::new(&url).map_err(describe)?;
+        let mut ws = WebSocket::try_from(raw.clone()).map_err(|e| e.to_string())?;
+        let (tx, mut rx) = mpsc::unbounded::<Message>();
+
+        let state = raw.clone();
+        spawn_local(async move {
+            // The unsplit socket's sink becomes ready on the `open` event (or on failure);
+            // a split sink would report ready at once, so wait before splitting.
+            let ready = futures::future::poll_fn(|cx| ws.poll_ready_unpin(cx)).await;
+            if ready.is_ok() && state.ready_state() == web_sys::WebSocket::OPEN {
+                on_event.emit(WsEvent::Opened { at: now_ms() });
+            }
+            let (mut sink, mut stream) = ws.split();
+            spawn_local(async move {
+                while let Some(msg) = rx.next().await {
+                    if sink.send(msg).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            while let Some(item) = stream.next().await {
+                let at = now_ms();
+                let event = match item {
+                    Ok(Message::Text(text)) => WsEvent::Text {
+                        bytes: text.len(),
+                        text,
+                        at,
+                    },
+                    Ok(Message::Bytes(b)) => WsEvent::Binary { bytes: b.len(), at },
+                    Err(WebSocketError::ConnectionClose(e)) => WsEvent::Closed {
+                        code: e.code,
+                        reason: e.reason,
+                        clean: e.was_clean,
+                        at,
+                    },
+                    // The `error` event carries no detail; the close event follows it.
+                    Err(_) => continue,
+                };
+                on_event.emit(event);
+            }
+        });
+        Ok(Self { raw, tx })
+    }
+
+    /// Queues a text frame (sent once the socket is open).
+    pub(crate) fn send_text(&self, text: String) {
+        let _ = self.tx.unbounded_send(Message::Text(text));
+    }
+
+    /// Starts the closing handshake with `code` (1000 or 3000–4999) and `reason`.
+    pub(crate) fn close(&self, code: u16, reason: &str) -> Result<(), String> {
+        self.raw
+            .close_with_code_and_reason(code, reason)
+            .map_err(describe)
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if self.raw.ready_state() < web_sys::WebSocket::CLOSING {
+            let _ = self
+                .raw
+                .close_with_code_and_reason(1000, "page closed the session");
+        }
+    }
+}
+
+fn describe(err: wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    err.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}

@@ -1,0 +1,175 @@
+//! Installs the build and test tools, each step skipped when the right version is present:
+//! the wasm32 target, trunk (pinned here), wasm-bindgen-cli (the Cargo.lock version),
+//! wasm-opt (binaryen from npm, pinned in `xtask/node/package.json`) and Debian's
+//! Chromium + chromedriver.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::run::{self, Steps};
+
+/// trunk 0.22 needs rustc ≥ 1.96.1; 0.21.14 builds with the machine's 1.95.
+const TRUNK_VERSION: &str = "0.21.14";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// A Japanese/Korean font, so screenshots show text rather than empty boxes (users' own
+/// machines have one; a bare Debian has none).
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
+/// Everything needed to build the page.
+pub(crate) fn ensure_build_tools(steps: &mut Steps, root: &Path) -> Result<()> {
+    let installed = run::output(root, "rustup", &["target", "list", "--installed"]);
+    if installed.is_some_and(|t| t.lines().any(|l| l.trim() == "wasm32-unknown-unknown")) {
+        eprintln!("✓ wasm32-unknown-unknown target present");
+    } else {
+        steps.run("rustup target add wasm32-unknown-unknown", || {
+            run::tool(
+                root,
+                "rustup",
+                &["target", "add", "wasm32-unknown-unknown"],
+                &[],
+            )
+        })?;
+    }
+
+    let want = format!("trunk {TRUNK_VERSION}");
+    if run::output(root, "trunk", &["--version"]).as_deref() == Some(want.as_str()) {
+        eprintln!("✓ {want} present");
+    } else {
+        steps.run(
+            &format!("cargo install trunk@{TRUNK_VERSION} (~8 min once)"),
+            || cargo_install(&["--locked", &format!("trunk@{TRUNK_VERSION}")]),
+        )?;
+    }
+
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("read Cargo.lock")?;
+    let wbg = crate::lock::version_of(&lock, "wasm-bindgen")?;
+    let want = format!("wasm-bindgen {wbg}");
+    if run::output(root, "wasm-bindgen", &["--version"]).as_deref() == Some(want.as_str()) {
+        eprintln!("✓ {want} present");
+    } else {
+        // Without --locked: the CLI's own lock pins a webpki-roots the registry lacks.
+        steps.run(
+            &format!("cargo install wasm-bindgen-cli {wbg} (~3 min once)"),
+            || cargo_install(&["wasm-bindgen-cli", "--version", &wbg]),
+        )?;
+    }
+
+    let node = root.join("xtask/node");
+    let want = binaryen_version(&node)?;
+    let have = run::output(root, "wasm-opt", &["--version"]);
+    if have
+        .as_deref()
+        .is_some_and(|v| v.contains(&format!("version_{want}")))
+    {
+        eprintln!("✓ wasm-opt (binaryen {want}) present");
+    } else {
+        steps.run(&format!("npm install binaryen {want} (wasm-opt)"), || {
+            let ci = node.join("package-lock.json").exists();
+            let verb = if ci { "ci" } else { "install" };
+            let prefix = node.display().to_string();
+            run::tool(
+                root,
+                "npm",
+                &[verb, "--prefix", &prefix, "--no-audit", "--no-fund"],
+                &[],
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Headless Chromium, its driver and a CJK font for the browser tests.
+pub(crate) fn ensure_browser(steps: &mut Steps) -> Result<()> {
+    if [CHROMIUM, CHROMEDRIVER, CJK_FONT]
+        .iter()
+        .all(|p| Path::new(p).exists())
+    {
+        eprintln!("✓ chromium, chromedriver and a CJK font present");
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "browser tests need {CHROMIUM}, {CHROMEDRIVER} and {CJK_FONT}: run \
+             `sudo apt-get update && sudo apt-get install -y chromium chromium-driver \
+             fonts-noto-cjk`, \
+             or pass --no-browser to skip them locally"
+        );
+    }
+    steps.run(
+        "apt-get install chromium chromium-driver fonts-noto-cjk",
+        || {
+            let apt = |args: &[&str]| -> Result<()> {
+                let status = Command::new("apt-get")
+                    .args(args)
+                    .env("DEBIAN_FRONTEND", "noninteractive")
+                    .status()
+                    .context("cannot run apt-get")?;
+                if !status.success() {
+                    bail!("apt-get {} exited with {status}", args.join(" "));
+                }
+                Ok(())
+            };
+            apt(&["update"])?;
+            apt(&[
+                "install",
+                "-y",
+                "--no-install-recommends",
+                "chromium",
+                "chromium-driver",
+            ])
+        },
+    )
+}
+
+fn cargo_install(args: &[&str]) -> Result<()> {
+    let mut all = vec!["install"];
+    all.extend_from_slice(args);
+    run::cargo(&all)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The binaryen major version `xtask/node/package.json` pins (`"binaryen": "132.0.0"`).
+fn binaryen_version(node: &Path) -> Result<String> {
+    let manifest = std::fs::read_to_string(node.join("package.json"))?;
+    let rest = manifest
+        .split_once("\"binaryen\":")
+        .context("package.json does not list binaryen")?
+        .1;
+    let version = rest.split('"').nth(1).context("bad binaryen version")?;
+    Ok(version.split('.').next().unwrap_or(version).to_owned())
+}
+
+/// Raw and gzip (-9) sizes of the built wasm, JS and CSS.
+pub(crate) fn dist_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
+    let mut sizes = Vec::new();
+    for entry in std::fs::read_dir(dist).context("no dist/ after the build")? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        if !(name.ends_with(".wasm") || name.ends_with(".js") || name.ends_with(".css")) {
+            continue;
+        }
+        let raw = std::fs::metadata(&path)?.len();
+        let gz = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&path)
+            .output()
+            .map(|o| o.stdout.len() as u64)
+            .unwrap_or(0);
+        sizes.push((name, raw, gz));
+    }
+    sizes.sort();
+    Ok(sizes)
+}
