@@ -2,8 +2,10 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use protocol::lab::{LabParam, ParamProblem};
 use protocol::{ErrorBody, ErrorCode};
 
 /// Why a request was refused. `Display` is the English message sent to the client; it never
@@ -16,6 +18,25 @@ pub(crate) enum AppError {
     UnsupportedMediaType,
     #[error("{what} is larger than the {limit}-byte limit")]
     PayloadTooLarge { what: &'static str, limit: usize },
+    #[error(
+        "the lab request body is larger than the {}-byte limit",
+        protocol::lab::LAB_MAX_REQUEST_BYTES
+    )]
+    LabBodyTooLarge,
+    #[error("{}", param_message(*param, *problem))]
+    BadParam {
+        param: LabParam,
+        problem: ParamProblem,
+    },
+    #[error(
+        "too many {what}: the limit is {limit} {unit} per minute per client; retry in {retry_after_s} s"
+    )]
+    RateLimited {
+        what: &'static str,
+        limit: u64,
+        unit: &'static str,
+        retry_after_s: u64,
+    },
     #[error("method not allowed on this path")]
     MethodNotAllowed,
     #[error("no such resource: {0}")]
@@ -38,9 +59,11 @@ impl AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorCode::UnsupportedMediaType,
             ),
-            Self::PayloadTooLarge { .. } => {
+            Self::PayloadTooLarge { .. } | Self::LabBodyTooLarge => {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
             }
+            Self::BadParam { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadParam),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             Self::BadQuery(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadQuery),
@@ -51,14 +74,49 @@ impl AppError {
     }
 }
 
+impl AppError {
+    fn param(&self) -> Option<LabParam> {
+        match self {
+            Self::BadParam { param, .. } => Some(*param),
+            Self::LabBodyTooLarge => Some(LabParam::RequestBytes),
+            _ => None,
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        let retry_after = match &self {
+            Self::RateLimited { retry_after_s, .. } => Some(*retry_after_s),
+            _ => None,
+        };
         let body = ErrorBody {
             code,
             message: self.to_string(),
+            param: self.param(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(s) = retry_after {
+            response
+                .headers_mut()
+                .insert("retry-after", HeaderValue::from(s));
+        }
+        response
+    }
+}
+
+/// The English message for a refused parameter, naming it as the query does.
+fn param_message(param: LabParam, problem: ParamProblem) -> String {
+    let (min, max) = param.bounds();
+    let name = param.query_name();
+    match problem {
+        ParamProblem::NotANumber if param == LabParam::Close => {
+            format!("`{name}` must be 0, 1, true or false")
+        }
+        ParamProblem::NotANumber => format!("`{name}` must be a whole number from {min} to {max}"),
+        ParamProblem::TooSmall => format!("`{name}` must be at least {min}"),
+        ParamProblem::TooLarge => format!("`{name}` must be at most {max}"),
     }
 }
 

@@ -1,19 +1,28 @@
 //! The Duplex server as a library: [`app`] builds the whole router from an [`AppState`],
-//! so tests can drive it in-process or serve it on `127.0.0.1:0`; `main.rs` only parses
-//! flags, binds and waits for Ctrl-C.
+//! so tests can drive it in-process; [`serve`] runs it on a bound `TcpListener` through
+//! the connection layer ([`conn`]); `main.rs` only parses flags, binds and waits for
+//! Ctrl-C.
 
 mod clock;
+pub mod conn;
 mod error;
+mod quota;
 mod routes;
 mod site;
 mod state;
 
 pub use state::AppState;
 
+use std::future::Future;
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};
+use protocol::lab::{LAB_MAX_REQUEST_BYTES, LAB_PATH};
+use protocol::observe::OBSERVE_PATH;
 use tower_http::trace::TraceLayer;
+
+use conn::{ConnHandle, ObservedListener};
 
 /// Every route Duplex serves. No socket is bound here.
 pub fn app(state: AppState) -> Router {
@@ -23,11 +32,36 @@ pub fn app(state: AppState) -> Router {
             "/api/echo",
             get(routes::echo::echo_get).post(routes::echo::echo_post),
         )
+        .route(
+            LAB_PATH,
+            get(routes::lab::lab)
+                .post(routes::lab::lab)
+                .layer(DefaultBodyLimit::max(LAB_MAX_REQUEST_BYTES as usize)),
+        )
         .route("/api/{*rest}", any(routes::not_found))
         .route("/ws", get(routes::ws::upgrade))
+        .route(OBSERVE_PATH, get(routes::observe::upgrade))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .fallback(site::serve)
+        .layer(axum::middleware::from_fn(conn::tag::observe))
         .layer(DefaultBodyLimit::max(protocol::limits::HTTP_MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Serves [`app`] on `listener` through the connection layer until `shutdown` resolves.
+/// Upgraded WebSocket sessions are told to close by `state`'s shutdown token, which the
+/// caller cancels.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = ObservedListener::new(listener, state.observatory());
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<ConnHandle>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use backend::{AppState, app};
+use backend::AppState;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -44,14 +44,13 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("cannot bind {addr}"))?;
     let local = listener.local_addr()?;
     println!("Duplex is running at http://{local}/  (Ctrl-C stops it)");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-            shutdown.cancel();
-        })
-        .await
-        .context("server error")?;
+    backend::serve(listener, state, async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        shutdown.cancel();
+    })
+    .await
+    .context("server error")?;
     println!("Duplex stopped.");
     Ok(())
 }

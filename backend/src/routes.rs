@@ -2,6 +2,8 @@
 
 pub(crate) mod echo;
 pub(crate) mod health;
+pub(crate) mod lab;
+pub(crate) mod observe;
 pub(crate) mod ws;
 
 use crate::error::AppError;

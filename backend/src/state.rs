@@ -6,6 +6,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio_util::sync::CancellationToken;
 
+use crate::conn::Observatory;
+use crate::quota::Quota;
+
+/// Per-client quotas (see `protocol::lab` for the numbers).
+#[derive(Debug)]
+pub(crate) struct Quotas {
+    pub(crate) lab_requests: Quota,
+    pub(crate) lab_bytes: Quota,
+}
+
 /// Cheap to clone: every field is shared.
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +25,9 @@ pub struct AppState {
     /// shutdown (axum#3003), so each session watches this and closes with 1001.
     pub(crate) shutdown: CancellationToken,
     next_session: Arc<AtomicU64>,
+    /// The connection layer's clock, live table and event bus.
+    pub(crate) obs: Arc<Observatory>,
+    pub(crate) quotas: Arc<Quotas>,
 }
 
 impl AppState {
@@ -24,12 +37,22 @@ impl AppState {
             dist: Arc::new(dist.into()),
             shutdown: CancellationToken::new(),
             next_session: Arc::new(AtomicU64::new(1)),
+            obs: Arc::new(Observatory::new()),
+            quotas: Arc::new(Quotas {
+                lab_requests: Quota::per_minute(protocol::lab::LAB_REQUESTS_PER_MINUTE),
+                lab_bytes: Quota::per_minute(protocol::lab::LAB_RESPONSE_BYTES_PER_MINUTE),
+            }),
         }
     }
 
     /// The token that, once cancelled, closes every open WebSocket session.
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()
+    }
+
+    /// The connection layer this state's server observes through.
+    pub fn observatory(&self) -> Arc<Observatory> {
+        Arc::clone(&self.obs)
     }
 
     pub(crate) fn next_session_id(&self) -> u64 {

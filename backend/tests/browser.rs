@@ -374,7 +374,7 @@ async fn screenshots() {
     let server = TestServer::serve(&dist()).await;
     let b = Browser::start("en-US").await;
     for lang in ["en", "ja", "ko"] {
-        for (label, width, height) in [("desktop", 1280, 1000), ("narrow", 380, 2000)] {
+        for (label, width, height) in [("desktop", 1280, 1000), ("narrow", 380, 1000)] {
             b.client.set_window_size(width, height).await.unwrap();
             b.open(&server, &format!("/?lang={lang}")).await;
             b.click("[data-test=http-send]").await;
@@ -387,22 +387,263 @@ async fn screenshots() {
                 (b.count("[data-test=ws-rtt]").await == 2).then_some(())
             })
             .await;
-            let overflow = b
-                .client
-                .execute(
-                    "return document.documentElement.scrollWidth - window.innerWidth;",
-                    vec![],
-                )
-                .await
-                .unwrap();
-            assert!(
-                overflow.as_f64().unwrap_or(1.0) <= 0.0,
-                "{lang} {label}: page is {overflow} px wider than the window"
-            );
-            let png = b.client.screenshot().await.unwrap();
-            assert!(png.starts_with(b"\x89PNG"), "a PNG");
-            std::fs::write(out.join(format!("home-{lang}-{label}.png")), png).unwrap();
+            b.shoot(&out, &format!("home-{lang}-{label}")).await;
+
+            b.open_lab(&server, lang).await;
+            let kept = b.run_lab(3).await;
+            b.click("[data-test=lab-close]").await;
+            let closed = b.run_lab(3).await;
+            b.wait_bar_end(&closed[2], "server").await;
+            assert_eq!(kept.len(), 3);
+            b.click("[data-test=lab-row]").await;
+            b.wait_visible("[data-test=lab-detail]").await;
+            b.shoot(&out, &format!("lab-{lang}-{label}")).await;
         }
     }
+    b.finish().await;
+}
+
+impl Browser {
+    /// Checks nothing overflows sideways and saves a full-page screenshot as `name.png`.
+    async fn shoot(&self, dir: &std::path::Path, name: &str) {
+        // Clicks scroll things into view; show each page from its top-left corner.
+        self.client
+            .execute(
+                "document.querySelectorAll('.table-wrap, .timeline-scroll')
+                     .forEach(e => e.scrollLeft = 0);
+                 window.scrollTo(0, 0);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let overflow = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            overflow.as_f64().unwrap_or(1.0) <= 0.0,
+            "{name}: page is {overflow} px wider than the window"
+        );
+        // Grow the window to the page's height so the screenshot shows all of it.
+        let height = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(1000) as u32;
+        let (width, _) = self.client.get_window_size().await.unwrap();
+        self.client
+            .set_window_size(width as u32, height.clamp(600, 4000))
+            .await
+            .unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Opens the HTTP lab and waits until its live view of the connections is connected.
+    async fn open_lab(&self, server: &TestServer, lang: &str) {
+        self.client
+            .goto(&server.url(&format!("/lab/http?lang={lang}")))
+            .await
+            .unwrap();
+        self.wait_visible("[data-test=lab-run]").await;
+        wait_for("the observer to be live", || async {
+            (self
+                .attr("[data-test=observer-link]", "data-link")
+                .await
+                .as_deref()
+                == Some("live"))
+            .then_some(())
+        })
+        .await;
+    }
+
+    /// Presses Run and waits for `n` finished rows; returns each row's connection id.
+    async fn run_lab(&self, n: usize) -> Vec<String> {
+        let before = self.count("[data-test=lab-row][data-state=done]").await;
+        self.click("[data-test=lab-run]").await;
+        wait_for(&format!("{n} finished lab rows"), || async {
+            (self.count("[data-test=lab-row][data-state=done]").await == before + n).then_some(())
+        })
+        .await;
+        let rows = self
+            .client
+            .find_all(Locator::Css("[data-test=lab-row]"))
+            .await
+            .unwrap();
+        let mut conns = Vec::new();
+        for row in rows.into_iter().skip(before) {
+            conns.push(
+                row.attr("data-conn")
+                    .await
+                    .unwrap()
+                    .expect("a connection id"),
+            );
+        }
+        conns
+    }
+
+    /// Attribute `name` of every element matching `css`.
+    async fn attrs(&self, css: &str, name: &str) -> Vec<Option<String>> {
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(el.attr(name).await.unwrap());
+        }
+        out
+    }
+
+    /// Waits until the timeline bar of `conn` has `end` ("server", "client", "open").
+    async fn wait_bar_end(&self, conn: &str, end: &str) {
+        let css = format!("[data-test=tl-bar][data-conn=\"{conn}\"]");
+        wait_for(&format!("bar {conn} to end with {end}"), || async {
+            (self.attr(&css, "data-end").await.as_deref() == Some(end)).then_some(())
+        })
+        .await;
+    }
+}
+
+/// The server's and the browser's verdicts never contradict each other: where the browser
+/// connected, the server saw the connection's first request; where the server saw a
+/// later request, the browser had no connect phase. (The converse may fail honestly: a
+/// socket the browser opened ahead of time shows "new" on the server and no connect in
+/// the browser.) The page is cross-origin isolated, so its timers resolve a loopback
+/// connect.
+async fn assert_views_agree(b: &Browser) {
+    let isolated = b
+        .client
+        .execute("return self.crossOriginIsolated;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(isolated, json!(true), "the page is cross-origin isolated");
+    let server = b.attrs("[data-test=lab-server-verdict]", "data-new").await;
+    let browser = b.attrs("[data-test=lab-browser-verdict]", "data-new").await;
+    assert_eq!(server.len(), browser.len());
+    for (row, (s, b)) in server.iter().zip(&browser).enumerate() {
+        let (s, b) = (s.as_deref() == Some("true"), b.as_deref() == Some("true"));
+        assert!(
+            !b || s,
+            "row {row}: the browser connected, the server saw a reuse"
+        );
+    }
+}
+
+#[tokio::test]
+async fn lab_keep_alive_reuses_one_connection() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_lab(&server, "en").await;
+    assert_eq!(
+        b.count("[data-test=tl-bar]").await,
+        0,
+        "no lab connection yet"
+    );
+
+    let conns = b.run_lab(3).await;
+    assert!(
+        conns.iter().all(|c| *c == conns[0]),
+        "keep-alive: one connection for all three: {conns:?}"
+    );
+    // The server's verdict: requests 2 and 3 reused the connection. (Request 1 may reuse
+    // the connection the page itself was loaded over: the server says which.)
+    let verdicts = b.attrs("[data-test=lab-server-verdict]", "data-new").await;
+    assert_eq!(verdicts.len(), 3);
+    assert_eq!(verdicts[1].as_deref(), Some("false"));
+    assert_eq!(verdicts[2].as_deref(), Some("false"));
+    // The browser agrees: no connect phase on a reused connection.
+    let browser = b.attrs("[data-test=lab-browser-verdict]", "data-new").await;
+    assert_eq!(browser.len(), 3, "every row has the browser's own verdict");
+    assert_eq!(browser[1].as_deref(), Some("false"));
+    assert_eq!(browser[2].as_deref(), Some("false"));
+    assert_views_agree(&b).await;
+
+    // One bar on the timeline, with three request marks, still open.
+    wait_for("one bar with three marks", || async {
+        let bars = b.attrs("[data-test=tl-bar]", "data-requests").await;
+        (bars == vec![Some("3".to_owned())]).then_some(())
+    })
+    .await;
+    b.wait_bar_end(&conns[0], "open").await;
+
+    // Phases, server time and wire bytes are shown for each row.
+    for css in ["lab-ttfb", "lab-server-ms", "lab-total"] {
+        let text = b.text(&format!("[data-test={css}]")).await.unwrap();
+        assert!(parse_ms(&text) >= 0.0, "{css}: {text}");
+    }
+    wait_for("server-counted bytes in every row", || async {
+        let mut all = true;
+        for el in b
+            .client
+            .find_all(Locator::Css("[data-test=lab-bytes]"))
+            .await
+            .ok()?
+        {
+            all &= el.text().await.ok()?.contains('↓');
+        }
+        all.then_some(())
+    })
+    .await;
+
+    // A row opens its headers: the server saw our client key and the browser's UA.
+    b.click("[data-test=lab-row]").await;
+    let headers = b.text("[data-test=lab-request-headers]").await.unwrap();
+    assert!(
+        headers.contains("x-duplex-client") && headers.contains("user-agent"),
+        "{headers}"
+    );
+    let response = b.text("[data-test=lab-response-headers]").await.unwrap();
+    assert!(response.contains("server-timing"), "{response}");
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn lab_close_after_response_opens_one_connection_per_request() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_lab(&server, "en").await;
+    b.click("[data-test=lab-close]").await;
+    let conns = b.run_lab(3).await;
+    let distinct: std::collections::BTreeSet<_> = conns.iter().collect();
+    assert_eq!(distinct.len(), 3, "one connection per request: {conns:?}");
+    // Three bars, each ended by the server. (A request may go out on an idle connection
+    // the browser opened earlier for the page's own files; the server's verdict then says
+    // "reused", and the browser agrees below.)
+    for conn in &conns {
+        b.wait_bar_end(conn, "server").await;
+    }
+    assert_eq!(b.count("[data-test=tl-bar]").await, 3);
+    assert_views_agree(&b).await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn lab_refuses_bad_settings_beside_the_field() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_lab(&server, "en").await;
+    b.set_input("[data-test=lab-delay]", "-5").await;
+    b.wait_text("[data-test=lab-delay-error]", "Must be at least 0.")
+        .await;
+    assert!(b.attr("[data-test=lab-run]", "disabled").await.is_some());
+    b.set_input("[data-test=lab-count]", "abc").await;
+    b.wait_text(
+        "[data-test=lab-count-error]",
+        "Enter a whole number from 1 to 100.",
+    )
+    .await;
+    b.set_input("[data-test=lab-resp]", "99999999999").await;
+    b.wait_text("[data-test=lab-resp-error]", "Must be at most 1048576.")
+        .await;
+    // Mended, the run goes through.
+    b.set_input("[data-test=lab-delay]", "1").await;
+    b.set_input("[data-test=lab-count]", "1").await;
+    b.set_input("[data-test=lab-resp]", "10").await;
+    b.wait_text("[data-test=lab-delay-error]", "").await;
+    assert_eq!(b.run_lab(1).await.len(), 1);
     b.finish().await;
 }

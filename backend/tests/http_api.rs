@@ -240,10 +240,15 @@ async fn ws_without_upgrade_is_426() {
 #[tokio::test]
 async fn static_files_and_index_fallback() {
     let server = TestServer::start().await;
-    for path in ["/", "/lab", "/embed/x"] {
+    for path in ["/", "/lab/http", "/embed/x"] {
         let resp = reqwest::get(server.url(path)).await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK, "{path}");
         assert_eq!(resp.headers()["cache-control"], "no-cache");
+        assert_eq!(resp.headers()["cross-origin-opener-policy"], "same-origin");
+        assert_eq!(
+            resp.headers()["cross-origin-embedder-policy"],
+            "require-corp"
+        );
         assert!(
             resp.headers()["content-type"]
                 .to_str()

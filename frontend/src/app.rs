@@ -1,15 +1,25 @@
 //! The root component: chooses the language (`?lang=`, else the browser's), provides it
-//! as context, keeps it in the URL and on `<html lang>`, and lays out the page.
+//! and the page's client key as context, keeps the language in the URL and on
+//! `<html lang>`, and routes between pages.
 
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::components::header::Header;
+use crate::components::nav::Nav;
+use crate::hooks::use_client_key::ClientKey;
 use crate::i18n::{Key, Lang};
 use crate::pages::home::Home;
+use crate::pages::http_lab::HttpLab;
+use crate::pages::not_found::NotFound;
+use crate::route::Route;
 
 #[function_component(App)]
 pub(crate) fn app() -> Html {
     let lang = use_state(initial_lang);
+    let key = use_memo((), |_| {
+        ClientKey(AttrValue::from(crate::services::client_key::generate()))
+    });
     {
         let lang = *lang;
         use_effect_with(lang, move |_| reflect(lang));
@@ -19,16 +29,28 @@ pub(crate) fn app() -> Html {
         Callback::from(move |l: Lang| lang.set(l))
     };
     html! {
-        <ContextProvider<Lang> context={*lang}>
-            <div class="page">
-                <Header {on_lang} />
-                <Home />
-                <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
-            </div>
-        </ContextProvider<Lang>>
+        <BrowserRouter>
+            <ContextProvider<Lang> context={*lang}>
+                <ContextProvider<ClientKey> context={(*key).clone()}>
+                    <div class="page">
+                        <Header {on_lang} />
+                        <Nav />
+                        <Switch<Route> render={switch} />
+                        <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
+                    </div>
+                </ContextProvider<ClientKey>>
+            </ContextProvider<Lang>>
+        </BrowserRouter>
     }
 }
 
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <Home /> },
+        Route::HttpLab => html! { <HttpLab /> },
+        Route::NotFound => html! { <NotFound /> },
+    }
+}
 /// `?lang=xx` wins; then the browser's preferred languages; then English.
 fn initial_lang() -> Lang {
     let window = web_sys::window();

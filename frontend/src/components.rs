@@ -1,11 +1,17 @@
 //! Components only draw: they get data and callbacks through props, read the language
 //! from context, and never touch the network.
 
+pub(crate) mod conn_timeline;
 pub(crate) mod flow;
 pub(crate) mod header;
 pub(crate) mod http_panel;
+pub(crate) mod lab_controls;
+pub(crate) mod lab_detail;
+pub(crate) mod lab_table;
 pub(crate) mod message_log;
 pub(crate) mod metric;
+pub(crate) mod nav;
+pub(crate) mod observer_status;
 pub(crate) mod state_badge;
 pub(crate) mod ws_panel;
 

@@ -16,6 +16,19 @@ pub fn duration_ms(ms: f64) -> String {
     }
 }
 
+/// An axis label in ms: whole numbers without a decimal, `0` as `0 ms`.
+pub fn tick_ms(ms: f64) -> String {
+    if ms == 0.0 {
+        "0 ms".to_owned()
+    } else if ms >= 1.0 && ms.fract().abs() < 1e-9 && ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1000.0 && (ms / 1000.0).fract().abs() < 1e-9 {
+        format!("{:.0} s", ms / 1000.0)
+    } else {
+        duration_ms(ms)
+    }
+}
+
 /// A byte count: B below 1 KiB, then KiB and MiB with one decimal.
 pub fn bytes(n: u64) -> String {
     const KIB: f64 = 1024.0;
@@ -42,6 +55,15 @@ mod tests {
         assert_eq!(duration_ms(1500.0), "1.50 s");
         assert_eq!(duration_ms(f64::NAN), "—");
         assert_eq!(duration_ms(-1.0), "—");
+    }
+
+    #[test]
+    fn ticks_drop_needless_decimals() {
+        assert_eq!(tick_ms(0.0), "0 ms");
+        assert_eq!(tick_ms(500.0), "500 ms");
+        assert_eq!(tick_ms(2000.0), "2 s");
+        assert_eq!(tick_ms(2500.0), "2.50 s");
+        assert_eq!(tick_ms(0.2), "200 µs");
     }
 
     #[test]

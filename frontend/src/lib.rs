@@ -11,7 +11,9 @@ mod components;
 pub mod format;
 mod hooks;
 pub mod i18n;
+pub mod observed;
 mod pages;
+mod route;
 mod services;
 
 /// Mounts the app on `<body>`.

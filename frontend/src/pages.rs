@@ -1,3 +1,5 @@
 //! Pages: call hooks, hand their state to components.
 
 pub(crate) mod home;
+pub(crate) mod http_lab;
+pub(crate) mod not_found;

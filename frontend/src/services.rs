@@ -1,6 +1,9 @@
 //! Network code, and only network code: fetch and WebSocket through gloo-net.
 
+pub(crate) mod client_key;
 pub(crate) mod echo;
+pub(crate) mod lab;
+pub(crate) mod timing;
 pub(crate) mod ws;
 
 /// The page's own origin (`http://host:port`), from `location`.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lab::LabParam;
+
 /// What went wrong, as a closed set: the page picks its translated message by this code,
 /// never by parsing `message`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,8 +19,13 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// No such API route or static file.
     NotFound,
-    /// A query string that does not parse.
+    /// A query string that does not parse, or names an unknown parameter.
     BadQuery,
+    /// A parameter out of its bounds (negative, not a number, too large); `param` says which.
+    BadParam,
+    /// The client asked for more than its per-minute quota; the `Retry-After` header says
+    /// when to try again.
+    RateLimited,
     /// `/ws` was requested without a WebSocket upgrade.
     UpgradeRequired,
     /// The front end has not been built (no `dist/`).
@@ -33,6 +40,9 @@ pub struct ErrorBody {
     pub code: ErrorCode,
     /// English, for people reading logs or curl output; the page translates by `code`.
     pub message: String,
+    /// The parameter at fault, when there is one (the page shows the error beside it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<LabParam>,
 }
 
 #[cfg(test)]
@@ -44,6 +54,7 @@ mod tests {
         let body = ErrorBody {
             code: ErrorCode::PayloadTooLarge,
             message: "too big".into(),
+            param: None,
         };
         let json = serde_json::to_string(&body).unwrap();
         assert_eq!(json, r#"{"code":"payload_too_large","message":"too big"}"#);

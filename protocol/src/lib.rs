@@ -6,7 +6,9 @@
 
 pub mod error;
 pub mod http;
+pub mod lab;
 pub mod limits;
+pub mod observe;
 pub mod ws;
 
 pub use error::{ErrorBody, ErrorCode};

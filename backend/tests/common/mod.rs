@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 
-use backend::{AppState, app};
+use backend::AppState;
 use tokio_util::sync::CancellationToken;
 
 pub struct TestServer {
@@ -33,8 +33,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let token = shutdown.clone();
         tokio::spawn(async move {
-            axum::serve(listener, app(state))
-                .with_graceful_shutdown(token.cancelled_owned())
+            backend::serve(listener, state, token.cancelled_owned())
                 .await
                 .unwrap();
         });

@@ -1,0 +1,21 @@
+//! The connection layer: every TCP connection the server accepts goes through here, HTTP
+//! and WebSocket alike, so there is one record per connection and one place to extend
+//! (network emulation will live here too).
+//!
+//! - [`listener::ObservedListener`] wraps the `TcpListener` for `axum::serve`, gives each
+//!   connection an id and a [`record::ConnRecord`], and hands the record to handlers as
+//!   `ConnectInfo<ConnHandle>`.
+//! - [`stream::ObservedStream`] counts bytes on the wire, splits HTTP/1.1 traffic into
+//!   request–response exchanges, and notices who ended the connection.
+//! - [`tag::observe`] is the middleware that reads the page's client key, tags the
+//!   connection with it and reports requests and responses.
+//! - [`bus::Observatory`] is the bounded event bus plus the table of live connections.
+
+pub(crate) mod bus;
+pub(crate) mod listener;
+pub(crate) mod record;
+pub(crate) mod stream;
+pub(crate) mod tag;
+
+pub use bus::Observatory;
+pub use listener::{ConnHandle, ObservedListener};

@@ -1,0 +1,90 @@
+//! The listener `axum::serve` accepts from: a `TcpListener` whose connections each get a
+//! record and an [`ObservedStream`], and reach handlers as `ConnectInfo<ConnHandle>`.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::connect_info::Connected;
+use axum::serve::{IncomingStream, Listener};
+use tokio::net::TcpListener;
+
+use super::bus::Observatory;
+use super::record::ConnRecord;
+use super::stream::ObservedStream;
+
+/// Accepts TCP connections through the connection layer.
+#[derive(Debug)]
+pub struct ObservedListener {
+    tcp: TcpListener,
+    obs: Arc<Observatory>,
+}
+
+impl ObservedListener {
+    pub fn new(tcp: TcpListener, obs: Arc<Observatory>) -> Self {
+        Self { tcp, obs }
+    }
+}
+
+/// The connection a request arrived on; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ConnHandle(pub(crate) Arc<ConnRecord>);
+
+impl ConnHandle {
+    /// The connection's id, as events and lab replies name it.
+    pub fn id(&self) -> u64 {
+        self.0.id
+    }
+
+    /// The client's address and port.
+    pub fn peer(&self) -> SocketAddr {
+        self.0.peer
+    }
+}
+
+impl Listener for ObservedListener {
+    type Io = ObservedStream;
+    type Addr = ConnHandle;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.tcp.accept().await {
+                Ok((tcp, peer)) => {
+                    // Small request–response exchanges are what Duplex measures: do not
+                    // let Nagle's algorithm hold the last segment back.
+                    let _ = tcp.set_nodelay(true);
+                    let record = ConnRecord::new(Arc::clone(&self.obs), peer);
+                    let handle = ConnHandle(Arc::clone(&record));
+                    return (ObservedStream::new(tcp, record), handle);
+                }
+                // Out of file descriptors and the like: wait a little rather than spin
+                // (as axum's own TcpListener does).
+                Err(err) => {
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        // The listener itself has no connection record; axum only uses this for logging.
+        Err(io::Error::other(
+            "the observed listener has no connection handle of its own",
+        ))
+    }
+}
+
+impl ObservedListener {
+    /// The bound address.
+    pub fn bound_addr(&self) -> io::Result<SocketAddr> {
+        self.tcp.local_addr()
+    }
+}
+
+impl Connected<IncomingStream<'_, ObservedListener>> for ConnHandle {
+    fn connect_info(stream: IncomingStream<'_, ObservedListener>) -> Self {
+        stream.remote_addr().clone()
+    }
+}

@@ -1,0 +1,163 @@
+//! The HTTP lab's controls: method, sizes, server delay, keep-alive or close after the
+//! response, how many requests and in which order. Each number is checked as it is typed
+//! (the same bounds the server enforces) and a refusal is shown next to its field.
+
+use protocol::HttpMethod;
+use protocol::lab::{LabParam, ParamProblem};
+use yew::prelude::*;
+
+use super::use_lang;
+use crate::hooks::use_http_lab::LabRun;
+use crate::i18n::{Key, Lang};
+use crate::services::lab::LabSpec;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct LabControlsProps {
+    pub(crate) running: bool,
+    pub(crate) on_run: Callback<LabRun>,
+    pub(crate) on_clear: Callback<()>,
+}
+
+/// The text in each numeric field, as typed.
+#[derive(Clone, PartialEq)]
+struct Fields {
+    request_bytes: String,
+    response_bytes: String,
+    delay_ms: String,
+    count: String,
+}
+
+#[function_component(LabControls)]
+pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
+    let lang = use_lang();
+    let method = use_state(|| HttpMethod::Get);
+    let close = use_state(|| false);
+    let parallel = use_state(|| false);
+    let fields = use_state(|| Fields {
+        request_bytes: "0".into(),
+        response_bytes: "1024".into(),
+        delay_ms: "0".into(),
+        count: "3".into(),
+    });
+
+    let parsed = |param: LabParam, text: &str| param.parse(text);
+    let post = *method == HttpMethod::Post;
+    let req = if post {
+        parsed(LabParam::RequestBytes, &fields.request_bytes)
+    } else {
+        Ok(0)
+    };
+    let resp = parsed(LabParam::ResponseBytes, &fields.response_bytes);
+    let delay = parsed(LabParam::DelayMs, &fields.delay_ms);
+    let count = parsed(LabParam::Count, &fields.count);
+    let valid = req.is_ok() && resp.is_ok() && delay.is_ok() && count.is_ok();
+
+    let on_submit = {
+        let (on_run, method, close, parallel) = (props.on_run.clone(), *method, *close, *parallel);
+        let values = (req, resp, delay, count);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let (Ok(req), Ok(resp), Ok(delay), Ok(count)) = values {
+                on_run.emit(LabRun {
+                    spec: LabSpec {
+                        method,
+                        request_bytes: req,
+                        response_bytes: resp,
+                        delay_ms: delay,
+                        close,
+                    },
+                    count: count as u32,
+                    parallel,
+                });
+            }
+        })
+    };
+    let set_field = |f: fn(&mut Fields) -> &mut String| {
+        let fields = fields.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let mut next = (*fields).clone();
+            *f(&mut next) = input.value();
+            fields.set(next);
+        })
+    };
+    let on_method = {
+        let method = method.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            method.set(if select.value() == "POST" {
+                HttpMethod::Post
+            } else {
+                HttpMethod::Get
+            });
+        })
+    };
+    let radio = |state: &UseStateHandle<bool>, value: bool| {
+        let state = state.clone();
+        Callback::from(move |_: Event| state.set(value))
+    };
+    let on_clear = props.on_clear.reform(|_: MouseEvent| ());
+
+    html! {
+        <form class="lab-controls" onsubmit={on_submit} novalidate=true>
+            <div class="lab-grid">
+                <label class="field">
+                    <span>{ lang.t(Key::http_method) }</span>
+                    <select data-test="lab-method" onchange={on_method}>
+                        <option value="GET" selected={!post}>{ "GET" }</option>
+                        <option value="POST" selected={post}>{ "POST" }</option>
+                    </select>
+                </label>
+                { number(lang, Key::lab_request_bytes, "lab-req", &fields.request_bytes, set_field(|f| &mut f.request_bytes), if post { req } else { Ok(0) }, LabParam::RequestBytes, !post) }
+                { number(lang, Key::lab_response_bytes, "lab-resp", &fields.response_bytes, set_field(|f| &mut f.response_bytes), resp, LabParam::ResponseBytes, false) }
+                { number(lang, Key::lab_delay, "lab-delay", &fields.delay_ms, set_field(|f| &mut f.delay_ms), delay, LabParam::DelayMs, false) }
+                { number(lang, Key::lab_count, "lab-count", &fields.count, set_field(|f| &mut f.count), count, LabParam::Count, false) }
+            </div>
+            <fieldset class="choice">
+                <legend>{ lang.t(Key::lab_connection) }</legend>
+                <label><input type="radio" name="conn" data-test="lab-keepalive" checked={!*close} onchange={radio(&close, false)} />{ lang.t(Key::lab_keepalive) }</label>
+                <label><input type="radio" name="conn" data-test="lab-close" checked={*close} onchange={radio(&close, true)} />{ lang.t(Key::lab_close) }</label>
+                <p class="hint">{ lang.t(Key::lab_connection_hint) }</p>
+            </fieldset>
+            <fieldset class="choice">
+                <legend>{ lang.t(Key::lab_order) }</legend>
+                <label><input type="radio" name="order" data-test="lab-sequential" checked={!*parallel} onchange={radio(&parallel, false)} />{ lang.t(Key::lab_sequential) }</label>
+                <label><input type="radio" name="order" data-test="lab-parallel" checked={*parallel} onchange={radio(&parallel, true)} />{ lang.t(Key::lab_parallel) }</label>
+                <p class="hint">{ lang.t(Key::lab_parallel_hint) }</p>
+            </fieldset>
+            <div class="lab-actions">
+                <button class="btn btn-primary" type="submit" data-test="lab-run" disabled={!valid || props.running}>
+                    { if props.running { lang.t(Key::lab_running) } else { lang.t(Key::lab_run) } }
+                </button>
+                <button class="btn" type="button" data-test="lab-clear" onclick={on_clear}>{ lang.t(Key::lab_clear) }</button>
+            </div>
+        </form>
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn number(
+    lang: Lang,
+    label: Key,
+    test: &'static str,
+    value: &str,
+    oninput: Callback<InputEvent>,
+    parsed: Result<u64, ParamProblem>,
+    param: LabParam,
+    disabled: bool,
+) -> Html {
+    let error = parsed
+        .err()
+        .map(|p| crate::i18n::param_problem(lang, param, p));
+    let error_id = format!("{test}-error");
+    html! {
+        <label class={classes!("field", error.is_some().then_some("field-bad"))}>
+            <span>{ lang.t(label) }</span>
+            <input inputmode="numeric" data-test={test} value={value.to_owned()} {oninput} {disabled}
+                   aria-invalid={error.is_some().to_string()} aria-describedby={error_id.clone()} />
+            <span class="field-error" id={error_id} data-test={format!("{test}-error")} role="alert">
+                { error.unwrap_or_default() }
+            </span>
+        </label>
+    }
+}

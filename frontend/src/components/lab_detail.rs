@@ -1,0 +1,59 @@
+//! The selected lab request in detail: its request headers as the server received them
+//! and the response headers as the browser let the page see them.
+
+use yew::prelude::*;
+
+use super::use_lang;
+use crate::hooks::use_http_lab::LabRow;
+use crate::i18n::Key;
+use crate::services::lab::LabOutcome;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct LabDetailProps {
+    pub(crate) row: LabRow,
+}
+
+#[function_component(LabDetail)]
+pub(crate) fn lab_detail(props: &LabDetailProps) -> Html {
+    let lang = use_lang();
+    let Some(result) = &props.row.result else {
+        return html! {};
+    };
+    let request: Vec<(String, String)> = match &result.outcome {
+        LabOutcome::Reply(reply) => reply
+            .request_headers
+            .iter()
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let list = |headers: &[(String, String)], test: &'static str| {
+        if headers.is_empty() {
+            return html! { <p class="empty small">{ "—" }</p> };
+        }
+        html! {
+            <dl class="headers" data-test={test}>
+                { for headers.iter().map(|(k, v)| html! {
+                    <><dt>{ k }</dt><dd>{ v }</dd></>
+                }) }
+            </dl>
+        }
+    };
+    html! {
+        <section class="lab-detail" data-test="lab-detail" aria-live="polite">
+            <h3>{ lang.tf(Key::lab_detail_title, &[("n", &props.row.n.to_string())]) }</h3>
+            <div class="detail-cols">
+                <div>
+                    <h4>{ lang.t(Key::lab_request_headers) }</h4>
+                    { list(&request, "lab-request-headers") }
+                    <p class="hint">{ lang.t(Key::lab_request_headers_hint) }</p>
+                </div>
+                <div>
+                    <h4>{ lang.t(Key::lab_response_headers) }</h4>
+                    { list(&result.response_headers, "lab-response-headers") }
+                    <p class="hint">{ lang.t(Key::lab_response_headers_hint) }</p>
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,84 @@
+//! The HTTP lab: run requests with chosen sizes, delay and connection handling, and see
+//! which TCP connection carried each — a timeline from the server's view, a table with
+//! the browser's own phases beside it.
+
+use yew::prelude::*;
+
+use crate::clock::now_ms;
+use crate::components::conn_timeline::ConnTimeline;
+use crate::components::lab_controls::LabControls;
+use crate::components::lab_detail::LabDetail;
+use crate::components::lab_table::LabTable;
+use crate::components::observer_status::ObserverStatus;
+use crate::components::use_lang;
+use crate::hooks::use_client_key::use_client_key;
+use crate::hooks::use_http_lab::use_http_lab;
+use crate::hooks::use_observer::use_observer;
+use crate::hooks::use_ticker::use_ticker;
+use crate::hooks::use_viewport_width::use_viewport_width;
+use crate::i18n::Key;
+
+#[function_component(HttpLab)]
+pub(crate) fn http_lab() -> Html {
+    let lang = use_lang();
+    let key = use_client_key();
+    let observer = use_observer(key.clone());
+    let lab = use_http_lab(key);
+    let selected = use_state(|| None::<(u32, u32)>);
+    // Open connections grow on the timeline: redraw a few times a second.
+    use_ticker(250);
+    // Re-read on every (ticking) render, so turning a phone around redraws to fit.
+    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
+
+    let observed = std::rc::Rc::clone(&observer.view.observed);
+    let now_us = observed.server_now_us(now_ms());
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |id| selected.set(Some(id)))
+    };
+    let on_clear = {
+        let (lab_clear, obs_clear, selected) =
+            (lab.clear.clone(), observer.clear.clone(), selected.clone());
+        Callback::from(move |()| {
+            lab_clear.emit(());
+            obs_clear.emit(());
+            selected.set(None);
+        })
+    };
+    let detail = selected.and_then(|(run, n)| {
+        lab.state
+            .rows
+            .iter()
+            .find(|r| r.run == run && r.n == n)
+            .cloned()
+    });
+
+    html! {
+        <main class="lab">
+            <section class="panel panel-http" aria-labelledby="lab-title">
+                <h2 id="lab-title"><span class="swatch swatch-http" aria-hidden="true" />{ lang.t(Key::lab_title) }</h2>
+                <p class="lead">{ lang.t(Key::lab_lead) }</p>
+                <LabControls running={lab.state.running} on_run={lab.run.clone()} {on_clear} />
+                if lab.state.stopped_by_server {
+                    <p class="error" role="alert" data-test="lab-stopped">{ lang.t(Key::lab_stopped) }</p>
+                }
+            </section>
+            <section class="panel panel-neutral" aria-labelledby="tl-title">
+                <div class="panel-head">
+                    <h2 id="tl-title">{ lang.t(Key::tl_title) }</h2>
+                    <ObserverStatus link={observer.view.link} missed={observed.missed} />
+                </div>
+                <p class="lead">{ lang.t(Key::tl_lead) }</p>
+                <ConnTimeline observed={std::rc::Rc::clone(&observed)} {now_us} {narrow} />
+            </section>
+            <section class="panel panel-neutral" aria-labelledby="rows-title">
+                <h2 id="rows-title">{ lang.t(Key::lab_rows_title) }</h2>
+                <p class="lead">{ lang.t(Key::lab_rows_hint) }</p>
+                <LabTable rows={std::rc::Rc::clone(&lab.state.rows)} {observed} selected={*selected} {on_select} />
+                if let Some(row) = detail {
+                    <LabDetail {row} />
+                }
+            </section>
+        </main>
+    }
+}

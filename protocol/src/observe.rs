@@ -1,0 +1,158 @@
+//! The connection observatory's wire types: what the server saw happen on the TCP
+//! connections of one client, streamed to that client's page over `/ws/observe`.
+//!
+//! Times are microseconds on the server's monotonic clock since the server started
+//! (`*_us`); the page only ever subtracts them from each other. Byte counts are bytes on
+//! the wire as the server read or wrote them, HTTP headers (and WebSocket framing) included.
+
+use serde::{Deserialize, Serialize};
+
+/// The header a page sends with every fetch so the server can tag the connection as its.
+pub const CLIENT_HEADER: &str = "x-duplex-client";
+/// The query parameter carrying the client key where headers cannot go (WebSocket
+/// handshakes from a browser).
+pub const CLIENT_PARAM: &str = "client";
+/// Path of the observer WebSocket.
+pub const OBSERVE_PATH: &str = "/ws/observe";
+
+/// A client key: 16 to 64 characters of `[A-Za-z0-9_-]`, random, made by the page.
+/// Anything else is treated as "no key" (the connection stays untagged and unseen).
+pub fn valid_client_key(key: &str) -> bool {
+    (16..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Who ended a TCP connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedBy {
+    /// The client sent FIN first (the server read end-of-stream).
+    Client,
+    /// The server shut the connection down first (e.g. after `Connection: close`).
+    Server,
+    /// A reset or I/O error ended it.
+    Error,
+}
+
+/// One thing that happened on a connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConnEvent {
+    /// The server accepted the TCP connection at `accepted_us`. Sent when the connection is
+    /// first tagged with the client's key (its first request), carrying what happened
+    /// before then, and again in the snapshot a new observer receives.
+    Accepted {
+        conn: u64,
+        accepted_us: u64,
+        peer_port: u16,
+        /// This is the observer's own connection (not part of any lab figure).
+        observer: bool,
+        /// Requests already served on it before it was tagged (e.g. the page's own files).
+        requests_before: u32,
+        bytes_in: u64,
+        bytes_out: u64,
+    },
+    /// The server has read a request's head: request number `request` on `conn` (1-based).
+    Request {
+        conn: u64,
+        request: u32,
+        method: String,
+        path: String,
+        at_us: u64,
+    },
+    /// The handler produced the response head.
+    Response {
+        conn: u64,
+        request: u32,
+        status: u16,
+        at_us: u64,
+    },
+    /// Bytes on the wire of one request–response exchange so far (request head and body
+    /// in, response head and body out), sent each time the server flushes. The last one
+    /// for a request holds its totals.
+    Wire {
+        conn: u64,
+        request: u32,
+        bytes_in: u64,
+        bytes_out: u64,
+        at_us: u64,
+    },
+    /// The connection switched from HTTP to WebSocket (101 sent).
+    Upgraded { conn: u64, at_us: u64 },
+    /// The connection ended.
+    Closed {
+        conn: u64,
+        at_us: u64,
+        by: ClosedBy,
+        requests: u32,
+        bytes_in: u64,
+        bytes_out: u64,
+    },
+}
+
+impl ConnEvent {
+    /// The connection the event is about.
+    pub fn conn(&self) -> u64 {
+        match self {
+            ConnEvent::Accepted { conn, .. }
+            | ConnEvent::Request { conn, .. }
+            | ConnEvent::Response { conn, .. }
+            | ConnEvent::Wire { conn, .. }
+            | ConnEvent::Upgraded { conn, .. }
+            | ConnEvent::Closed { conn, .. } => *conn,
+        }
+    }
+}
+
+/// Server → page on `/ws/observe`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ObserveMsg {
+    /// First message: which connection carries this observer, and the server's clock now.
+    Hello {
+        observer_conn: Option<u64>,
+        now_us: u64,
+    },
+    /// Something happened on one of this client's connections.
+    Event { event: ConnEvent },
+    /// The observer fell behind and `count` events were dropped for it; figures built
+    /// from events may be incomplete from here on.
+    Missed { count: u64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_keys() {
+        assert!(valid_client_key("abcdefghijklmnop"));
+        assert!(valid_client_key("A1b2-C3d4_E5f6G7h8"));
+        assert!(!valid_client_key("short"));
+        assert!(!valid_client_key("abcdefghijklmnop!"));
+        assert!(!valid_client_key(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn event_wire_shape() {
+        let m = ObserveMsg::Event {
+            event: ConnEvent::Closed {
+                conn: 3,
+                at_us: 10,
+                by: ClosedBy::Server,
+                requests: 1,
+                bytes_in: 80,
+                bytes_out: 200,
+            },
+        };
+        let s = serde_json::to_string(&m).unwrap();
+        assert!(
+            s.starts_with(r#"{"type":"event","event":{"kind":"closed","conn":3"#),
+            "{s}"
+        );
+        assert!(s.contains(r#""by":"server""#), "{s}");
+        assert_eq!(serde_json::from_str::<ObserveMsg>(&s).unwrap(), m);
+    }
+}
