@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::raw::{Raw, RawResponse};
+
 use std::time::Duration;
 
 use common::TestServer;
@@ -12,7 +14,6 @@ use futures_util::StreamExt;
 use protocol::lab::{LAB_REQUESTS_PER_MINUTE, LabParam, LabReply};
 use protocol::observe::{ClosedBy, ConnEvent, ObserveMsg};
 use protocol::{ErrorBody, ErrorCode};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -112,98 +113,6 @@ impl Observer {
     }
 }
 
-/// A raw HTTP/1.1 client on one TCP connection that counts every byte.
-struct Raw {
-    tcp: TcpStream,
-    sent: u64,
-    received: u64,
-    buf: Vec<u8>,
-}
-
-struct RawResponse {
-    status: u16,
-    head: String,
-    body: Vec<u8>,
-    /// Bytes of this response on the wire (head + body).
-    wire: u64,
-}
-
-impl Raw {
-    async fn connect(server: &TestServer) -> Self {
-        Raw {
-            tcp: TcpStream::connect(server.addr).await.unwrap(),
-            sent: 0,
-            received: 0,
-            buf: Vec::new(),
-        }
-    }
-
-    /// Sends a request and returns its size on the wire.
-    async fn send(&mut self, method: &str, target: &str, key: &str, body: &[u8]) -> u64 {
-        let mut req =
-            format!("{method} {target} HTTP/1.1\r\nHost: test\r\nx-duplex-client: {key}\r\n");
-        if method == "POST" {
-            req.push_str(&format!(
-                "content-type: application/octet-stream\r\ncontent-length: {}\r\n",
-                body.len()
-            ));
-        }
-        req.push_str("\r\n");
-        let mut bytes = req.into_bytes();
-        bytes.extend_from_slice(body);
-        self.tcp.write_all(&bytes).await.unwrap();
-        self.sent += bytes.len() as u64;
-        bytes.len() as u64
-    }
-
-    async fn fill(&mut self) -> usize {
-        let mut chunk = [0u8; 16 * 1024];
-        let n = tokio::time::timeout(PATIENCE, self.tcp.read(&mut chunk))
-            .await
-            .expect("server answered in time")
-            .unwrap();
-        self.received += n as u64;
-        self.buf.extend_from_slice(&chunk[..n]);
-        n
-    }
-
-    /// Reads one response with a `content-length`.
-    async fn response(&mut self) -> RawResponse {
-        let head_end = loop {
-            if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            assert!(self.fill().await > 0, "connection ended before a response");
-        };
-        let head = String::from_utf8_lossy(&self.buf[..head_end]).to_string();
-        let status: u16 = head[9..12].parse().unwrap();
-        let len: usize = head
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse().unwrap())
-            })
-            .expect("content-length");
-        while self.buf.len() < head_end + len {
-            assert!(self.fill().await > 0, "connection ended inside a body");
-        }
-        let body = self.buf[head_end..head_end + len].to_vec();
-        self.buf.drain(..head_end + len);
-        RawResponse {
-            status,
-            head,
-            body,
-            wire: (head_end + len) as u64,
-        }
-    }
-
-    /// Waits for the server's FIN.
-    async fn expect_eof(&mut self) {
-        assert_eq!(self.fill().await, 0, "server closed the connection");
-    }
-}
-
 fn reply(r: &RawResponse) -> LabReply {
     assert_eq!(r.status, 200, "{}", r.head);
     serde_json::from_slice(&r.body).expect("a LabReply")
@@ -213,7 +122,7 @@ fn reply(r: &RawResponse) -> LabReply {
 async fn keep_alive_reuses_one_connection_and_counts_bytes_exactly() {
     let server = TestServer::start().await;
     let mut obs = Observer::open(&server, KEY_A).await;
-    let mut raw = Raw::connect(&server).await;
+    let mut raw = Raw::connect(server.addr).await;
 
     let sent1 = raw.send("GET", "/api/lab?resp=100&n=1", KEY_A, b"").await;
     let r1 = raw.response().await;
@@ -269,7 +178,7 @@ async fn keep_alive_reuses_one_connection_and_counts_bytes_exactly() {
 async fn close_after_response_is_ended_by_the_server() {
     let server = TestServer::start().await;
     let mut obs = Observer::open(&server, KEY_A).await;
-    let mut raw = Raw::connect(&server).await;
+    let mut raw = Raw::connect(server.addr).await;
     raw.send("GET", "/api/lab?close=1", KEY_A, b"").await;
     let r = raw.response().await;
     assert!(
@@ -290,7 +199,7 @@ async fn clients_see_only_their_own_connections() {
     let mut obs_b = Observer::open(&server, KEY_B).await;
 
     // A's traffic, ending with a close so it produces every kind of event.
-    let mut raw = Raw::connect(&server).await;
+    let mut raw = Raw::connect(server.addr).await;
     raw.send("GET", "/api/lab?n=a1", KEY_A, b"").await;
     let a_conn = reply(&raw.response().await).conn.unwrap();
     raw.send("GET", "/api/lab?close=1", KEY_A, b"").await;
@@ -298,7 +207,7 @@ async fn clients_see_only_their_own_connections() {
     obs_a.closed(a_conn).await;
 
     // Then B's own request: once B sees it, B would have seen A's events before it.
-    let mut raw_b = Raw::connect(&server).await;
+    let mut raw_b = Raw::connect(server.addr).await;
     raw_b.send("GET", "/api/lab?n=b1", KEY_B, b"").await;
     let b_conn = reply(&raw_b.response().await).conn.unwrap();
     obs_b
@@ -317,7 +226,7 @@ async fn clients_see_only_their_own_connections() {
     assert!(obs_a.events.iter().all(|e| e.conn() != b_conn));
 
     // A connection without a key, or with a malformed one, is seen by no one.
-    let mut anon = Raw::connect(&server).await;
+    let mut anon = Raw::connect(server.addr).await;
     anon.send("GET", "/api/lab?n=anon", "not a key!", b"").await;
     let anon_conn = reply(&anon.response().await).conn.unwrap();
     raw_b.send("GET", "/api/lab?n=b2", KEY_B, b"").await;
@@ -334,7 +243,7 @@ async fn clients_see_only_their_own_connections() {
 #[tokio::test]
 async fn a_new_observer_gets_a_snapshot_of_open_connections() {
     let server = TestServer::start().await;
-    let mut raw = Raw::connect(&server).await;
+    let mut raw = Raw::connect(server.addr).await;
     raw.send("GET", "/api/lab", KEY_A, b"").await;
     let conn = reply(&raw.response().await).conn.unwrap();
     let mut obs = Observer::open(&server, KEY_A).await;

@@ -36,6 +36,9 @@ enum Task {
     },
     /// Install what is missing and build the page into `dist/` (release).
     Build,
+    /// Benchmarks, each reported as ratios against a baseline measured in the same run
+    /// (the connection layer against plain `axum::serve`).
+    Bench,
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
@@ -63,6 +66,20 @@ fn main() -> Result<()> {
             Ok(())
         }
         Task::Test { no_browser } => test(&mut steps, &root, no_browser),
+        Task::Bench => {
+            steps.run("bench: connection layer vs plain axum::serve", || {
+                run::cargo(&[
+                    "bench",
+                    "--locked",
+                    "-p",
+                    "backend",
+                    "--bench",
+                    "conn_layer",
+                ])
+            })?;
+            steps.report();
+            Ok(())
+        }
         Task::Screenshots => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;

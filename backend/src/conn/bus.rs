@@ -1,11 +1,13 @@
 //! The observatory: the server's monotonic clock, connection ids, the table of live
 //! connections and the bounded event bus.
 //!
-//! The bus is a `tokio::sync::broadcast` channel of [`BUS_CAPACITY`] events. Publishing
-//! never waits: a subscriber that falls more than the capacity behind loses the oldest
-//! events and is told how many (`RecvError::Lagged`), which the observer forwards to its
-//! page as `ObserveMsg::Missed`. Every event carries the client key of its connection and
-//! subscribers only ever forward events with their own key.
+//! The bus is one `tokio::sync::broadcast` channel of [`BUS_CAPACITY`] events per client
+//! key that has an observer, created when the first observer of that key subscribes. So
+//! privacy is structural (a subscriber can only ever receive its own key's events), and
+//! a connection nobody watches costs one map lookup per event and no allocation.
+//! Publishing never waits: a subscriber that falls more than the capacity behind loses
+//! the oldest events and is told how many (`RecvError::Lagged`), which the observer
+//! forwards to its page as `ObserveMsg::Missed`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,18 +22,11 @@ use super::record::ConnRecord;
 /// Events the bus holds for a slow subscriber before it starts losing the oldest.
 pub(crate) const BUS_CAPACITY: usize = 4096;
 
-/// An event with the client key of the connection it is about.
-#[derive(Debug)]
-pub(crate) struct Tagged {
-    pub(crate) client: Arc<str>,
-    pub(crate) event: ConnEvent,
-}
-
 /// Shared by the listener, every connection record and every observer.
 pub struct Observatory {
     epoch: Instant,
     next_id: AtomicU64,
-    bus: broadcast::Sender<Arc<Tagged>>,
+    channels: Mutex<HashMap<Arc<str>, broadcast::Sender<Arc<ConnEvent>>>>,
     live: Mutex<HashMap<u64, Arc<ConnRecord>>>,
 }
 
@@ -54,7 +49,7 @@ impl Observatory {
         Self {
             epoch: Instant::now(),
             next_id: AtomicU64::new(1),
-            bus: broadcast::channel(BUS_CAPACITY).0,
+            channels: Mutex::new(HashMap::new()),
             live: Mutex::new(HashMap::new()),
         }
     }
@@ -68,32 +63,45 @@ impl Observatory {
         self.next_id.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Publishes without waiting; with no subscriber the event is simply dropped.
-    pub(crate) fn publish(&self, client: Arc<str>, event: ConnEvent) {
-        let _ = self.bus.send(Arc::new(Tagged { client, event }));
+    /// Publishes to `client`'s observers without waiting. The event is only built when
+    /// someone watches that key.
+    pub(crate) fn publish(&self, client: &str, make: impl FnOnce() -> ConnEvent) {
+        let mut channels = lock(&self.channels);
+        let Some(tx) = channels.get(client) else {
+            return;
+        };
+        if tx.send(Arc::new(make())).is_err() {
+            // Every observer of this key has gone.
+            channels.remove(client);
+        }
     }
 
-    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Arc<Tagged>> {
-        self.bus.subscribe()
+    /// A receiver of `client`'s events from now on.
+    pub(crate) fn subscribe(&self, client: &Arc<str>) -> broadcast::Receiver<Arc<ConnEvent>> {
+        let mut channels = lock(&self.channels);
+        channels.retain(|_, tx| tx.receiver_count() > 0);
+        channels
+            .entry(Arc::clone(client))
+            .or_insert_with(|| broadcast::channel(BUS_CAPACITY).0)
+            .subscribe()
     }
 
     pub(crate) fn register(&self, record: Arc<ConnRecord>) {
-        self.lock().insert(record.id, record);
+        lock(&self.live).insert(record.id, record);
     }
 
     pub(crate) fn unregister(&self, id: u64) {
-        self.lock().remove(&id);
+        lock(&self.live).remove(&id);
     }
 
     /// Connections open right now.
     pub fn live_count(&self) -> usize {
-        self.lock().len()
+        lock(&self.live).len()
     }
 
     /// The live connections tagged with `client`, oldest first.
     pub(crate) fn live_of(&self, client: &str) -> Vec<Arc<ConnRecord>> {
-        let mut mine: Vec<_> = self
-            .lock()
+        let mut mine: Vec<_> = lock(&self.live)
             .values()
             .filter(|r| r.client().is_some_and(|c| &*c == client))
             .cloned()
@@ -101,10 +109,10 @@ impl Observatory {
         mine.sort_by_key(|r| r.id);
         mine
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<ConnRecord>>> {
-        // A panic while holding this lock leaves the map consistent (single inserts and
-        // removes), so a poisoned lock is still usable.
-        self.live.lock().unwrap_or_else(|e| e.into_inner())
-    }
+/// A panic while holding one of these locks leaves the map consistent (single inserts and
+/// removes), so a poisoned lock is still usable.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -111,7 +111,7 @@ impl ConnRecord {
         let before = self.requests().saturating_sub(1);
         self.requests_before.store(before, Ordering::Relaxed);
         if self.client.set(Arc::from(key)).is_ok() {
-            self.emit(self.accepted_event());
+            self.emit(|| self.accepted_event());
         }
     }
 
@@ -131,7 +131,7 @@ impl ConnRecord {
 
     pub(crate) fn mark_upgraded(&self) {
         if !self.upgraded.swap(true, Ordering::Relaxed) {
-            self.emit(ConnEvent::Upgraded {
+            self.emit(|| ConnEvent::Upgraded {
                 conn: self.id,
                 at_us: self.now_us(),
             });
@@ -149,7 +149,7 @@ impl ConnRecord {
         self.end(ClosedBy::Server);
         let (by, at_us) = *self.ended.get().unwrap_or(&(ClosedBy::Server, 0));
         let (bytes_in, bytes_out) = self.bytes();
-        self.emit(ConnEvent::Closed {
+        self.emit(|| ConnEvent::Closed {
             conn: self.id,
             at_us,
             by,
@@ -160,10 +160,11 @@ impl ConnRecord {
         self.obs.unregister(self.id);
     }
 
-    /// Publishes an event to the connection's client; untagged connections stay unseen.
-    pub(crate) fn emit(&self, event: ConnEvent) {
+    /// Publishes an event to the connection's client's observers; untagged connections
+    /// stay unseen, and the event is only built when someone is watching.
+    pub(crate) fn emit(&self, make: impl FnOnce() -> ConnEvent) {
         if let Some(client) = self.client.get() {
-            self.obs.publish(Arc::clone(client), event);
+            self.obs.publish(client, make);
         }
     }
 }

@@ -70,12 +70,13 @@ impl ObservedStream {
     fn on_flushed(&mut self) {
         if self.unreported && !self.record.is_upgraded() {
             self.unreported = false;
-            self.record.emit(ConnEvent::Wire {
-                conn: self.record.id,
+            let record = &self.record;
+            record.emit(|| ConnEvent::Wire {
+                conn: record.id,
                 request: self.exchange,
                 bytes_in: self.exchange_in,
                 bytes_out: self.exchange_out,
-                at_us: self.record.now_us(),
+                at_us: record.now_us(),
             });
         }
     }

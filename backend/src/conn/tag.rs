@@ -31,7 +31,7 @@ pub(crate) async fn observe(mut req: Request, next: Next) -> Response {
         record.tag(&key, req.uri().path() == OBSERVE_PATH);
     }
     let request = record.requests();
-    record.emit(ConnEvent::Request {
+    record.emit(|| ConnEvent::Request {
         conn: record.id,
         request,
         method: req.method().as_str().to_owned(),
@@ -44,10 +44,11 @@ pub(crate) async fn observe(mut req: Request, next: Next) -> Response {
     });
     let response = next.run(req).await;
     let record = &handle.0;
-    record.emit(ConnEvent::Response {
+    let status = response.status().as_u16();
+    record.emit(|| ConnEvent::Response {
         conn: record.id,
         request,
-        status: response.status().as_u16(),
+        status,
         at_us: record.now_us(),
     });
     if response.status() == StatusCode::SWITCHING_PROTOCOLS {

@@ -3,8 +3,8 @@
 //! host and disturb the lab it is watching; a WebSocket does not).
 //!
 //! The session sends `Hello` (naming the observer's own connection), a snapshot of the
-//! client's live connections, then every bus event tagged with the same key, and
-//! `Missed { count }` when it fell behind. Events of other clients are never sent.
+//! client's live connections, then every event of its key's channel on the bus, and
+//! `Missed { count }` when it fell behind. Other clients' events never reach it.
 
 use std::sync::Arc;
 
@@ -12,10 +12,11 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::response::Response;
+use futures_util::SinkExt;
 use protocol::close_code;
 use protocol::observe::{ObserveMsg, valid_client_key};
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
@@ -48,7 +49,7 @@ pub(crate) async fn upgrade(
 async fn session(mut socket: WebSocket, state: AppState, key: Arc<str>, own: Option<u64>) {
     // Subscribe before the snapshot so nothing falls between them (the page ignores a
     // connection it already knows).
-    let mut events = state.obs.subscribe();
+    let mut events = state.obs.subscribe(&key);
     let hello = ObserveMsg::Hello {
         observer_conn: own,
         now_us: state.obs.now_us(),
@@ -78,16 +79,41 @@ async fn session(mut socket: WebSocket, state: AppState, key: Arc<str>, own: Opt
                 Some(Ok(_)) => continue,
             },
             event = events.recv() => match event {
-                Ok(tagged) if tagged.client == key => ObserveMsg::Event { event: tagged.event.clone() },
-                Ok(_) => continue,
+                Ok(event) => ObserveMsg::Event { event: (*event).clone() },
                 Err(RecvError::Lagged(count)) => ObserveMsg::Missed { count },
                 Err(RecvError::Closed) => return,
             },
         };
-        if send(&mut socket, &msg).await.is_err() {
+        // Whatever else is already waiting goes out with it, flushed once: under load
+        // a write per event would cost a syscall each and slow the server it watches.
+        if feed(&mut socket, &msg).await.is_err() {
+            return;
+        }
+        for _ in 0..BATCH {
+            let more = match events.try_recv() {
+                Ok(event) => ObserveMsg::Event {
+                    event: (*event).clone(),
+                },
+                Err(TryRecvError::Lagged(count)) => ObserveMsg::Missed { count },
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Closed) => return,
+            };
+            if feed(&mut socket, &more).await.is_err() {
+                return;
+            }
+        }
+        if socket.flush().await.is_err() {
             return;
         }
     }
+}
+
+/// Most queued events sent per flush.
+const BATCH: usize = 256;
+
+async fn feed(socket: &mut WebSocket, msg: &ObserveMsg) -> Result<(), axum::Error> {
+    let text = serde_json::to_string(msg).unwrap_or_default();
+    socket.feed(Message::Text(Utf8Bytes::from(text))).await
 }
 
 async fn send(socket: &mut WebSocket, msg: &ObserveMsg) -> Result<(), axum::Error> {

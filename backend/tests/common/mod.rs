@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub)] // each test binary uses a different subset
 
+pub mod raw;
+
 use std::net::SocketAddr;
 use std::path::Path;
 
