@@ -164,8 +164,12 @@ async fn keep_alive_reuses_one_connection_and_counts_bytes_exactly() {
             requests,
             bytes_in,
             bytes_out,
+            at_us,
+            first_byte_us: Some(first),
+            last_byte_us: Some(last),
             ..
         } => {
+            assert!(first <= last && last <= at_us, "{first} {last} {at_us}");
             assert_eq!(requests, 2);
             assert_eq!(bytes_in, sent1 + sent2);
             assert_eq!(bytes_out, r1.wire + r2.wire);

@@ -9,6 +9,7 @@ pub(crate) mod lab_controls;
 pub(crate) mod lab_detail;
 pub(crate) mod lab_table;
 pub(crate) mod message_log;
+pub(crate) mod method_select;
 pub(crate) mod metric;
 pub(crate) mod nav;
 pub(crate) mod observer_status;
@@ -16,6 +17,16 @@ pub(crate) mod state_badge;
 pub(crate) mod ws_panel;
 
 use crate::i18n::Lang;
+
+/// An `oninput` callback that keeps `state` equal to the input's text.
+pub(crate) fn bind_text(state: &yew::UseStateHandle<String>) -> yew::Callback<yew::InputEvent> {
+    use yew::TargetCast;
+    let state = state.clone();
+    yew::Callback::from(move |e: yew::InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        state.set(input.value());
+    })
+}
 
 /// The language from the app's context (English if there is none).
 #[yew::hook]

@@ -266,6 +266,8 @@ mod tests {
                 requests: 1,
                 bytes_in: 90,
                 bytes_out: 400,
+                first_byte_us: Some(300),
+                last_byte_us: Some(312),
             }),
             54.0,
         );

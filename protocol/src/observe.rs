@@ -89,6 +89,9 @@ pub enum ConnEvent {
         requests: u32,
         bytes_in: u64,
         bytes_out: u64,
+        /// First and last byte either way (`None` if none ever moved).
+        first_byte_us: Option<u64>,
+        last_byte_us: Option<u64>,
     },
 }
 
@@ -145,6 +148,8 @@ mod tests {
                 requests: 1,
                 bytes_in: 80,
                 bytes_out: 200,
+                first_byte_us: Some(2),
+                last_byte_us: Some(9),
             },
         };
         let s = serde_json::to_string(&m).unwrap();

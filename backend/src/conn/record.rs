@@ -149,6 +149,9 @@ impl ConnRecord {
         self.end(ClosedBy::Server);
         let (by, at_us) = *self.ended.get().unwrap_or(&(ClosedBy::Server, 0));
         let (bytes_in, bytes_out) = self.bytes();
+        let first = self.first_byte_us.load(Ordering::Relaxed);
+        let last = self.last_byte_us.load(Ordering::Relaxed);
+        let moved = first != 0;
         self.emit(|| ConnEvent::Closed {
             conn: self.id,
             at_us,
@@ -156,6 +159,8 @@ impl ConnRecord {
             requests: self.requests(),
             bytes_in,
             bytes_out,
+            first_byte_us: moved.then_some(first),
+            last_byte_us: moved.then_some(last),
         });
         self.obs.unregister(self.id);
     }

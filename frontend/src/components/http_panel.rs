@@ -6,8 +6,9 @@ use protocol::HttpMethod;
 use yew::prelude::*;
 
 use super::flow::{Flow, FlowKind};
+use super::method_select::MethodSelect;
 use super::metric::Metric;
-use super::use_lang;
+use super::{bind_text, use_lang};
 use crate::format;
 use crate::hooks::use_echo::EchoState;
 use crate::i18n::{Key, Lang, error_key};
@@ -27,22 +28,9 @@ pub(crate) fn http_panel(props: &HttpPanelProps) -> Html {
 
     let on_method = {
         let method = method.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            method.set(if select.value() == "POST" {
-                HttpMethod::Post
-            } else {
-                HttpMethod::Get
-            });
-        })
+        Callback::from(move |m| method.set(m))
     };
-    let on_payload = {
-        let payload = payload.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            payload.set(input.value());
-        })
-    };
+    let on_payload = bind_text(&payload);
     let on_submit = {
         let (method, payload, on_send) = (method.clone(), payload.clone(), props.on_send.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -58,13 +46,7 @@ pub(crate) fn http_panel(props: &HttpPanelProps) -> Html {
             <p class="lead">{ lang.t(Key::http_lead) }</p>
             <Flow kind={FlowKind::Http} />
             <form class="controls" onsubmit={on_submit}>
-                <label class="field field-narrow">
-                    <span>{ lang.t(Key::http_method) }</span>
-                    <select data-test="http-method" onchange={on_method}>
-                        <option value="GET" selected={*method == HttpMethod::Get}>{ "GET" }</option>
-                        <option value="POST" selected={*method == HttpMethod::Post}>{ "POST" }</option>
-                    </select>
-                </label>
+                <MethodSelect value={*method} on_change={on_method} test="http-method" class="field-narrow" />
                 <label class="field">
                     <span>{ lang.t(Key::http_payload) }</span>
                     <input data-test="http-payload" value={(*payload).clone()} oninput={on_payload} />

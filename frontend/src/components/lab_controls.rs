@@ -6,6 +6,7 @@ use protocol::HttpMethod;
 use protocol::lab::{LabParam, ParamProblem};
 use yew::prelude::*;
 
+use super::method_select::MethodSelect;
 use super::use_lang;
 use crate::hooks::use_http_lab::LabRun;
 use crate::i18n::{Key, Lang};
@@ -83,14 +84,7 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
     };
     let on_method = {
         let method = method.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            method.set(if select.value() == "POST" {
-                HttpMethod::Post
-            } else {
-                HttpMethod::Get
-            });
-        })
+        Callback::from(move |m| method.set(m))
     };
     let radio = |state: &UseStateHandle<bool>, value: bool| {
         let state = state.clone();
@@ -101,13 +95,7 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
     html! {
         <form class="lab-controls" onsubmit={on_submit} novalidate=true>
             <div class="lab-grid">
-                <label class="field">
-                    <span>{ lang.t(Key::http_method) }</span>
-                    <select data-test="lab-method" onchange={on_method}>
-                        <option value="GET" selected={!post}>{ "GET" }</option>
-                        <option value="POST" selected={post}>{ "POST" }</option>
-                    </select>
-                </label>
+                <MethodSelect value={*method} on_change={on_method} test="lab-method" />
                 { number(lang, Key::lab_request_bytes, "lab-req", &fields.request_bytes, set_field(|f| &mut f.request_bytes), if post { req } else { Ok(0) }, LabParam::RequestBytes, !post) }
                 { number(lang, Key::lab_response_bytes, "lab-resp", &fields.response_bytes, set_field(|f| &mut f.response_bytes), resp, LabParam::ResponseBytes, false) }
                 { number(lang, Key::lab_delay, "lab-delay", &fields.delay_ms, set_field(|f| &mut f.delay_ms), delay, LabParam::DelayMs, false) }

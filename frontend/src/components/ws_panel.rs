@@ -9,7 +9,7 @@ use super::flow::{Flow, FlowKind};
 use super::message_log::MessageLog;
 use super::metric::Metric;
 use super::state_badge::StateBadge;
-use super::use_lang;
+use super::{bind_text, use_lang};
 use crate::format;
 use crate::hooks::use_websocket::{Phase, WsView};
 use crate::i18n::Key;
@@ -30,13 +30,7 @@ pub(crate) fn ws_panel(props: &WsPanelProps) -> Html {
     let can_connect = matches!(phase, Phase::Idle | Phase::Closed);
     let open = phase == Phase::Open;
 
-    let on_payload = {
-        let payload = payload.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            payload.set(input.value());
-        })
-    };
+    let on_payload = bind_text(&payload);
     let on_submit = {
         let (payload, on_send) = (payload.clone(), props.on_send.clone());
         Callback::from(move |e: SubmitEvent| {
