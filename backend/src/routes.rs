@@ -7,7 +7,20 @@ pub(crate) mod observe;
 pub(crate) mod ws;
 
 use crate::error::AppError;
-use axum::http::Uri;
+use axum::http::{HeaderMap, Uri};
+use protocol::lab::HeaderLine;
+
+/// Request or response headers as the wire types carry them (names lower-case, values
+/// lossily decoded).
+pub(crate) fn header_lines(headers: &HeaderMap) -> Vec<HeaderLine> {
+    headers
+        .iter()
+        .map(|(name, value)| HeaderLine {
+            name: name.as_str().to_owned(),
+            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        })
+        .collect()
+}
 
 /// Unknown `/api/...` paths: JSON 404 rather than the page's `index.html`.
 pub(crate) async fn not_found(uri: Uri) -> AppError {

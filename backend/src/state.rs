@@ -28,6 +28,9 @@ pub struct AppState {
     /// The connection layer's clock, live table and event bus.
     pub(crate) obs: Arc<Observatory>,
     pub(crate) quotas: Arc<Quotas>,
+    /// A WebSocket session with no message from the page (and no ticker) this long is
+    /// closed with 1001.
+    pub(crate) ws_idle_timeout: std::time::Duration,
 }
 
 impl AppState {
@@ -42,7 +45,14 @@ impl AppState {
                 lab_requests: Quota::per_minute(protocol::lab::LAB_REQUESTS_PER_MINUTE),
                 lab_bytes: Quota::per_minute(protocol::lab::LAB_RESPONSE_BYTES_PER_MINUTE),
             }),
+            ws_idle_timeout: std::time::Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
         }
+    }
+
+    /// The same state with another WebSocket idle timeout (tests use a short one).
+    pub fn with_ws_idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.ws_idle_timeout = timeout;
+        self
     }
 
     /// The token that, once cancelled, closes every open WebSocket session.

@@ -398,6 +398,26 @@ async fn screenshots() {
             b.click("[data-test=lab-row]").await;
             b.wait_visible("[data-test=lab-detail]").await;
             b.shoot(&out, &format!("lab-{lang}-{label}")).await;
+
+            b.client
+                .goto(&server.url(&format!("/lab/ws?lang={lang}")))
+                .await
+                .unwrap();
+            b.wait_visible("[data-test=ws-connect]").await;
+            b.click("[data-test=ws-connect]").await;
+            b.wait_phase("OPEN").await;
+            b.set_input("[data-test=ws-repeat]", "3").await;
+            b.click("[data-test=ws-send]").await;
+            b.set_input("[data-test=ws-count]", "5").await;
+            b.set_input("[data-test=ws-rate]", "20").await;
+            b.click("[data-test=ws-ticker-start]").await;
+            b.wait_text("[data-test=ws-pushes]", "5").await;
+            b.click("[data-test=ws-ping-set]").await;
+            wait_for("a ping round trip", || async {
+                b.text("[data-test=ws-ping-rtt]").await.filter(|t| t != "—")
+            })
+            .await;
+            b.shoot(&out, &format!("wslab-{lang}-{label}")).await;
         }
     }
     b.finish().await;
@@ -645,5 +665,165 @@ async fn lab_refuses_bad_settings_beside_the_field() {
     b.set_input("[data-test=lab-resp]", "10").await;
     b.wait_text("[data-test=lab-delay-error]", "").await;
     assert_eq!(b.run_lab(1).await.len(), 1);
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn ws_lab_walks_a_whole_session() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.client.goto(&server.url("/lab/ws?lang=en")).await.unwrap();
+    b.wait_visible("[data-test=ws-connect]").await;
+    wait_for("the observer to be live", || async {
+        (b.attr("[data-test=observer-link]", "data-link")
+            .await
+            .as_deref()
+            == Some("live"))
+        .then_some(())
+    })
+    .await;
+
+    // Open: OPEN, a handshake time, the 101 and the chosen subprotocol.
+    b.click("[data-test=ws-connect]").await;
+    b.wait_phase("OPEN").await;
+    let handshake = parse_ms(&b.text("[data-test=ws-handshake]").await.unwrap());
+    assert!(
+        handshake > 0.0 && handshake < 5_000.0,
+        "handshake {handshake} ms"
+    );
+    b.wait_visible("[data-test=ws-hs-status]").await;
+    let chosen = b.text("[data-test=ws-subprotocol]").await.unwrap();
+    assert!(chosen.contains("duplex.v1"), "{chosen}");
+    let request = b.text("[data-test=ws-hs-request]").await.unwrap();
+    assert!(request.contains("sec-websocket-key"), "{request}");
+    // The clock offset estimate arrives from the probes sent on open.
+    wait_for("a clock offset", || async {
+        b.text("[data-test=ws-clock]")
+            .await
+            .filter(|t| t.contains('±'))
+    })
+    .await;
+
+    // Five echoes, five round trips.
+    b.set_input("[data-test=ws-repeat]", "5").await;
+    b.click("[data-test=ws-send]").await;
+    wait_for("5 round trips", || async {
+        (b.count("[data-test=ws-rtt]").await == 5).then_some(())
+    })
+    .await;
+
+    // A ticker of 10: ten pushes, marked as pushes, with one-way estimates.
+    b.set_input("[data-test=ws-count]", "10").await;
+    b.set_input("[data-test=ws-rate]", "50").await;
+    b.click("[data-test=ws-ticker-start]").await;
+    b.wait_text("[data-test=ws-pushes]", "10").await;
+    b.client
+        .find(Locator::Css("[data-test=ws-filter]"))
+        .await
+        .unwrap()
+        .select_by_value("push")
+        .await
+        .unwrap();
+    wait_for("ten push lines", || async {
+        let log = b.text("[data-test=ws-log]").await?;
+        (log.matches("of 10").count() == 10).then_some(())
+    })
+    .await;
+    let one_way = b.text("[data-test=ws-one-way]").await.unwrap();
+    assert!(one_way != "—", "a one-way estimate: {one_way}");
+
+    // The WebSocket's TCP connection: one bar, with the upgrade marked.
+    b.wait_visible("[data-test=tl-upgrade]").await;
+
+    // The page closes with 4000 "bye".
+    b.set_input("[data-test=ws-code]", "4000").await;
+    b.set_input("[data-test=ws-reason]", "bye").await;
+    b.click("[data-test=ws-close]").await;
+    b.wait_phase("CLOSED").await;
+    assert_eq!(
+        b.attr("[data-test=ws-close-info]", "data-code")
+            .await
+            .as_deref(),
+        Some("4000")
+    );
+    assert_eq!(
+        b.attr("[data-test=ws-close-info]", "data-clean")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    b.client
+        .find(Locator::Css("[data-test=ws-filter]"))
+        .await
+        .unwrap()
+        .select_by_value("all")
+        .await
+        .unwrap();
+    let log = b.text("[data-test=ws-log]").await.unwrap();
+    assert!(
+        log.contains("code 4000") && log.contains("bye") && log.contains("started by the page"),
+        "{log}"
+    );
+
+    // Again, and the server drops TCP: the page sees 1006, not clean.
+    b.click("[data-test=ws-connect]").await;
+    b.wait_phase("OPEN").await;
+    b.click("[data-test=ws-drop]").await;
+    b.wait_phase("CLOSED").await;
+    wait_for("an abnormal closure", || async {
+        (b.attr("[data-test=ws-close-info]", "data-code")
+            .await
+            .as_deref()
+            == Some("1006"))
+        .then_some(())
+    })
+    .await;
+    assert_eq!(
+        b.attr("[data-test=ws-close-info]", "data-clean")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn ws_lab_refuses_bad_settings_and_the_server_closes_on_request() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.client.goto(&server.url("/lab/ws?lang=en")).await.unwrap();
+    b.wait_visible("[data-test=ws-connect]").await;
+    b.click("[data-test=ws-connect]").await;
+    b.wait_phase("OPEN").await;
+    b.set_input("[data-test=ws-rate]", "1000").await;
+    b.wait_text("[data-test=ws-rate-error]", "Must be at most 100.")
+        .await;
+    assert!(
+        b.attr("[data-test=ws-ticker-start]", "disabled")
+            .await
+            .is_some()
+    );
+    b.set_input("[data-test=ws-code]", "1001").await;
+    b.wait_text(
+        "[data-test=ws-code-error]",
+        "Use 1000, or a code from 3000 to 4999.",
+    )
+    .await;
+    b.set_input("[data-test=ws-code]", "4321").await;
+    b.set_input("[data-test=ws-reason]", "server says bye")
+        .await;
+    b.click("[data-test=ws-server-close]").await;
+    b.wait_phase("CLOSED").await;
+    assert_eq!(
+        b.attr("[data-test=ws-close-info]", "data-code")
+            .await
+            .as_deref(),
+        Some("4321")
+    );
+    let info = b.text("[data-test=ws-close-info]").await.unwrap();
+    assert!(
+        info.contains("server says bye") && info.contains("started by the server"),
+        "{info}"
+    );
     b.finish().await;
 }

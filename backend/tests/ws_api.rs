@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::TestServer;
 use futures_util::{SinkExt, StreamExt};
 use protocol::limits::WS_MAX_MESSAGE_BYTES;
-use protocol::ws::WsErrorCode;
+use protocol::ws::{WsErrorCode, frame_header_bytes};
 use protocol::{ClientMsg, ServerMsg, close_code};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -29,10 +29,15 @@ async fn next(ws: &mut Ws) -> Message {
         .expect("no protocol error")
 }
 
+/// The next text frame as a [`ServerMsg`]; pings and pongs are skipped (tungstenite
+/// answers pings itself, as a browser does).
 async fn next_server_msg(ws: &mut Ws) -> ServerMsg {
-    match next(ws).await {
-        Message::Text(t) => serde_json::from_str(&t).expect("a protocol::ServerMsg"),
-        other => panic!("expected a text frame, got {other:?}"),
+    loop {
+        match next(ws).await {
+            Message::Text(t) => return serde_json::from_str(&t).expect("a protocol::ServerMsg"),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("expected a text frame, got {other:?}"),
+        }
     }
 }
 
@@ -43,7 +48,10 @@ async fn open(server: &TestServer) -> (Ws, u64) {
         ServerMsg::Welcome {
             session,
             max_message_bytes,
+            conn,
+            ..
         } => {
+            assert!(conn.is_some(), "the session names its TCP connection");
             assert_eq!(max_message_bytes, WS_MAX_MESSAGE_BYTES as u64);
             (ws, session)
         }
@@ -110,7 +118,15 @@ async fn text_echo_carries_seq_size_and_time() {
                 payload: p,
                 payload_bytes,
                 server_received_unix_us,
+                frame_bytes,
             } => {
+                let text_len = serde_json::to_string(&ClientMsg::Echo {
+                    seq,
+                    payload: payload.clone(),
+                })
+                .unwrap()
+                .len() as u64;
+                assert_eq!(frame_bytes, text_len + frame_header_bytes(text_len, true));
                 assert_eq!(s, seq);
                 assert_eq!(p, payload);
                 assert_eq!(payload_bytes, payload.len() as u64);
@@ -137,6 +153,16 @@ async fn binary_is_echoed_unchanged() {
     let (mut ws, _) = open(&server).await;
     let data: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
     ws.send(Message::binary(data.clone())).await.unwrap();
+    match next_server_msg(&mut ws).await {
+        ServerMsg::BinaryReceived {
+            payload_bytes,
+            frame_bytes,
+        } => {
+            assert_eq!(payload_bytes, 5000);
+            assert_eq!(frame_bytes, 5000 + 8, "2 + 2 length + 4 mask");
+        }
+        other => panic!("expected the binary note, got {other:?}"),
+    }
     match next(&mut ws).await {
         Message::Binary(b) => assert_eq!(b.as_ref(), data.as_slice()),
         other => panic!("expected binary, got {other:?}"),
@@ -208,4 +234,259 @@ async fn shutdown_closes_sessions_with_1001() {
     server.shutdown.cancel();
     let (code, _) = expect_close(&mut ws).await;
     assert_eq!(code, close_code::GOING_AWAY);
+}
+
+/// Reads server messages until `pred` picks one out (others are skipped).
+async fn until<T>(ws: &mut Ws, what: &str, mut pred: impl FnMut(ServerMsg) -> Option<T>) -> T {
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            if let Some(v) = pred(next_server_msg(ws).await) {
+                return v;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {what} in time"))
+}
+
+#[tokio::test]
+async fn ticker_pushes_exactly_the_count_at_about_the_rate() {
+    let server = TestServer::start().await;
+    let (mut ws, _) = open(&server).await;
+    send(
+        &mut ws,
+        &ClientMsg::StartTicker {
+            rate_hz: 20,
+            count: 10,
+            payload_bytes: 32,
+        },
+    )
+    .await;
+    let mut arrivals = Vec::new();
+    loop {
+        match next_server_msg(&mut ws).await {
+            ServerMsg::Push {
+                n, count, payload, ..
+            } => {
+                assert_eq!(n as usize, arrivals.len() + 1, "in order, none missing");
+                assert_eq!(count, 10);
+                assert_eq!(payload.len(), 32);
+                arrivals.push(std::time::Instant::now());
+            }
+            ServerMsg::TickerDone { sent, stopped } => {
+                assert_eq!((sent, stopped), (10, false));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(arrivals.len(), 10, "exactly the requested count");
+    // 9 intervals of 50 ms; generous bounds for a shared 2-core machine.
+    let span = arrivals[9] - arrivals[0];
+    assert!(
+        span >= Duration::from_millis(350) && span <= Duration::from_millis(1500),
+        "10 pushes at 20 Hz took {span:?}"
+    );
+    assert_echo_works(&mut ws, 1).await;
+
+    // A stopped ticker says how many it sent.
+    send(
+        &mut ws,
+        &ClientMsg::StartTicker {
+            rate_hz: 10,
+            count: 1000,
+            payload_bytes: 0,
+        },
+    )
+    .await;
+    until(&mut ws, "a push", |m| {
+        matches!(m, ServerMsg::Push { .. }).then_some(())
+    })
+    .await;
+    send(&mut ws, &ClientMsg::StopTicker).await;
+    let (sent, stopped) = until(&mut ws, "ticker done", |m| match m {
+        ServerMsg::TickerDone { sent, stopped } => Some((sent, stopped)),
+        _ => None,
+    })
+    .await;
+    assert!(stopped && (1..1000).contains(&sent), "{sent} {stopped}");
+}
+
+#[tokio::test]
+async fn server_close_carries_the_requested_code_and_reason() {
+    let server = TestServer::start().await;
+    let (mut ws, _) = open(&server).await;
+    send(
+        &mut ws,
+        &ClientMsg::CloseMe {
+            code: 4001,
+            reason: "see you".into(),
+        },
+    )
+    .await;
+    assert_eq!(expect_close(&mut ws).await, (4001, "see you".to_owned()));
+}
+
+#[tokio::test]
+async fn drop_ends_the_connection_without_a_close_frame() {
+    let server = TestServer::start().await;
+    let (mut good, _) = open(&server).await;
+    let (mut ws, _) = open(&server).await;
+    send(&mut ws, &ClientMsg::Drop).await;
+    let ended = tokio::time::timeout(PATIENCE, ws.next())
+        .await
+        .expect("the server ends the connection");
+    match ended {
+        None | Some(Err(_)) => {}
+        Some(Ok(Message::Close(frame))) => panic!("a close frame was sent: {frame:?}"),
+        Some(Ok(other)) => panic!("unexpected {other:?}"),
+    }
+    assert_echo_works(&mut good, 1).await;
+}
+
+#[tokio::test]
+async fn out_of_range_settings_are_refused_and_the_session_stays() {
+    let server = TestServer::start().await;
+    let (mut ws, _) = open(&server).await;
+    for bad in [
+        ClientMsg::StartTicker {
+            rate_hz: 1000,
+            count: 1,
+            payload_bytes: 0,
+        },
+        ClientMsg::StartTicker {
+            rate_hz: 1,
+            count: 0,
+            payload_bytes: 0,
+        },
+        ClientMsg::StartTicker {
+            rate_hz: 1,
+            count: 1,
+            payload_bytes: 1 << 20,
+        },
+        ClientMsg::SetPing { interval_ms: 5 },
+        ClientMsg::CloseMe {
+            code: 1001,
+            reason: String::new(),
+        },
+        ClientMsg::CloseMe {
+            code: 4000,
+            reason: "x".repeat(200),
+        },
+    ] {
+        send(&mut ws, &bad).await;
+        match next_server_msg(&mut ws).await {
+            ServerMsg::Error { code, message } => {
+                assert_eq!(code, WsErrorCode::OutOfRange, "{bad:?}");
+                assert!(!message.is_empty());
+            }
+            other => panic!("expected a refusal of {bad:?}, got {other:?}"),
+        }
+    }
+    assert_echo_works(&mut ws, 7).await;
+}
+
+#[tokio::test]
+async fn a_flood_is_closed_with_1008_and_spares_other_sessions() {
+    let server = TestServer::start().await;
+    let (mut good, _) = open(&server).await;
+    let (mut bad, _) = open(&server).await;
+    for seq in 0..400 {
+        let msg = serde_json::to_string(&ClientMsg::Clock { seq }).unwrap();
+        if bad.send(Message::text(msg)).await.is_err() {
+            break;
+        }
+    }
+    let (code, reason) = expect_close(&mut bad).await;
+    assert_eq!(code, close_code::POLICY);
+    assert!(reason.contains("per second"), "{reason}");
+    assert_echo_works(&mut good, 1).await;
+}
+
+#[tokio::test]
+async fn an_idle_session_is_closed_with_a_reason() {
+    let server =
+        TestServer::start_with(|s| s.with_ws_idle_timeout(Duration::from_millis(300))).await;
+    let (mut idle, _) = open(&server).await;
+    let (code, reason) = expect_close(&mut idle).await;
+    assert_eq!(code, close_code::GOING_AWAY);
+    assert!(reason.contains("idle"), "{reason}");
+    // A session that talks stays open past the timeout.
+    let (mut busy, _) = open(&server).await;
+    for seq in 0..6 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_echo_works(&mut busy, seq).await;
+    }
+}
+
+#[tokio::test]
+async fn pings_are_timed_by_the_server() {
+    let server = TestServer::start().await;
+    let (mut ws, _) = open(&server).await;
+    send(&mut ws, &ClientMsg::SetPing { interval_ms: 100 }).await;
+    // tokio-tungstenite answers pings while we read, as a browser does.
+    for _ in 0..2 {
+        let rtt = until(&mut ws, "a ping round trip", |m| match m {
+            ServerMsg::PingRtt { rtt_us } => Some(rtt_us),
+            _ => None,
+        })
+        .await;
+        assert!(rtt > 0 && rtt < 1_000_000, "rtt {rtt} µs");
+    }
+    send(&mut ws, &ClientMsg::SetPing { interval_ms: 0 }).await;
+    assert_echo_works(&mut ws, 1).await;
+}
+
+#[tokio::test]
+async fn handshake_is_shown_and_the_subprotocol_chosen() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let server = TestServer::start().await;
+    let mut req = server.ws_url().into_client_request().unwrap();
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        "chat.v9, duplex.v1".parse().unwrap(),
+    );
+    let (mut ws, resp) = connect_async(req).await.unwrap();
+    assert_eq!(resp.headers()["sec-websocket-protocol"], "duplex.v1");
+    match next_server_msg(&mut ws).await {
+        ServerMsg::Welcome {
+            subprotocol,
+            request_headers,
+            response_headers,
+            ..
+        } => {
+            assert_eq!(subprotocol.as_deref(), Some("duplex.v1"));
+            let has =
+                |h: &[protocol::lab::HeaderLine], name: &str| h.iter().any(|l| l.name == name);
+            assert!(has(&request_headers, "sec-websocket-key"));
+            assert!(has(&request_headers, "upgrade"));
+            assert!(has(&response_headers, "sec-websocket-accept"));
+            assert!(has(&response_headers, "upgrade"));
+        }
+        other => panic!("expected welcome, got {other:?}"),
+    }
+    // Without an offer, no subprotocol.
+    let (mut plain, _) = connect_async(server.ws_url()).await.unwrap();
+    match next_server_msg(&mut plain).await {
+        ServerMsg::Welcome { subprotocol, .. } => assert_eq!(subprotocol, None),
+        other => panic!("expected welcome, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn clock_probes_report_receive_and_send_times() {
+    let server = TestServer::start().await;
+    let (mut ws, _) = open(&server).await;
+    send(&mut ws, &ClientMsg::Clock { seq: 3 }).await;
+    match next_server_msg(&mut ws).await {
+        ServerMsg::Clock {
+            seq,
+            server_received_unix_us,
+            server_sent_unix_us,
+        } => {
+            assert_eq!(seq, 3);
+            assert!(server_received_unix_us <= server_sent_unix_us);
+        }
+        other => panic!("expected clock, got {other:?}"),
+    }
 }

@@ -12,6 +12,7 @@ use crate::i18n::{Key, Lang};
 use crate::pages::home::Home;
 use crate::pages::http_lab::HttpLab;
 use crate::pages::not_found::NotFound;
+use crate::pages::ws_lab::WsLab;
 use crate::route::Route;
 
 #[function_component(App)]
@@ -48,6 +49,7 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
         Route::HttpLab => html! { <HttpLab /> },
+        Route::WsLab => html! { <WsLab /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod conn_timeline;
 pub(crate) mod flow;
+pub(crate) mod handshake_view;
 pub(crate) mod header;
 pub(crate) mod http_panel;
 pub(crate) mod lab_controls;
@@ -12,8 +13,11 @@ pub(crate) mod message_log;
 pub(crate) mod method_select;
 pub(crate) mod metric;
 pub(crate) mod nav;
+pub(crate) mod number_field;
 pub(crate) mod observer_status;
 pub(crate) mod state_badge;
+pub(crate) mod ws_figures;
+pub(crate) mod ws_lab_controls;
 pub(crate) mod ws_panel;
 
 use crate::i18n::Lang;

@@ -15,6 +15,7 @@ pub mod observed;
 mod pages;
 mod route;
 mod services;
+pub mod ws_session;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

@@ -3,3 +3,4 @@
 pub(crate) mod home;
 pub(crate) mod http_lab;
 pub(crate) mod not_found;
+pub(crate) mod ws_lab;

@@ -9,6 +9,8 @@ pub(crate) enum Route {
     Home,
     #[at("/lab/http")]
     HttpLab,
+    #[at("/lab/ws")]
+    WsLab,
     #[not_found]
     #[at("/404")]
     NotFound,

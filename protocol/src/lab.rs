@@ -60,33 +60,39 @@ impl LabParam {
     /// Parses a value as typed by a person: surrounding spaces are allowed, signs,
     /// fractions, exponents and digits beyond `u64` are not.
     pub fn parse(self, text: &str) -> Result<u64, ParamProblem> {
-        let text = text.trim();
         if self == LabParam::Close {
-            return match text {
+            return match text.trim() {
                 "1" | "true" => Ok(1),
                 "0" | "false" | "" => Ok(0),
                 _ => Err(ParamProblem::NotANumber),
             };
         }
-        if let Some(rest) = text.strip_prefix('-') {
-            // "-5" is a number, just a negative one: say so rather than "not a number".
-            if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ParamProblem::TooSmall);
-            }
-        }
-        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ParamProblem::NotANumber);
-        }
-        // All digits: the only failure left is overflow, which is "too large".
-        let value: u64 = text.parse().map_err(|_| ParamProblem::TooLarge)?;
         let (min, max) = self.bounds();
-        if value < min {
-            Err(ParamProblem::TooSmall)
-        } else if value > max {
-            Err(ParamProblem::TooLarge)
-        } else {
-            Ok(value)
+        parse_bounded(text, min, max)
+    }
+}
+
+/// Parses a whole number typed by a person and checks it lies in `min..=max`: surrounding
+/// spaces are allowed; signs, fractions, exponents and digits beyond `u64` are not.
+pub fn parse_bounded(text: &str, min: u64, max: u64) -> Result<u64, ParamProblem> {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix('-') {
+        // "-5" is a number, just a negative one: say so rather than "not a number".
+        if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ParamProblem::TooSmall);
         }
+    }
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ParamProblem::NotANumber);
+    }
+    // All digits: the only failure left is overflow, which is "too large".
+    let value: u64 = text.parse().map_err(|_| ParamProblem::TooLarge)?;
+    if value < min {
+        Err(ParamProblem::TooSmall)
+    } else if value > max {
+        Err(ParamProblem::TooLarge)
+    } else {
+        Ok(value)
     }
 }
 

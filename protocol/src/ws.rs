@@ -1,15 +1,70 @@
 //! Messages on the `/ws` WebSocket: JSON text frames carrying these tagged enums.
 //!
 //! Binary frames carry a raw payload and are echoed back unchanged; they have no type here.
+//! Every cap the server enforces on a session is a constant in this module, so the page
+//! can check and explain it before sending.
 
 use serde::{Deserialize, Serialize};
+
+use crate::lab::HeaderLine;
+
+/// The subprotocol the server speaks (`Sec-WebSocket-Protocol`). A page may offer it, or
+/// others; the server picks it if offered, else none.
+pub const SUBPROTOCOL: &str = "duplex.v1";
+
+/// Most ticker messages per second.
+pub const TICKER_MAX_RATE_HZ: u32 = 100;
+/// Most messages in one ticker run.
+pub const TICKER_MAX_COUNT: u32 = 10_000;
+/// Largest ticker payload, in bytes.
+pub const TICKER_MAX_PAYLOAD_BYTES: u32 = 16 * 1024;
+/// Shortest and longest server ping interval, in ms (0 turns pings off).
+pub const PING_MIN_INTERVAL_MS: u32 = 100;
+pub const PING_MAX_INTERVAL_MS: u32 = 60_000;
+/// Messages a session may send per second on average (a token bucket of
+/// [`WS_FLOOD_BURST`]); beyond it the server closes with 1008.
+pub const WS_MAX_MESSAGES_PER_SECOND: u32 = 50;
+pub const WS_FLOOD_BURST: u32 = 200;
+/// A session with no message from the page and no ticker running for this long is
+/// closed with 1001.
+pub const WS_IDLE_TIMEOUT_SECS: u64 = 300;
+/// Longest close reason, in bytes (RFC 6455: the close frame's payload is at most 125
+/// bytes, two of them the code).
+pub const CLOSE_REASON_MAX_BYTES: usize = 123;
 
 /// Page → server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMsg {
     /// Ask for `payload` back; `seq` lets the page match the reply to its send time.
-    Echo { seq: u64, payload: String },
+    Echo {
+        seq: u64,
+        payload: String,
+    },
+    /// A clock probe (NTP-style): answered at once with the server's receive and send
+    /// times, so the page can estimate the offset between its clock and the server's.
+    Clock {
+        seq: u64,
+    },
+    /// Start pushing `count` messages of `payload_bytes` at `rate_hz`, unasked. Replaces
+    /// a running ticker.
+    StartTicker {
+        rate_hz: u32,
+        count: u32,
+        payload_bytes: u32,
+    },
+    StopTicker,
+    /// Ping the page every `interval_ms` (0: stop) and report each pong's round trip.
+    SetPing {
+        interval_ms: u32,
+    },
+    /// Ask the server to close the session with this code (1000 or 3000–4999) and reason.
+    CloseMe {
+        code: u16,
+        reason: String,
+    },
+    /// Ask the server to drop the TCP connection without a close frame.
+    Drop,
 }
 
 /// Server → page.
@@ -19,7 +74,14 @@ pub enum ServerMsg {
     /// Sent once, right after the upgrade: the session is open.
     Welcome {
         session: u64,
+        /// The TCP connection (as the connection observatory names it), if known.
+        conn: Option<u64>,
         max_message_bytes: u64,
+        /// The subprotocol chosen from the page's offer, if any.
+        subprotocol: Option<String>,
+        /// The Upgrade request as the server received it, and its `101` response headers.
+        request_headers: Vec<HeaderLine>,
+        response_headers: Vec<HeaderLine>,
     },
     /// The reply to [`ClientMsg::Echo`].
     Echo {
@@ -27,7 +89,33 @@ pub enum ServerMsg {
         payload: String,
         payload_bytes: u64,
         server_received_unix_us: u64,
+        /// Bytes the server read for the request's frame(s), header included.
+        frame_bytes: u64,
     },
+    /// The reply to [`ClientMsg::Clock`]: when the server read the probe and when it sent
+    /// this reply, µs since the Unix epoch on the server's clock.
+    Clock {
+        seq: u64,
+        server_received_unix_us: u64,
+        server_sent_unix_us: u64,
+    },
+    /// Binary echo accounting: the server read `frame_bytes` for a binary message of
+    /// `payload_bytes` (sent just before the echoed binary frame).
+    BinaryReceived {
+        payload_bytes: u64,
+        frame_bytes: u64,
+    },
+    /// A message nobody asked for: number `n` of `count` of the running ticker.
+    Push {
+        n: u32,
+        count: u32,
+        sent_unix_us: u64,
+        payload: String,
+    },
+    /// The ticker finished or was stopped after `sent` messages.
+    TickerDone { sent: u32, stopped: bool },
+    /// The server sent a ping and the browser's pong came back after `rtt_us`.
+    PingRtt { rtt_us: u64 },
     /// A message the server could not act on; the session stays open.
     Error { code: WsErrorCode, message: String },
 }
@@ -38,18 +126,40 @@ pub enum ServerMsg {
 pub enum WsErrorCode {
     /// Not JSON, or JSON that is not a known [`ClientMsg`].
     MalformedMessage,
+    /// A ticker, ping or close setting outside its bounds (the message says which).
+    OutOfRange,
 }
 
 /// WebSocket close codes the server uses (RFC 6455 §7.4.1).
 pub mod close_code {
     /// Normal closure.
     pub const NORMAL: u16 = 1000;
-    /// The server is going away (shutdown).
+    /// The server is going away (shutdown, idle timeout).
     pub const GOING_AWAY: u16 = 1001;
+    /// Seen by the page when the connection ended without a close frame.
+    pub const ABNORMAL: u16 = 1006;
     /// Policy violation (e.g. a flood).
     pub const POLICY: u16 = 1008;
     /// A message over the size cap.
     pub const TOO_BIG: u16 = 1009;
+
+    /// Codes a page (or a [`super::ClientMsg::CloseMe`]) may use: 1000, or 3000–4999.
+    pub fn allowed_from_page(code: u16) -> bool {
+        code == NORMAL || (3000..=4999).contains(&code)
+    }
+}
+
+/// Bytes of a WebSocket frame header for a payload of `len` bytes (RFC 6455 §5.2);
+/// `masked` frames (page → server) carry 4 more.
+pub fn frame_header_bytes(len: u64, masked: bool) -> u64 {
+    let ext = if len > 65_535 {
+        8
+    } else if len > 125 {
+        2
+    } else {
+        0
+    };
+    2 + ext + if masked { 4 } else { 0 }
 }
 
 #[cfg(test)]
@@ -65,6 +175,15 @@ mod tests {
         let s = serde_json::to_string(&m).unwrap();
         assert_eq!(s, r#"{"type":"echo","seq":7,"payload":"hi"}"#);
         assert_eq!(serde_json::from_str::<ClientMsg>(&s).unwrap(), m);
+        assert_eq!(
+            serde_json::to_string(&ClientMsg::Drop).unwrap(),
+            r#"{"type":"drop"}"#
+        );
+        let t: ClientMsg = serde_json::from_str(
+            r#"{"type":"start_ticker","rate_hz":5,"count":3,"payload_bytes":0}"#,
+        )
+        .unwrap();
+        assert!(matches!(t, ClientMsg::StartTicker { rate_hz: 5, .. }));
     }
 
     #[test]
@@ -82,5 +201,22 @@ mod tests {
         let s = serde_json::to_string(&m).unwrap();
         assert!(s.contains(r#""type":"error""#) && s.contains(r#""code":"malformed_message""#));
         assert_eq!(serde_json::from_str::<ServerMsg>(&s).unwrap(), m);
+    }
+
+    #[test]
+    fn frame_headers_follow_rfc_6455() {
+        assert_eq!(frame_header_bytes(5, false), 2);
+        assert_eq!(frame_header_bytes(125, true), 6);
+        assert_eq!(frame_header_bytes(126, false), 4);
+        assert_eq!(frame_header_bytes(65_536, true), 14);
+    }
+
+    #[test]
+    fn close_codes_a_page_may_use() {
+        assert!(close_code::allowed_from_page(1000));
+        assert!(close_code::allowed_from_page(4000));
+        assert!(!close_code::allowed_from_page(1001));
+        assert!(!close_code::allowed_from_page(2999));
+        assert!(!close_code::allowed_from_page(5000));
     }
 }

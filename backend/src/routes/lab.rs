@@ -14,7 +14,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use protocol::lab::{HeaderLine, LabParam, LabReply};
+use protocol::lab::{LabParam, LabReply};
 use protocol::observe::CLIENT_HEADER;
 
 use crate::conn::tag::OnConn;
@@ -118,13 +118,7 @@ pub(crate) async fn lab(
     let (conn, request_on_conn) = on_conn.map_or((None, 0), |axum::Extension(c)| {
         (Some(c.handle.id()), c.request)
     });
-    let request_headers = headers
-        .iter()
-        .map(|(name, value)| HeaderLine {
-            name: name.as_str().to_owned(),
-            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        })
-        .collect();
+    let request_headers = super::header_lines(&headers);
     let reply = LabReply {
         conn,
         request_on_conn,

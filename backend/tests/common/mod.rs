@@ -19,17 +19,25 @@ pub struct TestServer {
 impl TestServer {
     /// Serve a small fake `dist/` (an index page and one hashed asset).
     pub async fn start() -> Self {
+        Self::start_with(|s| s).await
+    }
+
+    /// [`TestServer::start`] with the state adjusted first (e.g. a short idle timeout).
+    pub async fn start_with(adjust: impl FnOnce(AppState) -> AppState) -> Self {
         let dist = tempfile::tempdir().expect("tempdir");
         std::fs::write(dist.path().join("index.html"), INDEX_HTML).unwrap();
         std::fs::write(dist.path().join(HASHED_ASSET), "console.log(1)").unwrap();
-        let mut server = Self::serve(dist.path()).await;
+        let mut server = Self::serve_state(adjust(AppState::new(dist.path()))).await;
         server._dist = Some(dist);
         server
     }
 
     /// Serve the given folder as `dist/`.
     pub async fn serve(dist: &Path) -> Self {
-        let state = AppState::new(dist);
+        Self::serve_state(AppState::new(dist)).await
+    }
+
+    async fn serve_state(state: AppState) -> Self {
         let shutdown = state.shutdown_token();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -128,6 +128,10 @@ pub(crate) fn conn_timeline(props: &ConnTimelineProps) -> Html {
                 <span class="tl-key"><span class="tl-glyph">{ "■" }</span>{ lang.t(Key::tl_by_server) }</span>
                 <span class="tl-key"><span class="tl-glyph">{ "▲" }</span>{ lang.t(Key::tl_by_client) }</span>
                 <span class="tl-key"><span class="tl-glyph">{ "▶" }</span>{ lang.t(Key::tl_open) }</span>
+                if shown.iter().any(|c| c.upgraded_us.is_some()) {
+                    <span class="tl-key"><span class="tl-swatch tl-swatch-ws" />{ lang.t(Key::tl_legend_ws) }</span>
+                    <span class="tl-key"><span class="tl-glyph">{ "◆" }</span>{ lang.t(Key::tl_upgraded) }</span>
+                }
                 if observer.is_some() {
                     <span class="tl-key"><span class="tl-swatch tl-swatch-observer" />{ lang.t(Key::tl_observer) }</span>
                 }
@@ -185,6 +189,13 @@ fn bar(lang: Lang, c: &ConnView, top: f64, x: &impl Fn(u64) -> f64, now: u64) ->
                 </rect>
             }
             <rect x={fmt(first)} y={fmt(y - 6.0)} width={fmt((x1 - first).max(3.0))} height="12" rx="3" {class} />
+            if let Some(up) = c.upgraded_us {
+                <rect x={fmt(x(up).clamp(first, x1))} y={fmt(y - 6.0)} width={fmt((x1 - x(up).clamp(first, x1)).max(3.0))} height="12" rx="3" class="tl-bar-ws" />
+                <g class="tl-upgrade" data-test="tl-upgrade">
+                    <title>{ lang.t(Key::tl_upgraded) }</title>
+                    <path d={format!("M{0:.1} {1:.1} l6 8 l-6 8 l-6 -8 z", x(up).clamp(first, x1), y - 8.0)} />
+                </g>
+            }
             { for marks }
             <text x={fmt(x1 + 2.0)} y={fmt(y + 5.0)} class={classes!("tl-end", format!("tl-end-{end_name}"))}>
                 <title>{ end_title }</title>

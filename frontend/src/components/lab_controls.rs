@@ -7,9 +7,10 @@ use protocol::lab::{LabParam, ParamProblem};
 use yew::prelude::*;
 
 use super::method_select::MethodSelect;
+use super::number_field::NumberField;
 use super::use_lang;
 use crate::hooks::use_http_lab::LabRun;
-use crate::i18n::{Key, Lang};
+use crate::i18n::Key;
 use crate::services::lab::LabSpec;
 
 #[derive(Properties, PartialEq)]
@@ -86,6 +87,11 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
         let method = method.clone();
         Callback::from(move |m| method.set(m))
     };
+    let problem = |param: LabParam, parsed: Result<u64, ParamProblem>| {
+        parsed
+            .err()
+            .map(|p| AttrValue::from(crate::i18n::param_problem(lang, param, p)))
+    };
     let radio = |state: &UseStateHandle<bool>, value: bool| {
         let state = state.clone();
         Callback::from(move |_: Event| state.set(value))
@@ -96,10 +102,10 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
         <form class="lab-controls" onsubmit={on_submit} novalidate=true>
             <div class="lab-grid">
                 <MethodSelect value={*method} on_change={on_method} test="lab-method" />
-                { number(lang, Key::lab_request_bytes, "lab-req", &fields.request_bytes, set_field(|f| &mut f.request_bytes), if post { req } else { Ok(0) }, LabParam::RequestBytes, !post) }
-                { number(lang, Key::lab_response_bytes, "lab-resp", &fields.response_bytes, set_field(|f| &mut f.response_bytes), resp, LabParam::ResponseBytes, false) }
-                { number(lang, Key::lab_delay, "lab-delay", &fields.delay_ms, set_field(|f| &mut f.delay_ms), delay, LabParam::DelayMs, false) }
-                { number(lang, Key::lab_count, "lab-count", &fields.count, set_field(|f| &mut f.count), count, LabParam::Count, false) }
+                <NumberField label={lang.t(Key::lab_request_bytes)} test="lab-req" value={fields.request_bytes.clone()} oninput={set_field(|f| &mut f.request_bytes)} error={problem(LabParam::RequestBytes, req)} disabled={!post} />
+                <NumberField label={lang.t(Key::lab_response_bytes)} test="lab-resp" value={fields.response_bytes.clone()} oninput={set_field(|f| &mut f.response_bytes)} error={problem(LabParam::ResponseBytes, resp)} />
+                <NumberField label={lang.t(Key::lab_delay)} test="lab-delay" value={fields.delay_ms.clone()} oninput={set_field(|f| &mut f.delay_ms)} error={problem(LabParam::DelayMs, delay)} />
+                <NumberField label={lang.t(Key::lab_count)} test="lab-count" value={fields.count.clone()} oninput={set_field(|f| &mut f.count)} error={problem(LabParam::Count, count)} />
             </div>
             <fieldset class="choice">
                 <legend>{ lang.t(Key::lab_connection) }</legend>
@@ -120,32 +126,5 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
                 <button class="btn" type="button" data-test="lab-clear" onclick={on_clear}>{ lang.t(Key::lab_clear) }</button>
             </div>
         </form>
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn number(
-    lang: Lang,
-    label: Key,
-    test: &'static str,
-    value: &str,
-    oninput: Callback<InputEvent>,
-    parsed: Result<u64, ParamProblem>,
-    param: LabParam,
-    disabled: bool,
-) -> Html {
-    let error = parsed
-        .err()
-        .map(|p| crate::i18n::param_problem(lang, param, p));
-    let error_id = format!("{test}-error");
-    html! {
-        <label class={classes!("field", error.is_some().then_some("field-bad"))}>
-            <span>{ lang.t(label) }</span>
-            <input inputmode="numeric" data-test={test} value={value.to_owned()} {oninput} {disabled}
-                   aria-invalid={error.is_some().to_string()} aria-describedby={error_id.clone()} />
-            <span class="field-error" id={error_id} data-test={format!("{test}-error")} role="alert">
-                { error.unwrap_or_default() }
-            </span>
-        </label>
     }
 }

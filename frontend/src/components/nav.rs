@@ -37,6 +37,7 @@ pub(crate) fn nav() -> Html {
         <nav class="tabs" aria-label={lang.t(Key::nav_label)}>
             { tab(Route::Home, Key::nav_home, "nav-home") }
             { tab(Route::HttpLab, Key::nav_http_lab, "nav-http-lab") }
+            { tab(Route::WsLab, Key::nav_ws_lab, "nav-ws-lab") }
         </nav>
     }
 }

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use super::use_lang;
-use crate::hooks::use_websocket::Phase;
 use crate::i18n::Key;
+use crate::ws_session::Phase;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct StateBadgeProps {

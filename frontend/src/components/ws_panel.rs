@@ -11,12 +11,12 @@ use super::metric::Metric;
 use super::state_badge::StateBadge;
 use super::{bind_text, use_lang};
 use crate::format;
-use crate::hooks::use_websocket::{Phase, WsView};
 use crate::i18n::Key;
+use crate::ws_session::{Phase, SessionView};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct WsPanelProps {
-    pub(crate) view: Rc<WsView>,
+    pub(crate) view: Rc<SessionView>,
     pub(crate) on_connect: Callback<()>,
     pub(crate) on_send: Callback<String>,
     pub(crate) on_close: Callback<()>,
@@ -71,7 +71,7 @@ pub(crate) fn ws_panel(props: &WsPanelProps) -> Html {
                 </button>
             </form>
             <h3>{ lang.t(Key::ws_messages) }</h3>
-            <MessageLog log={Rc::clone(&props.view.log)} />
+            <MessageLog log={Rc::new(props.view.log.clone())} />
         </section>
     }
 }

@@ -68,7 +68,11 @@ pub(crate) fn use_observer(client: AttrValue) -> UseObserverHandle {
         let d = view.dispatcher();
         use_effect_with(client, move |client| {
             let path = format!("{OBSERVE_PATH}?{CLIENT_PARAM}={client}");
-            let conn = Connection::open(&path, Callback::from(move |e| d.dispatch(Action::Ws(e))));
+            let conn = Connection::open(
+                &path,
+                &[],
+                Callback::from(move |e| d.dispatch(Action::Ws(e))),
+            );
             move || drop(conn)
         });
     }

@@ -1,188 +1,131 @@
-//! `use_websocket`: one echo session on `/ws`, its lifecycle and a bounded message log.
+//! `use_websocket`: one session on `/ws` — connect (offering a subprotocol), send text or
+//! binary echoes, drive the server's ticker, pings and closes, close from the page, and
+//! reconnect with backoff when asked. The session's state is a
+//! [`crate::ws_session::SessionView`]; this hook owns the connection and the timers.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use protocol::{ClientMsg, ServerMsg};
+use gloo_timers::callback::Timeout;
+use protocol::observe::CLIENT_PARAM;
+use protocol::ws::SUBPROTOCOL;
+use protocol::{ClientMsg, close_code};
 use yew::prelude::*;
 
-use crate::clock::now_ms;
+use crate::clock::{now_ms, unix_us_at};
 use crate::services::ws::{Connection, WsEvent};
+use crate::ws_session::{Command, Initiator, Phase, SessionView};
 
-/// The log keeps this many entries; older ones drop off so the page never grows without bound.
-pub(crate) const LOG_CAP: usize = 200;
+/// Clock probes sent when a session opens, for the offset estimate, spaced so that one
+/// busy moment of the page does not spoil them all.
+const CLOCK_PROBES: u32 = 5;
+const CLOCK_PROBE_GAP_MS: u32 = 120;
+/// Reconnect delays double from this, up to [`BACKOFF_MAX_MS`].
+const BACKOFF_FIRST_MS: u32 = 500;
+const BACKOFF_MAX_MS: u32 = 30_000;
 
-/// The connection's state as the page shows it: the browser's `readyState`, plus "never
-/// connected".
+/// The subprotocols a connect offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Phase {
+pub(crate) enum Offer {
+    /// The one the server speaks.
     #[default]
-    Idle,
-    Connecting,
-    Open,
-    Closing,
-    Closed,
+    Duplex,
+    /// Only one the server does not speak: none is chosen.
+    Unsupported,
+    /// No `Sec-WebSocket-Protocol` header at all.
+    Nothing,
 }
 
-/// What a log line records.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum LogKind {
-    Connecting,
-    Opened {
-        handshake_ms: f64,
-    },
-    Sent {
-        seq: u64,
-        bytes: usize,
-    },
-    Echo {
-        seq: u64,
-        bytes: usize,
-        rtt_ms: Option<f64>,
-    },
-    Welcome {
-        session: u64,
-    },
-    ServerError,
-    Binary {
-        bytes: usize,
-    },
-    Closing {
-        code: u16,
-    },
-    Closed {
-        code: u16,
-        reason: String,
-        clean: bool,
+impl Offer {
+    fn protocols(self) -> &'static [&'static str] {
+        match self {
+            Offer::Duplex => &[SUBPROTOCOL],
+            Offer::Unsupported => &["chat.v9"],
+            Offer::Nothing => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct WsState {
+    pub(crate) view: Rc<SessionView>,
+    /// Which connection the view describes; events of older ones are ignored.
+    generation: u32,
+}
+
+pub(crate) enum Action {
+    Connecting {
+        generation: u32,
+        at: f64,
     },
     OpenFailed {
         detail: String,
     },
+    SentEcho {
+        seq: u64,
+        bytes: usize,
+        at: f64,
+    },
+    SentBinary {
+        bytes: usize,
+        at: f64,
+    },
+    SentClock {
+        seq: u64,
+        unix_us: f64,
+    },
+    SentCommand {
+        what: Command,
+        bytes: usize,
+        at: f64,
+    },
+    Closing {
+        code: u16,
+        at: f64,
+    },
+    Reconnecting {
+        in_ms: u32,
+        at: f64,
+    },
+    Event {
+        generation: u32,
+        event: WsEvent,
+    },
 }
 
-/// One log line; `at_ms` counts from when Connect was pressed.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LogEntry {
-    pub(crate) at_ms: f64,
-    pub(crate) kind: LogKind,
-}
-
-/// The WebSocket panel's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct WsView {
-    pub(crate) phase: Phase,
-    pub(crate) handshake_ms: Option<f64>,
-    pub(crate) last_rtt_ms: Option<f64>,
-    /// Newest last, at most [`LOG_CAP`].
-    pub(crate) log: Rc<VecDeque<LogEntry>>,
-    /// Which connection the state describes; events from older ones are ignored.
-    generation: u32,
-    started_at: f64,
-    pending: Rc<HashMap<u64, f64>>,
-}
-
-pub(crate) enum Action {
-    Connecting { generation: u32, at: f64 },
-    OpenFailed { detail: String },
-    Sent { seq: u64, bytes: usize, at: f64 },
-    Closing { code: u16, at: f64 },
-    Event { generation: u32, event: WsEvent },
-}
-
-impl WsView {
-    fn push(&mut self, at: f64, kind: LogKind) {
-        let log = Rc::make_mut(&mut self.log);
-        if log.len() == LOG_CAP {
-            log.pop_front();
-        }
-        log.push_back(LogEntry {
-            at_ms: at - self.started_at,
-            kind,
-        });
-    }
-
-    fn on_event(&mut self, event: WsEvent) {
-        match event {
-            WsEvent::Opened { at } => {
-                let handshake_ms = at - self.started_at;
-                self.phase = Phase::Open;
-                self.handshake_ms = Some(handshake_ms);
-                self.push(at, LogKind::Opened { handshake_ms });
-            }
-            WsEvent::Text { text, bytes, at } => {
-                let kind = match serde_json::from_str::<ServerMsg>(&text) {
-                    Ok(ServerMsg::Echo { seq, .. }) => {
-                        let rtt_ms = Rc::make_mut(&mut self.pending)
-                            .remove(&seq)
-                            .map(|sent| at - sent);
-                        if rtt_ms.is_some() {
-                            self.last_rtt_ms = rtt_ms;
-                        }
-                        LogKind::Echo { seq, bytes, rtt_ms }
-                    }
-                    Ok(ServerMsg::Welcome { session, .. }) => LogKind::Welcome { session },
-                    Ok(ServerMsg::Error { .. }) | Err(_) => LogKind::ServerError,
-                };
-                self.push(at, kind);
-            }
-            WsEvent::Binary { bytes, at } => self.push(at, LogKind::Binary { bytes }),
-            WsEvent::Closed {
-                code,
-                reason,
-                clean,
-                at,
-            } => {
-                self.phase = Phase::Closed;
-                Rc::make_mut(&mut self.pending).clear();
-                self.push(
-                    at,
-                    LogKind::Closed {
-                        code,
-                        reason,
-                        clean,
-                    },
-                );
-            }
-        }
-    }
-}
-
-impl Reducible for WsView {
+impl Reducible for WsState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        let view = Rc::make_mut(&mut next.view);
         match action {
             Action::Connecting { generation, at } => {
-                next = WsView {
-                    phase: Phase::Connecting,
-                    generation,
-                    started_at: at,
-                    log: next.log,
-                    ..WsView::default()
-                };
-                next.push(at, LogKind::Connecting);
+                next.view = Rc::new(self.view.connecting(at));
+                next.generation = generation;
             }
-            Action::OpenFailed { detail } => {
-                next.phase = Phase::Closed;
-                next.push(now_ms(), LogKind::OpenFailed { detail });
-            }
-            Action::Sent { seq, bytes, at } => {
-                Rc::make_mut(&mut next.pending).insert(seq, at);
-                next.push(at, LogKind::Sent { seq, bytes });
-            }
-            Action::Closing { code, at } => {
-                if next.phase == Phase::Open || next.phase == Phase::Connecting {
-                    next.phase = Phase::Closing;
-                    next.push(at, LogKind::Closing { code });
-                }
-            }
+            Action::OpenFailed { detail } => view.open_failed(now_ms(), detail),
+            Action::SentEcho { seq, bytes, at } => view.sent_echo(seq, bytes, at),
+            Action::SentBinary { bytes, at } => view.sent_binary(bytes, at),
+            Action::SentClock { seq, unix_us } => view.sent_clock(seq, unix_us),
+            Action::SentCommand { what, bytes, at } => view.sent_command(what, bytes, at),
+            Action::Closing { code, at } => view.closing(code, at),
+            Action::Reconnecting { in_ms, at } => view.reconnecting(in_ms, at),
             Action::Event { generation, event } => {
                 if generation != next.generation {
                     return self;
                 }
-                next.on_event(event);
+                match event {
+                    WsEvent::Opened { at } => view.opened(at),
+                    WsEvent::Text { text, at, .. } => view.text(&text, at, unix_us_at(at)),
+                    WsEvent::Binary { bytes, at } => view.binary(bytes, at),
+                    WsEvent::Closed {
+                        code,
+                        reason,
+                        clean,
+                        at,
+                    } => view.closed(code, reason, clean, at),
+                }
             }
         }
         Rc::new(next)
@@ -192,34 +135,65 @@ impl Reducible for WsView {
 /// Handle returned by [`use_websocket`].
 #[derive(Clone, PartialEq)]
 pub(crate) struct UseWebSocketHandle {
-    pub(crate) view: Rc<WsView>,
-    pub(crate) connect: Callback<()>,
-    /// Sends an echo request with this payload.
-    pub(crate) send: Callback<String>,
-    /// Closes with code 1000.
-    pub(crate) close: Callback<()>,
+    pub(crate) view: Rc<SessionView>,
+    pub(crate) connect: Callback<Offer>,
+    /// Sends `(payload, repeat)` text echoes.
+    pub(crate) send_text: Callback<(String, u32)>,
+    /// Sends `(size, repeat)` binary echoes.
+    pub(crate) send_binary: Callback<(usize, u32)>,
+    /// The page closes with `(code, reason)`.
+    pub(crate) close: Callback<(u16, String)>,
+    /// Ticker, ping and server-side close commands.
+    pub(crate) command: Callback<ClientMsg>,
+    pub(crate) auto_reconnect: bool,
+    pub(crate) set_auto_reconnect: Callback<bool>,
 }
 
-/// An echo session on `/ws`, e.g. `let ws = use_websocket(); ws.connect.emit(());`.
+/// Counters that live across renders.
+#[derive(Default)]
+struct Counters {
+    generation: u32,
+    seq: u64,
+    /// Reconnect attempts since the last successful open.
+    attempts: u32,
+    offer: Offer,
+}
+
+/// A session on `/ws` tagged with the page's client key, e.g.
+/// `let ws = use_websocket(key); ws.connect.emit(Offer::Duplex);`.
 /// The socket closes when the component using the hook unmounts.
 #[hook]
-pub(crate) fn use_websocket() -> UseWebSocketHandle {
-    let view = use_reducer(WsView::default);
+pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
+    let state = use_reducer(WsState::default);
     let conn: Rc<RefCell<Option<Connection>>> = use_mut_ref(|| None);
-    let counters = use_mut_ref(|| (0u32, 0u64)); // (generation, seq)
+    let counters: Rc<RefCell<Counters>> = use_mut_ref(Counters::default);
+    let retry: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let auto = use_state(|| false);
 
     {
-        let conn = Rc::clone(&conn);
-        use_effect_with((), move |_| move || drop(conn.borrow_mut().take()));
+        let (conn, retry) = (Rc::clone(&conn), Rc::clone(&retry));
+        use_effect_with((), move |_| {
+            move || {
+                drop(retry.borrow_mut().take());
+                drop(conn.borrow_mut().take());
+            }
+        });
     }
 
     let connect = {
-        let (d, conn, counters) = (view.dispatcher(), Rc::clone(&conn), Rc::clone(&counters));
-        Callback::from(move |()| {
+        let (d, conn, counters, retry) = (
+            state.dispatcher(),
+            Rc::clone(&conn),
+            Rc::clone(&counters),
+            Rc::clone(&retry),
+        );
+        Callback::from(move |offer: Offer| {
+            drop(retry.borrow_mut().take());
             let generation = {
                 let mut c = counters.borrow_mut();
-                c.0 += 1;
-                c.0
+                c.generation += 1;
+                c.offer = offer;
+                c.generation
             };
             d.dispatch(Action::Connecting {
                 generation,
@@ -229,47 +203,157 @@ pub(crate) fn use_websocket() -> UseWebSocketHandle {
                 let d = d.clone();
                 Callback::from(move |event| d.dispatch(Action::Event { generation, event }))
             };
+            let path = format!("/ws?{CLIENT_PARAM}={client}");
             // Replacing an older connection drops (and so closes) it.
-            match Connection::open("/ws", events) {
+            match Connection::open(&path, offer.protocols(), events) {
                 Ok(c) => *conn.borrow_mut() = Some(c),
                 Err(detail) => d.dispatch(Action::OpenFailed { detail }),
             }
         })
     };
-    let send = {
-        let (d, conn, counters) = (view.dispatcher(), Rc::clone(&conn), Rc::clone(&counters));
-        Callback::from(move |payload: String| {
-            let Some(c) = &*conn.borrow() else { return };
-            let seq = {
-                let mut cs = counters.borrow_mut();
-                cs.1 += 1;
-                cs.1
-            };
-            let text = serde_json::to_string(&ClientMsg::Echo { seq, payload }).unwrap_or_default();
-            d.dispatch(Action::Sent {
-                seq,
-                bytes: text.len(),
-                at: now_ms(),
-            });
-            c.send_text(text);
-        })
+
+    // Sends a message, logging it through `log` with its size; false if not connected.
+    let sender = {
+        let conn = Rc::clone(&conn);
+        move |msg: &ClientMsg| -> Option<usize> {
+            let text = serde_json::to_string(msg).unwrap_or_default();
+            let bytes = text.len();
+            conn.borrow().as_ref()?.send_text(text);
+            Some(bytes)
+        }
     };
-    let close = {
-        let (d, conn) = (view.dispatcher(), Rc::clone(&conn));
-        Callback::from(move |()| {
-            let Some(c) = &*conn.borrow() else { return };
-            if c.close(1000, "closed from the page").is_ok() {
-                d.dispatch(Action::Closing {
-                    code: 1000,
+
+    // On open: clock probes; reset the backoff.
+    {
+        let (d, counters, sender) = (state.dispatcher(), Rc::clone(&counters), sender.clone());
+        let probes: Rc<RefCell<Vec<Timeout>>> = use_mut_ref(Vec::new);
+        use_effect_with(state.view.phase, move |phase| {
+            if *phase == Phase::Open {
+                counters.borrow_mut().attempts = 0;
+                let timers = (0..CLOCK_PROBES).map(|i| {
+                    let (d, counters, sender) = (d.clone(), Rc::clone(&counters), sender.clone());
+                    Timeout::new(i * CLOCK_PROBE_GAP_MS, move || {
+                        let seq = next_seq(&counters);
+                        let unix_us = unix_us_at(now_ms());
+                        if sender(&ClientMsg::Clock { seq }).is_some() {
+                            d.dispatch(Action::SentClock { seq, unix_us });
+                        }
+                    })
+                });
+                *probes.borrow_mut() = timers.collect();
+            }
+        });
+    }
+
+    // On a close the page did not ask for: reconnect with backoff, when turned on.
+    {
+        let (d, counters, retry, connect) = (
+            state.dispatcher(),
+            Rc::clone(&counters),
+            Rc::clone(&retry),
+            connect.clone(),
+        );
+        let closed_by = state.view.close.as_ref().map(|c| c.by);
+        let phase = state.view.phase;
+        use_effect_with((phase, closed_by, *auto), move |(phase, by, auto)| {
+            if *phase == Phase::Closed && *auto && *by != Some(Initiator::Page) && by.is_some() {
+                let (in_ms, offer) = {
+                    let mut c = counters.borrow_mut();
+                    let in_ms = BACKOFF_FIRST_MS
+                        .saturating_mul(1 << c.attempts.min(10))
+                        .min(BACKOFF_MAX_MS);
+                    c.attempts += 1;
+                    (in_ms, c.offer)
+                };
+                d.dispatch(Action::Reconnecting {
+                    in_ms,
                     at: now_ms(),
                 });
+                *retry.borrow_mut() = Some(Timeout::new(in_ms, move || connect.emit(offer)));
+            }
+        });
+    }
+
+    let send_text = {
+        let (d, counters, sender) = (state.dispatcher(), Rc::clone(&counters), sender.clone());
+        Callback::from(move |(payload, repeat): (String, u32)| {
+            for _ in 0..repeat {
+                let seq = next_seq(&counters);
+                let msg = ClientMsg::Echo {
+                    seq,
+                    payload: payload.clone(),
+                };
+                let at = now_ms();
+                if let Some(bytes) = sender(&msg) {
+                    d.dispatch(Action::SentEcho { seq, bytes, at });
+                }
             }
         })
     };
+    let send_binary = {
+        let (d, conn) = (state.dispatcher(), Rc::clone(&conn));
+        Callback::from(move |(size, repeat): (usize, u32)| {
+            let Some(c) = &*conn.borrow() else { return };
+            for _ in 0..repeat {
+                let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+                d.dispatch(Action::SentBinary {
+                    bytes: size,
+                    at: now_ms(),
+                });
+                c.send_bytes(bytes);
+            }
+        })
+    };
+    let close = {
+        let (d, conn) = (state.dispatcher(), Rc::clone(&conn));
+        Callback::from(move |(code, reason): (u16, String)| {
+            let Some(c) = &*conn.borrow() else { return };
+            if c.close(code, &reason).is_ok() {
+                d.dispatch(Action::Closing { code, at: now_ms() });
+            }
+        })
+    };
+    let command = {
+        let d = state.dispatcher();
+        Callback::from(move |msg: ClientMsg| {
+            let what = match &msg {
+                ClientMsg::StartTicker { .. } => Command::StartTicker,
+                ClientMsg::StopTicker => Command::StopTicker,
+                ClientMsg::SetPing { interval_ms } => Command::SetPing(*interval_ms),
+                ClientMsg::CloseMe { code, .. } => Command::AskServerClose(*code),
+                ClientMsg::Drop => Command::AskServerDrop,
+                // Echo and clock probes have their own callbacks.
+                ClientMsg::Echo { .. } | ClientMsg::Clock { .. } => return,
+            };
+            let at = now_ms();
+            if let Some(bytes) = sender(&msg) {
+                d.dispatch(Action::SentCommand { what, bytes, at });
+            }
+        })
+    };
+    let set_auto_reconnect = {
+        let auto = auto.clone();
+        Callback::from(move |on| auto.set(on))
+    };
     UseWebSocketHandle {
-        view: Rc::new((*view).clone()),
+        view: Rc::clone(&state.view),
         connect,
-        send,
+        send_text,
+        send_binary,
         close,
+        command,
+        auto_reconnect: *auto,
+        set_auto_reconnect,
     }
+}
+
+fn next_seq(counters: &RefCell<Counters>) -> u64 {
+    let mut c = counters.borrow_mut();
+    c.seq += 1;
+    c.seq
+}
+
+/// The close a page makes from its Close button when it has no other choice.
+pub(crate) fn default_close() -> (u16, String) {
+    (close_code::NORMAL, "closed from the page".to_owned())
 }

@@ -42,11 +42,19 @@ pub(crate) struct Connection {
 }
 
 impl Connection {
-    /// Starts connecting to `path` on the page's own origin (`/ws`, `/ws/observe?…`);
-    /// events arrive on `on_event`.
-    pub(crate) fn open(path: &str, on_event: Callback<WsEvent>) -> Result<Self, String> {
+    /// Starts connecting to `path` on the page's own origin (`/ws`, `/ws/observe?…`),
+    /// offering `protocols` as subprotocols; events arrive on `on_event`.
+    pub(crate) fn open(
+        path: &str,
+        protocols: &[&str],
+        on_event: Callback<WsEvent>,
+    ) -> Result<Self, String> {
         let url = super::origin().replacen("http", "ws", 1) + path;
-        let raw = web_sys::WebSocket::new(&url).map_err(describe)?;
+        let offer: js_sys::Array = protocols
+            .iter()
+            .map(|p| wasm_bindgen::JsValue::from_str(p))
+            .collect();
+        let raw = web_sys::WebSocket::new_with_str_sequence(&url, &offer).map_err(describe)?;
         let mut ws = WebSocket::try_from(raw.clone()).map_err(|e| e.to_string())?;
         let (tx, mut rx) = mpsc::unbounded::<Message>();
 
@@ -93,6 +101,11 @@ impl Connection {
     /// Queues a text frame (sent once the socket is open).
     pub(crate) fn send_text(&self, text: String) {
         let _ = self.tx.unbounded_send(Message::Text(text));
+    }
+
+    /// Queues a binary frame.
+    pub(crate) fn send_bytes(&self, bytes: Vec<u8>) {
+        let _ = self.tx.unbounded_send(Message::Bytes(bytes));
     }
 
     /// Starts the closing handshake with `code` (1000 or 3000–4999) and `reason`.

@@ -1,0 +1,35 @@
+//! A labelled number input with its refusal shown beside it (and announced), used by
+//! every lab form.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct NumberFieldProps {
+    pub(crate) label: AttrValue,
+    /// `data-test` hook; the error line gets `{test}-error`.
+    pub(crate) test: AttrValue,
+    pub(crate) value: AttrValue,
+    pub(crate) oninput: Callback<InputEvent>,
+    /// Why the value is refused, if it is.
+    #[prop_or_default]
+    pub(crate) error: Option<AttrValue>,
+    #[prop_or_default]
+    pub(crate) disabled: bool,
+}
+
+#[function_component(NumberField)]
+pub(crate) fn number_field(props: &NumberFieldProps) -> Html {
+    let error_id = format!("{}-error", props.test);
+    let bad = props.error.is_some();
+    html! {
+        <label class={classes!("field", bad.then_some("field-bad"))}>
+            <span>{ &props.label }</span>
+            <input inputmode="numeric" data-test={props.test.clone()} value={props.value.clone()}
+                   oninput={props.oninput.clone()} disabled={props.disabled}
+                   aria-invalid={bad.to_string()} aria-describedby={error_id.clone()} />
+            <span class="field-error" id={error_id.clone()} data-test={error_id} role="alert">
+                { props.error.clone().unwrap_or_default() }
+            </span>
+        </label>
+    }
+}

@@ -1,0 +1,89 @@
+//! The WebSocket lab's figures: state with the time each state was entered, handshake
+//! time, round trips (echo and ping), the clock-offset estimate and pushes with their
+//! estimated one-way delay — estimates labelled as such.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::metric::Metric;
+use super::state_badge::StateBadge;
+use super::use_lang;
+use crate::format;
+use crate::i18n::Key;
+use crate::ws_session::{Initiator, Phase, SessionView};
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct WsFiguresProps {
+    pub(crate) view: Rc<SessionView>,
+}
+
+#[function_component(WsFigures)]
+pub(crate) fn ws_figures(props: &WsFiguresProps) -> Html {
+    let lang = use_lang();
+    let v = &props.view;
+    let shown = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), format::duration_ms);
+    let clock = v.clock.map_or_else(
+        || "—".to_owned(),
+        |c| {
+            format!(
+                "{:+.3} ms ± {}",
+                c.offset_us / 1000.0,
+                format::duration_ms(c.uncertainty_us / 1000.0)
+            )
+        },
+    );
+    // An estimate below zero is within its uncertainty of zero: shown as 0 with the ±.
+    let one_way = match (v.last_one_way_ms, v.clock) {
+        (Some(ms), Some(c)) => format!(
+            "{} ± {}",
+            format::duration_ms(ms.max(0.0)),
+            format::duration_ms(c.uncertainty_us / 1000.0)
+        ),
+        _ => "—".to_owned(),
+    };
+    let transitions = v.transitions.iter().map(|(phase, at)| {
+        let name = match phase {
+            Phase::Idle => "IDLE",
+            Phase::Connecting => "CONNECTING",
+            Phase::Open => "OPEN",
+            Phase::Closing => "CLOSING",
+            Phase::Closed => "CLOSED",
+        };
+        html! { <li><span class="num">{ format!("+{}", format::duration_ms(*at)) }</span>{ " " }{ name }</li> }
+    });
+    let close = v.close.as_ref().map(|c| {
+        let by = lang.t(match c.by {
+            Initiator::Page => Key::ws_by_page,
+            Initiator::Server => Key::ws_by_server,
+            Initiator::Neither => Key::ws_by_neither,
+        });
+        let clean = lang.t(if c.clean { Key::ws_clean_yes } else { Key::ws_clean_no });
+        html! {
+            <p class="close-info" data-test="ws-close-info" data-code={c.code.to_string()} data-clean={c.clean.to_string()}>
+                { lang.tf(Key::ws_close_summary, &[("code", &c.code.to_string()), ("reason", &c.reason), ("clean", clean), ("by", by)]) }
+            </p>
+        }
+    });
+    html! {
+        <div class="ws-figures">
+            <div class="metrics">
+                <div class="metric">
+                    <span class="metric-label">{ lang.t(Key::ws_state) }</span>
+                    <StateBadge phase={v.phase} />
+                </div>
+                <Metric label={lang.t(Key::ws_handshake)} value={shown(v.handshake_ms)} test="ws-handshake" />
+                <Metric label={lang.t(Key::ws_last_rtt)} value={shown(v.last_rtt_ms)} test="ws-last-rtt" big=true />
+                <Metric label={lang.t(Key::ws_ping_rtt)} value={shown(v.ping_rtt_ms)} test="ws-ping-rtt" />
+                <Metric label={lang.t(Key::ws_pushes)} value={v.pushes.to_string()} test="ws-pushes" />
+                <Metric label={lang.t(Key::ws_one_way_est)} value={one_way} test="ws-one-way" />
+                <Metric label={lang.t(Key::ws_clock_offset)} value={clock} test="ws-clock" />
+            </div>
+            <ol class="transitions" data-test="ws-transitions" aria-label={lang.t(Key::ws_transitions)}>
+                { for transitions }
+            </ol>
+            { for close }
+            <p class="hint">{ lang.t(Key::ws_estimate_note) }</p>
+        </div>
+    }
+}

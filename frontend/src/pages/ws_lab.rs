@@ -1,0 +1,94 @@
+//! The WebSocket lab: one persistent, two-way session with its whole lifecycle visible —
+//! the handshake that starts as HTTP, echoes with round trips, pushes nobody asked for,
+//! pings, every kind of close, and its TCP connection as one long bar.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::clock::now_ms;
+use crate::components::conn_timeline::ConnTimeline;
+use crate::components::handshake_view::HandshakeView;
+use crate::components::message_log::MessageLog;
+use crate::components::observer_status::ObserverStatus;
+use crate::components::use_lang;
+use crate::components::ws_figures::WsFigures;
+use crate::components::ws_lab_controls::WsLabControls;
+use crate::hooks::use_client_key::use_client_key;
+use crate::hooks::use_observer::use_observer;
+use crate::hooks::use_ticker::use_ticker;
+use crate::hooks::use_viewport_width::use_viewport_width;
+use crate::hooks::use_websocket::use_websocket;
+use crate::i18n::Key;
+use crate::ws_session::Dir;
+
+#[function_component(WsLab)]
+pub(crate) fn ws_lab() -> Html {
+    let lang = use_lang();
+    let key = use_client_key();
+    let observer = use_observer(key.clone());
+    let ws = use_websocket(key);
+    let filter = use_state(|| None::<Dir>);
+    use_ticker(250);
+    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
+    let observed = Rc::clone(&observer.view.observed);
+    let now_us = observed.server_now_us(now_ms());
+
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            filter.set(match select.value().as_str() {
+                "sent" => Some(Dir::Sent),
+                "reply" => Some(Dir::Reply),
+                "push" => Some(Dir::Push),
+                "event" => Some(Dir::Event),
+                _ => None,
+            });
+        })
+    };
+    let v = &ws.view;
+    html! {
+        <main class="lab">
+            <section class="panel panel-ws" aria-labelledby="wsl-title">
+                <h2 id="wsl-title"><span class="swatch swatch-ws" aria-hidden="true" />{ lang.t(Key::ws_lab_title) }</h2>
+                <p class="lead">{ lang.t(Key::ws_lab_lead) }</p>
+                <WsFigures view={Rc::clone(v)} />
+                <WsLabControls phase={v.phase} ticker_running={v.ticker_running}
+                    auto_reconnect={ws.auto_reconnect}
+                    on_connect={ws.connect.clone()} on_auto_reconnect={ws.set_auto_reconnect.clone()}
+                    on_send_text={ws.send_text.clone()} on_send_binary={ws.send_binary.clone()}
+                    on_command={ws.command.clone()} on_close={ws.close.clone()} />
+                <p class="hint">{ lang.t(Key::ws_limits) }</p>
+            </section>
+            <section class="panel panel-neutral" aria-labelledby="wsl-hs">
+                <h2 id="wsl-hs">{ lang.t(Key::ws_hs_title) }</h2>
+                <HandshakeView handshake={v.handshake.clone()} />
+            </section>
+            <section class="panel panel-neutral" aria-labelledby="wsl-tl">
+                <div class="panel-head">
+                    <h2 id="wsl-tl">{ lang.t(Key::tl_title) }</h2>
+                    <ObserverStatus link={observer.view.link} missed={observed.missed} />
+                </div>
+                <p class="lead">{ lang.t(Key::ws_tl_lead) }</p>
+                <ConnTimeline observed={Rc::clone(&observed)} {now_us} {narrow} />
+            </section>
+            <section class="panel panel-neutral" aria-labelledby="wsl-log">
+                <div class="panel-head">
+                    <h2 id="wsl-log">{ lang.t(Key::ws_messages) }</h2>
+                    <label class="field field-inline">
+                        <span>{ lang.t(Key::ws_filter) }</span>
+                        <select data-test="ws-filter" onchange={on_filter}>
+                            <option value="all" selected={filter.is_none()}>{ lang.t(Key::ws_filter_all) }</option>
+                            <option value="sent" selected={*filter == Some(Dir::Sent)}>{ lang.t(Key::ws_dir_sent) }</option>
+                            <option value="reply" selected={*filter == Some(Dir::Reply)}>{ lang.t(Key::ws_dir_received) }</option>
+                            <option value="push" selected={*filter == Some(Dir::Push)}>{ lang.t(Key::ws_dir_push) }</option>
+                            <option value="event" selected={*filter == Some(Dir::Event)}>{ lang.t(Key::ws_dir_event) }</option>
+                        </select>
+                    </label>
+                </div>
+                <MessageLog log={Rc::new(v.log.clone())} only={*filter} />
+            </section>
+        </main>
+    }
+}
