@@ -1,5 +1,6 @@
 //! Hooks own the page's state and drive `services`; pages call them, components never do.
 
+pub(crate) mod use_batched;
 pub(crate) mod use_client_key;
 pub(crate) mod use_echo;
 pub(crate) mod use_http_lab;

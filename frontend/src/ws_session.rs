@@ -4,6 +4,7 @@
 //! Pure data and logic (no browser calls): tested natively, driven by `use_websocket`.
 
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 use protocol::lab::HeaderLine;
 use protocol::ws::frame_header_bytes;
@@ -194,7 +195,8 @@ pub struct SessionView {
     pub last_one_way_ms: Option<f64>,
     pub ticker_running: bool,
     pub close: Option<CloseInfo>,
-    pub log: VecDeque<LogEntry>,
+    /// Shared, so cloning the view per message does not copy the log.
+    pub log: Rc<VecDeque<LogEntry>>,
     /// The page's `performance.now()` when Connect was pressed.
     pub started_at: f64,
     /// The close the page or server was asked to start (to tell who initiated).
@@ -212,7 +214,7 @@ impl SessionView {
         let mut next = SessionView {
             phase: Phase::Connecting,
             started_at: at,
-            log: self.log.clone(),
+            log: Rc::clone(&self.log),
             ..SessionView::default()
         };
         next.transitions.push((Phase::Connecting, 0.0));
@@ -235,10 +237,11 @@ impl SessionView {
         payload_bytes: Option<u64>,
         frame_bytes: Option<u64>,
     ) {
-        if self.log.len() == LOG_CAP {
-            self.log.pop_front();
+        let log = Rc::make_mut(&mut self.log);
+        if log.len() == LOG_CAP {
+            log.pop_front();
         }
-        self.log.push_back(LogEntry {
+        log.push_back(LogEntry {
             at_ms: at - self.started_at,
             dir,
             kind,

@@ -22,9 +22,10 @@ pub const TICKER_MAX_PAYLOAD_BYTES: u32 = 16 * 1024;
 pub const PING_MIN_INTERVAL_MS: u32 = 100;
 pub const PING_MAX_INTERVAL_MS: u32 = 60_000;
 /// Messages a session may send per second on average (a token bucket of
-/// [`WS_FLOOD_BURST`]); beyond it the server closes with 1008.
-pub const WS_MAX_MESSAGES_PER_SECOND: u32 = 50;
-pub const WS_FLOOD_BURST: u32 = 200;
+/// [`WS_FLOOD_BURST`]); beyond it the server closes with 1008. Generous, because races
+/// send thousands of round trips as fast as loopback allows; a flood is far beyond it.
+pub const WS_MAX_MESSAGES_PER_SECOND: u32 = 2_000;
+pub const WS_FLOOD_BURST: u32 = 10_000;
 /// A session with no message from the page and no ticker running for this long is
 /// closed with 1001.
 pub const WS_IDLE_TIMEOUT_SECS: u64 = 300;

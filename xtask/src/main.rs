@@ -77,6 +77,9 @@ fn main() -> Result<()> {
                     "conn_layer",
                 ])
             })?;
+            steps.run("bench: native WebSocket echo round trip", || {
+                run::cargo(&["bench", "--locked", "-p", "backend", "--bench", "ws_echo"])
+            })?;
             steps.report();
             Ok(())
         }

@@ -71,7 +71,7 @@ pub(crate) fn ws_panel(props: &WsPanelProps) -> Html {
                 </button>
             </form>
             <h3>{ lang.t(Key::ws_messages) }</h3>
-            <MessageLog log={Rc::new(props.view.log.clone())} />
+            <MessageLog log={Rc::clone(&props.view.log)} />
         </section>
     }
 }

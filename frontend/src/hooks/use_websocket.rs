@@ -13,6 +13,7 @@ use protocol::{ClientMsg, close_code};
 use yew::prelude::*;
 
 use crate::clock::{now_ms, unix_us_at};
+use crate::hooks::use_batched::{Batched, use_batched};
 use crate::services::ws::{Connection, WsEvent};
 use crate::ws_session::{Command, Initiator, Phase, SessionView};
 
@@ -93,16 +94,13 @@ pub(crate) enum Action {
     },
 }
 
-impl Reducible for WsState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        let view = Rc::make_mut(&mut next.view);
+impl WsState {
+    fn apply(&mut self, action: Action) {
+        let view = Rc::make_mut(&mut self.view);
         match action {
             Action::Connecting { generation, at } => {
-                next.view = Rc::new(self.view.connecting(at));
-                next.generation = generation;
+                self.view = Rc::new(self.view.connecting(at));
+                self.generation = generation;
             }
             Action::OpenFailed { detail } => view.open_failed(now_ms(), detail),
             Action::SentEcho { seq, bytes, at } => view.sent_echo(seq, bytes, at),
@@ -112,8 +110,8 @@ impl Reducible for WsState {
             Action::Closing { code, at } => view.closing(code, at),
             Action::Reconnecting { in_ms, at } => view.reconnecting(in_ms, at),
             Action::Event { generation, event } => {
-                if generation != next.generation {
-                    return self;
+                if generation != self.generation {
+                    return;
                 }
                 match event {
                     WsEvent::Opened { at } => view.opened(at),
@@ -128,7 +126,16 @@ impl Reducible for WsState {
                 }
             }
         }
-        Rc::new(next)
+    }
+}
+
+/// Applies actions to the batched session model.
+#[derive(Clone)]
+struct Dispatch(Batched<WsState>);
+
+impl Dispatch {
+    fn dispatch(&self, action: Action) {
+        self.0.update(|s| s.apply(action));
     }
 }
 
@@ -164,7 +171,9 @@ struct Counters {
 /// The socket closes when the component using the hook unmounts.
 #[hook]
 pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
-    let state = use_reducer(WsState::default);
+    let batched = use_batched(WsState::default);
+    let state = batched.read(Clone::clone);
+    let dispatcher = Dispatch(batched);
     let conn: Rc<RefCell<Option<Connection>>> = use_mut_ref(|| None);
     let counters: Rc<RefCell<Counters>> = use_mut_ref(Counters::default);
     let retry: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
@@ -182,7 +191,7 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
 
     let connect = {
         let (d, conn, counters, retry) = (
-            state.dispatcher(),
+            dispatcher.clone(),
             Rc::clone(&conn),
             Rc::clone(&counters),
             Rc::clone(&retry),
@@ -225,7 +234,7 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
 
     // On open: clock probes; reset the backoff.
     {
-        let (d, counters, sender) = (state.dispatcher(), Rc::clone(&counters), sender.clone());
+        let (d, counters, sender) = (dispatcher.clone(), Rc::clone(&counters), sender.clone());
         let probes: Rc<RefCell<Vec<Timeout>>> = use_mut_ref(Vec::new);
         use_effect_with(state.view.phase, move |phase| {
             if *phase == Phase::Open {
@@ -248,7 +257,7 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
     // On a close the page did not ask for: reconnect with backoff, when turned on.
     {
         let (d, counters, retry, connect) = (
-            state.dispatcher(),
+            dispatcher.clone(),
             Rc::clone(&counters),
             Rc::clone(&retry),
             connect.clone(),
@@ -275,7 +284,7 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
     }
 
     let send_text = {
-        let (d, counters, sender) = (state.dispatcher(), Rc::clone(&counters), sender.clone());
+        let (d, counters, sender) = (dispatcher.clone(), Rc::clone(&counters), sender.clone());
         Callback::from(move |(payload, repeat): (String, u32)| {
             for _ in 0..repeat {
                 let seq = next_seq(&counters);
@@ -291,7 +300,7 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
         })
     };
     let send_binary = {
-        let (d, conn) = (state.dispatcher(), Rc::clone(&conn));
+        let (d, conn) = (dispatcher.clone(), Rc::clone(&conn));
         Callback::from(move |(size, repeat): (usize, u32)| {
             let Some(c) = &*conn.borrow() else { return };
             for _ in 0..repeat {
@@ -305,7 +314,7 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
         })
     };
     let close = {
-        let (d, conn) = (state.dispatcher(), Rc::clone(&conn));
+        let (d, conn) = (dispatcher.clone(), Rc::clone(&conn));
         Callback::from(move |(code, reason): (u16, String)| {
             let Some(c) = &*conn.borrow() else { return };
             if c.close(code, &reason).is_ok() {
@@ -314,7 +323,7 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
         })
     };
     let command = {
-        let d = state.dispatcher();
+        let d = dispatcher.clone();
         Callback::from(move |msg: ClientMsg| {
             let what = match &msg {
                 ClientMsg::StartTicker { .. } => Command::StartTicker,

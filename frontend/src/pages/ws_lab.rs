@@ -87,7 +87,7 @@ pub(crate) fn ws_lab() -> Html {
                         </select>
                     </label>
                 </div>
-                <MessageLog log={Rc::new(v.log.clone())} only={*filter} />
+                <MessageLog log={Rc::clone(&v.log)} only={*filter} />
             </section>
         </main>
     }

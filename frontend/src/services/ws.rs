@@ -98,14 +98,24 @@ impl Connection {
         Ok(Self { raw, tx })
     }
 
-    /// Queues a text frame (sent once the socket is open).
+    /// Sends a text frame: handed to the browser at once when the socket is open (so a
+    /// send time taken just before is the real one, not delayed by a render), else
+    /// queued until it opens.
     pub(crate) fn send_text(&self, text: String) {
-        let _ = self.tx.unbounded_send(Message::Text(text));
+        if self.raw.ready_state() == web_sys::WebSocket::OPEN {
+            let _ = self.raw.send_with_str(&text);
+        } else {
+            let _ = self.tx.unbounded_send(Message::Text(text));
+        }
     }
 
-    /// Queues a binary frame.
+    /// Sends a binary frame, like [`Connection::send_text`].
     pub(crate) fn send_bytes(&self, bytes: Vec<u8>) {
-        let _ = self.tx.unbounded_send(Message::Bytes(bytes));
+        if self.raw.ready_state() == web_sys::WebSocket::OPEN {
+            let _ = self.raw.send_with_u8_array(&bytes);
+        } else {
+            let _ = self.tx.unbounded_send(Message::Bytes(bytes));
+        }
     }
 
     /// Starts the closing handshake with `code` (1000 or 3000–4999) and `reason`.
