@@ -3,11 +3,11 @@
 //! `<html lang>`, and routes between pages.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::components::header::Header;
 use crate::components::nav::Nav;
 use crate::hooks::use_client_key::ClientKey;
+use crate::hooks::use_route::{Router, use_route};
 use crate::i18n::{Key, Lang};
 use crate::pages::home::Home;
 use crate::pages::http_lab::HttpLab;
@@ -29,19 +29,21 @@ pub(crate) fn app() -> Html {
         let lang = lang.clone();
         Callback::from(move |l: Lang| lang.set(l))
     };
+    let router = use_route();
+    let route = router.route;
     html! {
-        <BrowserRouter>
+        <ContextProvider<Router> context={router}>
             <ContextProvider<Lang> context={*lang}>
                 <ContextProvider<ClientKey> context={(*key).clone()}>
                     <div class="page">
                         <Header {on_lang} />
                         <Nav />
-                        <Switch<Route> render={switch} />
+                        { switch(route) }
                         <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
                     </div>
                 </ContextProvider<ClientKey>>
             </ContextProvider<Lang>>
-        </BrowserRouter>
+        </ContextProvider<Router>>
     }
 }
 

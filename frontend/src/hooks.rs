@@ -5,6 +5,7 @@ pub(crate) mod use_client_key;
 pub(crate) mod use_echo;
 pub(crate) mod use_http_lab;
 pub(crate) mod use_observer;
+pub(crate) mod use_route;
 pub(crate) mod use_ticker;
 pub(crate) mod use_viewport_width;
 pub(crate) mod use_websocket;

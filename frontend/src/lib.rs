@@ -13,7 +13,7 @@ mod hooks;
 pub mod i18n;
 pub mod observed;
 mod pages;
-mod route;
+pub mod route;
 mod services;
 pub mod ws_session;
 
