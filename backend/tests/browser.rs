@@ -160,15 +160,8 @@ impl Browser {
     }
 
     async fn wait_phase(&self, phase: &str) {
-        wait_for(&format!("WebSocket state {phase}"), || async {
-            (self
-                .attr("[data-test=ws-state]", "data-phase")
-                .await
-                .as_deref()
-                == Some(phase))
-            .then_some(())
-        })
-        .await;
+        self.wait_attr("[data-test=ws-state]", "data-phase", phase)
+            .await;
     }
 
     /// Sets an input's value the way typing would (fires `input`).
@@ -424,6 +417,22 @@ async fn screenshots() {
 }
 
 impl Browser {
+    /// Waits until `css` has attribute `name` equal to `value`.
+    async fn wait_attr(&self, css: &str, name: &str, value: &str) {
+        wait_for(&format!("{css} [{name}={value}]"), || async {
+            (self.attr(css, name).await.as_deref() == Some(value)).then_some(())
+        })
+        .await;
+    }
+
+    /// Opens `path`, waits for `marker`, then for the page's live connection view.
+    async fn open_live(&self, server: &TestServer, path: &str, marker: &str) {
+        self.client.goto(&server.url(path)).await.unwrap();
+        self.wait_visible(marker).await;
+        self.wait_attr("[data-test=observer-link]", "data-link", "live")
+            .await;
+    }
+
     /// Checks nothing overflows sideways and saves a full-page screenshot as `name.png`.
     async fn shoot(&self, dir: &std::path::Path, name: &str) {
         // Clicks scroll things into view; show each page from its top-left corner.
@@ -468,19 +477,11 @@ impl Browser {
 
     /// Opens the HTTP lab and waits until its live view of the connections is connected.
     async fn open_lab(&self, server: &TestServer, lang: &str) {
-        self.client
-            .goto(&server.url(&format!("/lab/http?lang={lang}")))
-            .await
-            .unwrap();
-        self.wait_visible("[data-test=lab-run]").await;
-        wait_for("the observer to be live", || async {
-            (self
-                .attr("[data-test=observer-link]", "data-link")
-                .await
-                .as_deref()
-                == Some("live"))
-            .then_some(())
-        })
+        self.open_live(
+            server,
+            &format!("/lab/http?lang={lang}"),
+            "[data-test=lab-run]",
+        )
         .await;
     }
 
@@ -521,10 +522,7 @@ impl Browser {
     /// Waits until the timeline bar of `conn` has `end` ("server", "client", "open").
     async fn wait_bar_end(&self, conn: &str, end: &str) {
         let css = format!("[data-test=tl-bar][data-conn=\"{conn}\"]");
-        wait_for(&format!("bar {conn} to end with {end}"), || async {
-            (self.attr(&css, "data-end").await.as_deref() == Some(end)).then_some(())
-        })
-        .await;
+        self.wait_attr(&css, "data-end", end).await;
     }
 }
 
@@ -672,16 +670,8 @@ async fn lab_refuses_bad_settings_beside_the_field() {
 async fn ws_lab_walks_a_whole_session() {
     let server = TestServer::serve(&dist()).await;
     let b = Browser::start("en-US").await;
-    b.client.goto(&server.url("/lab/ws?lang=en")).await.unwrap();
-    b.wait_visible("[data-test=ws-connect]").await;
-    wait_for("the observer to be live", || async {
-        (b.attr("[data-test=observer-link]", "data-link")
-            .await
-            .as_deref()
-            == Some("live"))
-        .then_some(())
-    })
-    .await;
+    b.open_live(&server, "/lab/ws?lang=en", "[data-test=ws-connect]")
+        .await;
 
     // Open: OPEN, a handshake time, the 101 and the chosen subprotocol.
     b.click("[data-test=ws-connect]").await;
@@ -770,14 +760,8 @@ async fn ws_lab_walks_a_whole_session() {
     b.wait_phase("OPEN").await;
     b.click("[data-test=ws-drop]").await;
     b.wait_phase("CLOSED").await;
-    wait_for("an abnormal closure", || async {
-        (b.attr("[data-test=ws-close-info]", "data-code")
-            .await
-            .as_deref()
-            == Some("1006"))
-        .then_some(())
-    })
-    .await;
+    b.wait_attr("[data-test=ws-close-info]", "data-code", "1006")
+        .await;
     assert_eq!(
         b.attr("[data-test=ws-close-info]", "data-clean")
             .await

@@ -92,6 +92,25 @@ impl Lang {
     }
 }
 
+/// Who closed a WebSocket session, in words.
+pub fn closed_by_key(by: crate::ws_session::Initiator) -> Key {
+    use crate::ws_session::Initiator as I;
+    match by {
+        I::Page => Key::ws_by_page,
+        I::Server => Key::ws_by_server,
+        I::Neither => Key::ws_by_neither,
+    }
+}
+
+/// Whether a close was clean, in words.
+pub fn clean_key(clean: bool) -> Key {
+    if clean {
+        Key::ws_clean_yes
+    } else {
+        Key::ws_clean_no
+    }
+}
+
 /// The message the page shows for a server error code.
 pub fn error_key(code: protocol::ErrorCode) -> Key {
     use protocol::ErrorCode as C;

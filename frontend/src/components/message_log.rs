@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use super::use_lang;
 use crate::format;
-use crate::i18n::{Key, Lang};
-use crate::ws_session::{Command, Dir, Initiator, LogEntry, LogKind};
+use crate::i18n::{Key, Lang, clean_key, closed_by_key};
+use crate::ws_session::{Command, Dir, LogEntry, LogKind};
 
 /// Lines drawn at most (the session keeps more; drawing fewer keeps the page quick).
 const SHOWN: usize = 150;
@@ -137,16 +137,8 @@ fn text(lang: Lang, kind: &LogKind) -> String {
             clean,
             by,
         } => {
-            let clean = lang.t(if *clean {
-                Key::ws_clean_yes
-            } else {
-                Key::ws_clean_no
-            });
-            let by = lang.t(match by {
-                Initiator::Page => Key::ws_by_page,
-                Initiator::Server => Key::ws_by_server,
-                Initiator::Neither => Key::ws_by_neither,
-            });
+            let clean = lang.t(clean_key(*clean));
+            let by = lang.t(closed_by_key(*by));
             format!(
                 "{} · {by}",
                 lang.tf(

@@ -10,8 +10,8 @@ use super::metric::Metric;
 use super::state_badge::StateBadge;
 use super::use_lang;
 use crate::format;
-use crate::i18n::Key;
-use crate::ws_session::{Initiator, Phase, SessionView};
+use crate::i18n::{Key, clean_key, closed_by_key};
+use crate::ws_session::{Phase, SessionView};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct WsFiguresProps {
@@ -53,12 +53,8 @@ pub(crate) fn ws_figures(props: &WsFiguresProps) -> Html {
         html! { <li><span class="num">{ format!("+{}", format::duration_ms(*at)) }</span>{ " " }{ name }</li> }
     });
     let close = v.close.as_ref().map(|c| {
-        let by = lang.t(match c.by {
-            Initiator::Page => Key::ws_by_page,
-            Initiator::Server => Key::ws_by_server,
-            Initiator::Neither => Key::ws_by_neither,
-        });
-        let clean = lang.t(if c.clean { Key::ws_clean_yes } else { Key::ws_clean_no });
+        let by = lang.t(closed_by_key(c.by));
+        let clean = lang.t(clean_key(c.clean));
         html! {
             <p class="close-info" data-test="ws-close-info" data-code={c.code.to_string()} data-clean={c.clean.to_string()}>
                 { lang.tf(Key::ws_close_summary, &[("code", &c.code.to_string()), ("reason", &c.reason), ("clean", clean), ("by", by)]) }
