@@ -844,3 +844,50 @@ async fn tabs_route_without_reloading_and_back_works() {
     b.wait_visible("[data-test=http-send]").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn ws_lab_reconnects_with_backoff_when_asked() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_live(&server, "/lab/ws?lang=en", "[data-test=ws-connect]")
+        .await;
+    b.click("[data-test=ws-auto]").await;
+    b.click("[data-test=ws-connect]").await;
+    b.wait_phase("OPEN").await;
+    let first = b.text("[data-test=ws-hs-status]").await;
+    assert!(first.is_some());
+    // The server drops the connection: the page notices, waits, and opens a new session.
+    b.click("[data-test=ws-drop]").await;
+    b.wait_attr("[data-test=ws-close-info]", "data-code", "1006")
+        .await;
+    wait_for("the reconnect notice", || async {
+        b.text("[data-test=ws-log]")
+            .await
+            .filter(|log| log.contains("Reconnecting in 0.5 s"))
+    })
+    .await;
+    b.wait_phase("OPEN").await;
+    // A close the page asked for is not undone.
+    b.click("[data-test=ws-close]").await;
+    b.wait_phase("CLOSED").await;
+    b.wait_attr("[data-test=ws-close-info]", "data-code", "4000")
+        .await;
+    // Let the page draw two more frames (its effects, a reconnect among them, run then).
+    b.client
+        .execute_async(
+            "const done = arguments[0];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        b.attr("[data-test=ws-state]", "data-phase")
+            .await
+            .as_deref(),
+        Some("CLOSED")
+    );
+    let log = b.text("[data-test=ws-log]").await.unwrap();
+    assert_eq!(log.matches("Reconnecting").count(), 1, "{log}");
+    b.finish().await;
+}
