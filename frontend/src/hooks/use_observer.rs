@@ -6,6 +6,7 @@ use std::rc::Rc;
 use protocol::observe::{CLIENT_PARAM, OBSERVE_PATH, ObserveMsg};
 use yew::prelude::*;
 
+use crate::hooks::use_batched::use_batched;
 use crate::observed::Observed;
 use crate::services::ws::{Connection, WsEvent};
 
@@ -30,24 +31,19 @@ pub(crate) enum Action {
     Clear,
 }
 
-impl Reducible for ObserverView {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
+impl ObserverView {
+    fn apply(&mut self, action: Action) {
         match action {
-            Action::Clear => Rc::make_mut(&mut next.observed).clear_closed(),
-            Action::Ws(WsEvent::Opened { .. }) => next.link = Link::Live,
-            Action::Ws(WsEvent::Closed { .. }) => next.link = Link::Lost,
+            Action::Clear => Rc::make_mut(&mut self.observed).clear_closed(),
+            Action::Ws(WsEvent::Opened { .. }) => self.link = Link::Live,
+            Action::Ws(WsEvent::Closed { .. }) => self.link = Link::Lost,
             Action::Ws(WsEvent::Text { text, at, .. }) => {
-                let Ok(msg) = serde_json::from_str::<ObserveMsg>(&text) else {
-                    return self;
-                };
-                Rc::make_mut(&mut next.observed).apply(msg, at);
+                if let Ok(msg) = serde_json::from_str::<ObserveMsg>(&text) {
+                    Rc::make_mut(&mut self.observed).apply(msg, at);
+                }
             }
-            Action::Ws(WsEvent::Binary { .. }) => return self,
+            Action::Ws(WsEvent::Binary { .. }) => {}
         }
-        Rc::new(next)
     }
 }
 
@@ -60,28 +56,28 @@ pub(crate) struct UseObserverHandle {
 }
 
 /// `let obs = use_observer(key); obs.view.observed.conns` — the connections tagged with
-/// `key`, live.
+/// `key`, live. Events are applied as they arrive and drawn once per animation frame, so
+/// a burst of them never stands between the page's own requests and their timestamps.
 #[hook]
 pub(crate) fn use_observer(client: AttrValue) -> UseObserverHandle {
-    let view = use_reducer(ObserverView::default);
+    let batched = use_batched(ObserverView::default);
+    let view = Rc::new(batched.read(Clone::clone));
     {
-        let d = view.dispatcher();
+        let batched = batched.clone();
         use_effect_with(client, move |client| {
             let path = format!("{OBSERVE_PATH}?{CLIENT_PARAM}={client}");
+            let events = batched.clone();
             let conn = Connection::open(
                 &path,
                 &[],
-                Callback::from(move |e| d.dispatch(Action::Ws(e))),
+                Callback::from(move |e| events.update(|v| v.apply(Action::Ws(e)))),
             );
+            if conn.is_err() {
+                batched.update(|v| v.link = Link::Lost);
+            }
             move || drop(conn)
         });
     }
-    let clear = {
-        let d = view.dispatcher();
-        Callback::from(move |()| d.dispatch(Action::Clear))
-    };
-    UseObserverHandle {
-        view: Rc::new((*view).clone()),
-        clear,
-    }
+    let clear = Callback::from(move |()| batched.update(|v| v.apply(Action::Clear)));
+    UseObserverHandle { view, clear }
 }
