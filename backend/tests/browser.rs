@@ -392,13 +392,8 @@ async fn screenshots() {
             b.wait_visible("[data-test=lab-detail]").await;
             b.shoot(&out, &format!("lab-{lang}-{label}")).await;
 
-            b.client
-                .goto(&server.url(&format!("/lab/ws?lang={lang}")))
-                .await
-                .unwrap();
-            b.wait_visible("[data-test=ws-connect]").await;
-            b.click("[data-test=ws-connect]").await;
-            b.wait_phase("OPEN").await;
+            b.open_ws_lab(&server, lang).await;
+            b.connect_ws().await;
             b.set_input("[data-test=ws-repeat]", "3").await;
             b.click("[data-test=ws-send]").await;
             b.set_input("[data-test=ws-count]", "5").await;
@@ -431,6 +426,22 @@ impl Browser {
         self.wait_visible(marker).await;
         self.wait_attr("[data-test=observer-link]", "data-link", "live")
             .await;
+    }
+
+    /// Opens the WebSocket lab (live connection view) without connecting.
+    async fn open_ws_lab(&self, server: &TestServer, lang: &str) {
+        self.open_live(
+            server,
+            &format!("/lab/ws?lang={lang}"),
+            "[data-test=ws-connect]",
+        )
+        .await;
+    }
+
+    /// Presses Connect and waits for OPEN.
+    async fn connect_ws(&self) {
+        self.click("[data-test=ws-connect]").await;
+        self.wait_phase("OPEN").await;
     }
 
     /// Checks nothing overflows sideways and saves a full-page screenshot as `name.png`.
@@ -670,12 +681,10 @@ async fn lab_refuses_bad_settings_beside_the_field() {
 async fn ws_lab_walks_a_whole_session() {
     let server = TestServer::serve(&dist()).await;
     let b = Browser::start("en-US").await;
-    b.open_live(&server, "/lab/ws?lang=en", "[data-test=ws-connect]")
-        .await;
+    b.open_ws_lab(&server, "en").await;
 
     // Open: OPEN, a handshake time, the 101 and the chosen subprotocol.
-    b.click("[data-test=ws-connect]").await;
-    b.wait_phase("OPEN").await;
+    b.connect_ws().await;
     let handshake = parse_ms(&b.text("[data-test=ws-handshake]").await.unwrap());
     assert!(
         handshake > 0.0 && handshake < 5_000.0,
@@ -775,10 +784,8 @@ async fn ws_lab_walks_a_whole_session() {
 async fn ws_lab_refuses_bad_settings_and_the_server_closes_on_request() {
     let server = TestServer::serve(&dist()).await;
     let b = Browser::start("en-US").await;
-    b.client.goto(&server.url("/lab/ws?lang=en")).await.unwrap();
-    b.wait_visible("[data-test=ws-connect]").await;
-    b.click("[data-test=ws-connect]").await;
-    b.wait_phase("OPEN").await;
+    b.open_ws_lab(&server, "en").await;
+    b.connect_ws().await;
     b.set_input("[data-test=ws-rate]", "1000").await;
     b.wait_text("[data-test=ws-rate-error]", "Must be at most 100.")
         .await;
@@ -849,11 +856,9 @@ async fn tabs_route_without_reloading_and_back_works() {
 async fn ws_lab_reconnects_with_backoff_when_asked() {
     let server = TestServer::serve(&dist()).await;
     let b = Browser::start("en-US").await;
-    b.open_live(&server, "/lab/ws?lang=en", "[data-test=ws-connect]")
-        .await;
+    b.open_ws_lab(&server, "en").await;
     b.click("[data-test=ws-auto]").await;
-    b.click("[data-test=ws-connect]").await;
-    b.wait_phase("OPEN").await;
+    b.connect_ws().await;
     let first = b.text("[data-test=ws-hs-status]").await;
     assert!(first.is_some());
     // The server drops the connection: the page notices, waits, and opens a new session.

@@ -2,6 +2,7 @@
 //! from context, and never touch the network.
 
 pub(crate) mod conn_timeline;
+pub(crate) mod connections_panel;
 pub(crate) mod flow;
 pub(crate) mod handshake_view;
 pub(crate) mod header;

@@ -202,7 +202,7 @@ pub struct SessionView {
     /// The close the page or server was asked to start (to tell who initiated).
     close_requested: Option<Initiator>,
     pending_echo: HashMap<u64, f64>,
-    pending_binary: VecDeque<(f64, u64)>,
+    pending_binary: VecDeque<f64>,
     pending_clock: HashMap<u64, f64>,
     /// Frame size of the next binary echo, from the server's note before it.
     binary_frame: Option<u64>,
@@ -262,30 +262,23 @@ impl SessionView {
         self.push(at, Dir::Event, LogKind::OpenFailed { detail }, None, None);
     }
 
-    /// The page sent a text frame of `bytes` carrying echo `seq` (None: a command or a
-    /// clock probe, which is not logged as a message).
+    /// Logs a frame of `bytes` payload the page sent (masked, so its header is 4 bytes
+    /// longer than the server's).
+    fn push_sent(&mut self, at: f64, kind: LogKind, bytes: usize) {
+        let payload = bytes as u64;
+        let frame = payload + frame_header_bytes(payload, true);
+        self.push(at, Dir::Sent, kind, Some(payload), Some(frame));
+    }
+
+    /// The page sent a text frame of `bytes` carrying echo `seq`.
     pub fn sent_echo(&mut self, seq: u64, bytes: usize, at: f64) {
         self.pending_echo.insert(seq, at);
-        let frame = bytes as u64 + frame_header_bytes(bytes as u64, true);
-        self.push(
-            at,
-            Dir::Sent,
-            LogKind::SentText { seq, bytes },
-            Some(bytes as u64),
-            Some(frame),
-        );
+        self.push_sent(at, LogKind::SentText { seq, bytes }, bytes);
     }
 
     pub fn sent_binary(&mut self, bytes: usize, at: f64) {
-        self.pending_binary.push_back((at, bytes as u64));
-        let frame = bytes as u64 + frame_header_bytes(bytes as u64, true);
-        self.push(
-            at,
-            Dir::Sent,
-            LogKind::SentBinary { bytes },
-            Some(bytes as u64),
-            Some(frame),
-        );
+        self.pending_binary.push_back(at);
+        self.push_sent(at, LogKind::SentBinary { bytes }, bytes);
     }
 
     pub fn sent_clock(&mut self, seq: u64, unix_us: f64) {
@@ -300,14 +293,7 @@ impl SessionView {
             }
             _ => {}
         }
-        let frame = bytes as u64 + frame_header_bytes(bytes as u64, true);
-        self.push(
-            at,
-            Dir::Sent,
-            LogKind::Command { what },
-            Some(bytes as u64),
-            Some(frame),
-        );
+        self.push_sent(at, LogKind::Command { what }, bytes);
     }
 
     /// The page called `close(code, reason)`.
@@ -430,7 +416,7 @@ impl SessionView {
     }
 
     pub fn binary(&mut self, bytes: usize, at: f64) {
-        let rtt_ms = self.pending_binary.pop_front().map(|(sent, _)| at - sent);
+        let rtt_ms = self.pending_binary.pop_front().map(|sent| at - sent);
         if rtt_ms.is_some() {
             self.last_rtt_ms = rtt_ms;
         }

@@ -4,18 +4,14 @@
 
 use yew::prelude::*;
 
-use crate::clock::now_ms;
-use crate::components::conn_timeline::ConnTimeline;
+use crate::components::connections_panel::ConnectionsPanel;
 use crate::components::lab_controls::LabControls;
 use crate::components::lab_detail::LabDetail;
 use crate::components::lab_table::LabTable;
-use crate::components::observer_status::ObserverStatus;
 use crate::components::use_lang;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_http_lab::use_http_lab;
 use crate::hooks::use_observer::use_observer;
-use crate::hooks::use_ticker::use_ticker;
-use crate::hooks::use_viewport_width::use_viewport_width;
 use crate::i18n::Key;
 
 #[function_component(HttpLab)]
@@ -25,13 +21,8 @@ pub(crate) fn http_lab() -> Html {
     let observer = use_observer(key.clone());
     let lab = use_http_lab(key);
     let selected = use_state(|| None::<(u32, u32)>);
-    // Open connections grow on the timeline: redraw a few times a second.
-    use_ticker(250);
-    // Re-read on every (ticking) render, so turning a phone around redraws to fit.
-    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
 
     let observed = std::rc::Rc::clone(&observer.view.observed);
-    let now_us = observed.server_now_us(now_ms());
     let on_select = {
         let selected = selected.clone();
         Callback::from(move |id| selected.set(Some(id)))
@@ -63,14 +54,7 @@ pub(crate) fn http_lab() -> Html {
                     <p class="error" role="alert" data-test="lab-stopped">{ lang.t(Key::lab_stopped) }</p>
                 }
             </section>
-            <section class="panel panel-neutral" aria-labelledby="tl-title">
-                <div class="panel-head">
-                    <h2 id="tl-title">{ lang.t(Key::tl_title) }</h2>
-                    <ObserverStatus link={observer.view.link} missed={observed.missed} />
-                </div>
-                <p class="lead">{ lang.t(Key::tl_lead) }</p>
-                <ConnTimeline observed={std::rc::Rc::clone(&observed)} {now_us} {narrow} />
-            </section>
+            <ConnectionsPanel view={std::rc::Rc::clone(&observer.view)} lead={Key::tl_lead} />
             <section class="panel panel-neutral" aria-labelledby="rows-title">
                 <h2 id="rows-title">{ lang.t(Key::lab_rows_title) }</h2>
                 <p class="lead">{ lang.t(Key::lab_rows_hint) }</p>

@@ -6,18 +6,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::clock::now_ms;
-use crate::components::conn_timeline::ConnTimeline;
+use crate::components::connections_panel::ConnectionsPanel;
 use crate::components::handshake_view::HandshakeView;
 use crate::components::message_log::MessageLog;
-use crate::components::observer_status::ObserverStatus;
 use crate::components::use_lang;
 use crate::components::ws_figures::WsFigures;
 use crate::components::ws_lab_controls::WsLabControls;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_observer::use_observer;
-use crate::hooks::use_ticker::use_ticker;
-use crate::hooks::use_viewport_width::use_viewport_width;
 use crate::hooks::use_websocket::use_websocket;
 use crate::i18n::Key;
 use crate::ws_session::Dir;
@@ -29,10 +25,6 @@ pub(crate) fn ws_lab() -> Html {
     let observer = use_observer(key.clone());
     let ws = use_websocket(key);
     let filter = use_state(|| None::<Dir>);
-    use_ticker(250);
-    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
-    let observed = Rc::clone(&observer.view.observed);
-    let now_us = observed.server_now_us(now_ms());
 
     let on_filter = {
         let filter = filter.clone();
@@ -65,14 +57,7 @@ pub(crate) fn ws_lab() -> Html {
                 <h2 id="wsl-hs">{ lang.t(Key::ws_hs_title) }</h2>
                 <HandshakeView handshake={v.handshake.clone()} />
             </section>
-            <section class="panel panel-neutral" aria-labelledby="wsl-tl">
-                <div class="panel-head">
-                    <h2 id="wsl-tl">{ lang.t(Key::tl_title) }</h2>
-                    <ObserverStatus link={observer.view.link} missed={observed.missed} />
-                </div>
-                <p class="lead">{ lang.t(Key::ws_tl_lead) }</p>
-                <ConnTimeline observed={Rc::clone(&observed)} {now_us} {narrow} />
-            </section>
+            <ConnectionsPanel view={Rc::clone(&observer.view)} lead={Key::ws_tl_lead} />
             <section class="panel panel-neutral" aria-labelledby="wsl-log">
                 <div class="panel-head">
                     <h2 id="wsl-log">{ lang.t(Key::ws_messages) }</h2>
