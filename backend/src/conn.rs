@@ -12,10 +12,12 @@
 //! - [`bus::Observatory`] is the bounded event bus plus the table of live connections.
 
 pub(crate) mod bus;
+pub(crate) mod link;
 pub(crate) mod listener;
 pub(crate) mod record;
 pub(crate) mod stream;
 pub(crate) mod tag;
+pub(crate) mod tally;
 
 pub use bus::Observatory;
 pub use listener::{ConnHandle, ObservedListener};

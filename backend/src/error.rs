@@ -37,6 +37,18 @@ pub(crate) enum AppError {
         unit: &'static str,
         retry_after_s: u64,
     },
+    #[error("this endpoint needs the page's client key (`x-duplex-client` header or `?client=`)")]
+    NeedsClientKey,
+    #[error(
+        "this client already runs {} feeds, the most one client may run at once",
+        protocol::compare::FEEDS_PER_CLIENT
+    )]
+    TooManyFeeds,
+    #[error(
+        "this client already has {} long polls waiting, the most one client may",
+        protocol::compare::LONG_POLLS_PER_CLIENT
+    )]
+    TooManyLongPolls,
     #[error("method not allowed on this path")]
     MethodNotAllowed,
     #[error("no such resource: {0}")]
@@ -64,6 +76,10 @@ impl AppError {
             }
             Self::BadParam { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadParam),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Self::NeedsClientKey => (StatusCode::BAD_REQUEST, ErrorCode::MissingClientKey),
+            Self::TooManyFeeds | Self::TooManyLongPolls => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAtOnce)
+            }
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             Self::BadQuery(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadQuery),

@@ -17,12 +17,17 @@ use std::future::Future;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
+use protocol::compare::{
+    FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, RACE_HTTP_PATH,
+    RACE_MAX_PAYLOAD_BYTES, RACE_WS_PATH, TALLY_PATH,
+};
 use protocol::lab::{LAB_MAX_REQUEST_BYTES, LAB_PATH};
 use protocol::observe::OBSERVE_PATH;
 use tower_http::trace::TraceLayer;
 
 use conn::{ConnHandle, ObservedListener};
+use routes::compare;
 
 /// Every route Duplex serves. No socket is bound here.
 pub fn app(state: AppState) -> Router {
@@ -38,6 +43,21 @@ pub fn app(state: AppState) -> Router {
                 .post(routes::lab::lab)
                 .layer(DefaultBodyLimit::max(LAB_MAX_REQUEST_BYTES as usize)),
         )
+        .route(
+            RACE_HTTP_PATH,
+            post(compare::race::http)
+                .layer(DefaultBodyLimit::max(RACE_MAX_PAYLOAD_BYTES as usize + 1)),
+        )
+        .route(RACE_WS_PATH, get(compare::race::ws))
+        .route(TALLY_PATH, get(compare::tally::tally))
+        .route(
+            FEED_PATH,
+            post(compare::feed_http::start).delete(compare::feed_http::stop),
+        )
+        .route(FEED_POLL_PATH, get(compare::feed_http::poll))
+        .route(FEED_LONG_PATH, get(compare::feed_http::long))
+        .route(FEED_SSE_PATH, get(compare::feed_http::sse))
+        .route(FEED_WS_PATH, get(compare::feed_ws::upgrade))
         .route("/api/{*rest}", any(routes::not_found))
         .route("/ws", get(routes::ws::upgrade))
         .route(OBSERVE_PATH, get(routes::observe::upgrade))

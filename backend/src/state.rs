@@ -8,12 +8,15 @@ use tokio_util::sync::CancellationToken;
 
 use crate::conn::Observatory;
 use crate::quota::Quota;
+use crate::routes::compare::feed::Feeds;
 
 /// Per-client quotas (see `protocol::lab` for the numbers).
 #[derive(Debug)]
 pub(crate) struct Quotas {
     pub(crate) lab_requests: Quota,
     pub(crate) lab_bytes: Quota,
+    pub(crate) race_round_trips: Quota,
+    pub(crate) feed_requests: Quota,
 }
 
 /// Cheap to clone: every field is shared.
@@ -28,6 +31,8 @@ pub struct AppState {
     /// The connection layer's clock, live table and event bus.
     pub(crate) obs: Arc<Observatory>,
     pub(crate) quotas: Arc<Quotas>,
+    /// The Compare page's live feeds.
+    pub(crate) feeds: Arc<Feeds>,
     /// A WebSocket session with no message from the page (and no ticker) this long is
     /// closed with 1001.
     pub(crate) ws_idle_timeout: std::time::Duration,
@@ -44,7 +49,10 @@ impl AppState {
             quotas: Arc::new(Quotas {
                 lab_requests: Quota::per_minute(protocol::lab::LAB_REQUESTS_PER_MINUTE),
                 lab_bytes: Quota::per_minute(protocol::lab::LAB_RESPONSE_BYTES_PER_MINUTE),
+                race_round_trips: Quota::per_minute(protocol::compare::RACE_ROUND_TRIPS_PER_MINUTE),
+                feed_requests: Quota::per_minute(protocol::compare::FEED_REQUESTS_PER_MINUTE),
             }),
+            feeds: Arc::new(Feeds::default()),
             ws_idle_timeout: std::time::Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
         }
     }

@@ -15,6 +15,7 @@ pub mod observed;
 mod pages;
 pub mod route;
 mod services;
+pub mod stats;
 pub mod ws_session;
 
 /// Mounts the app on `<body>`.

@@ -26,6 +26,12 @@ pub enum ErrorCode {
     /// The client asked for more than its per-minute quota; the `Retry-After` header says
     /// when to try again.
     RateLimited,
+    /// The endpoint serves one page's own runs and feeds: it needs the page's client key
+    /// (`x-duplex-client` header or `?client=`).
+    MissingClientKey,
+    /// The client already has as many feeds running (or long polls waiting) as one client
+    /// may; end one first.
+    TooManyAtOnce,
     /// `/ws` was requested without a WebSocket upgrade.
     UpgradeRequired,
     /// The front end has not been built (no `dist/`).

@@ -21,6 +21,24 @@ pub enum LabParam {
     Count,
     /// `1` (or `true`): the server answers with `Connection: close`. Query name `close`.
     Close,
+    /// Round trips per contender in one race (the page's own setting, `n`).
+    RoundTrips,
+    /// Bytes of payload each race round trip carries each way (`size`).
+    PayloadBytes,
+    /// Race requests in flight at once (`k`).
+    InFlight,
+    /// Events per second a live feed emits (`rate`).
+    FeedRateHz,
+    /// How long a live feed runs, in seconds (`secs`).
+    FeedSeconds,
+    /// Short-polling period in ms (the page's own setting, `poll`).
+    PollMs,
+    /// Emulated round-trip time in ms (`rtt`, part of `emu`).
+    RttMs,
+    /// Emulated jitter in ms (`jitter`, part of `emu`).
+    JitterMs,
+    /// A run, feed or event number named in a query (`run`, `feed`, `after`).
+    Id,
 }
 
 /// Why a parameter value was refused.
@@ -43,6 +61,15 @@ impl LabParam {
             LabParam::DelayMs => (0, LAB_MAX_DELAY_MS),
             LabParam::Count => (1, LAB_MAX_COUNT),
             LabParam::Close => (0, 1),
+            LabParam::RoundTrips => (1, crate::compare::RACE_MAX_ROUND_TRIPS),
+            LabParam::PayloadBytes => (0, crate::compare::RACE_MAX_PAYLOAD_BYTES),
+            LabParam::InFlight => (1, crate::compare::RACE_MAX_IN_FLIGHT),
+            LabParam::FeedRateHz => (1, crate::compare::FEED_MAX_RATE_HZ),
+            LabParam::FeedSeconds => (1, crate::compare::FEED_MAX_SECONDS),
+            LabParam::PollMs => (crate::compare::POLL_MIN_MS, crate::compare::POLL_MAX_MS),
+            LabParam::RttMs => (0, crate::emulate::MAX_RTT_MS),
+            LabParam::JitterMs => (0, crate::emulate::MAX_JITTER_MS),
+            LabParam::Id => (0, u64::MAX),
         }
     }
 
@@ -54,6 +81,15 @@ impl LabParam {
             LabParam::DelayMs => "delay",
             LabParam::Count => "count",
             LabParam::Close => "close",
+            LabParam::RoundTrips => "n",
+            LabParam::PayloadBytes => "size",
+            LabParam::InFlight => "k",
+            LabParam::FeedRateHz => "rate",
+            LabParam::FeedSeconds => "secs",
+            LabParam::PollMs => "poll",
+            LabParam::RttMs => "rtt",
+            LabParam::JitterMs => "jitter",
+            LabParam::Id => "id",
         }
     }
 

@@ -139,6 +139,8 @@ pub mod close_code {
     pub const GOING_AWAY: u16 = 1001;
     /// Seen by the page when the connection ended without a close frame.
     pub const ABNORMAL: u16 = 1006;
+    /// The endpoint got a kind of data it does not take (text where binary is expected).
+    pub const UNSUPPORTED: u16 = 1003;
     /// Policy violation (e.g. a flood).
     pub const POLICY: u16 = 1008;
     /// A message over the size cap.

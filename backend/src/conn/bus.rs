@@ -18,6 +18,7 @@ use protocol::observe::ConnEvent;
 use tokio::sync::broadcast;
 
 use super::record::ConnRecord;
+use super::tally::Tallies;
 
 /// Events the bus holds for a slow subscriber before it starts losing the oldest.
 pub(crate) const BUS_CAPACITY: usize = 4096;
@@ -28,6 +29,8 @@ pub struct Observatory {
     next_id: AtomicU64,
     channels: Mutex<HashMap<Arc<str>, broadcast::Sender<Arc<ConnEvent>>>>,
     live: Mutex<HashMap<u64, Arc<ConnRecord>>>,
+    /// Server-counted runs of the Compare page.
+    pub(crate) tallies: Tallies,
 }
 
 impl std::fmt::Debug for Observatory {
@@ -51,6 +54,7 @@ impl Observatory {
             next_id: AtomicU64::new(1),
             channels: Mutex::new(HashMap::new()),
             live: Mutex::new(HashMap::new()),
+            tallies: Tallies::default(),
         }
     }
 

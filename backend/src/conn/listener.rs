@@ -11,6 +11,7 @@ use axum::serve::{IncomingStream, Listener};
 use tokio::net::TcpListener;
 
 use super::bus::Observatory;
+use super::link::Link;
 use super::record::ConnRecord;
 use super::stream::ObservedStream;
 
@@ -56,7 +57,7 @@ impl Listener for ObservedListener {
                     let _ = tcp.set_nodelay(true);
                     let record = ConnRecord::new(Arc::clone(&self.obs), peer);
                     let handle = ConnHandle(Arc::clone(&record));
-                    return (ObservedStream::new(tcp, record), handle);
+                    return (ObservedStream::new(Link::new(tcp), record), handle);
                 }
                 // Out of file descriptors and the like: wait a little rather than spin
                 // (as axum's own TcpListener does).

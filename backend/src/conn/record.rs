@@ -7,11 +7,12 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use protocol::observe::{ClosedBy, ConnEvent};
 
 use super::bus::Observatory;
+use super::tally::RunTally;
 
 #[derive(Debug)]
 pub(crate) struct ConnRecord {
@@ -32,6 +33,8 @@ pub(crate) struct ConnRecord {
     observer: AtomicBool,
     upgraded: AtomicBool,
     ended: OnceLock<(ClosedBy, u64)>,
+    /// The run the current request named, until the stream takes it (see `tally`).
+    attached: Mutex<Option<Arc<RunTally>>>,
 }
 
 impl ConnRecord {
@@ -51,6 +54,7 @@ impl ConnRecord {
             observer: AtomicBool::new(false),
             upgraded: AtomicBool::new(false),
             ended: OnceLock::new(),
+            attached: Mutex::new(None),
         });
         obs.register(Arc::clone(&record));
         record
@@ -127,6 +131,24 @@ impl ConnRecord {
             bytes_in,
             bytes_out,
         }
+    }
+
+    /// The current request counts towards `tally` (its bytes are added by the stream).
+    pub(crate) fn attach(&self, tally: Arc<RunTally>) {
+        *self.attached.lock().unwrap_or_else(|e| e.into_inner()) = Some(tally);
+    }
+
+    /// The attachment made since the last call, if any.
+    pub(crate) fn take_attached(&self) -> Option<Arc<RunTally>> {
+        self.attached
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+    }
+
+    /// The observatory this connection reports to.
+    pub(crate) fn observatory(&self) -> &Observatory {
+        &self.obs
     }
 
     pub(crate) fn mark_upgraded(&self) {

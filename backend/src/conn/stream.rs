@@ -15,13 +15,14 @@ use std::task::{Context, Poll, ready};
 
 use protocol::observe::{ClosedBy, ConnEvent};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
 
+use super::link::Link;
 use super::record::ConnRecord;
+use super::tally::RunTally;
 
 #[derive(Debug)]
 pub struct ObservedStream {
-    io: TcpStream,
+    io: Link,
     record: Arc<ConnRecord>,
     /// The server has written since the last read: the next read starts an exchange.
     written_since_read: bool,
@@ -30,10 +31,15 @@ pub struct ObservedStream {
     exchange_out: u64,
     /// Bytes written since the last `Wire` event.
     unreported: bool,
+    /// The run the current exchange counts towards, the part of the exchange's bytes
+    /// already added to it, and whether its attachment has settled.
+    tally: Option<Arc<RunTally>>,
+    tallied: (u64, u64),
+    tally_settled: bool,
 }
 
 impl ObservedStream {
-    pub(crate) fn new(io: TcpStream, record: Arc<ConnRecord>) -> Self {
+    pub(crate) fn new(io: Link, record: Arc<ConnRecord>) -> Self {
         Self {
             io,
             record,
@@ -42,6 +48,23 @@ impl ObservedStream {
             exchange_in: 0,
             exchange_out: 0,
             unreported: false,
+            tally: None,
+            tallied: (0, 0),
+            tally_settled: true,
+        }
+    }
+
+    /// Adds the exchange's bytes not yet counted to its run; `settle` when they are all in.
+    fn count_tally(&mut self, settle: bool) {
+        let Some(tally) = &self.tally else { return };
+        tally.add_bytes(
+            self.exchange_in - self.tallied.0,
+            self.exchange_out - self.tallied.1,
+        );
+        self.tallied = (self.exchange_in, self.exchange_out);
+        if settle && !self.tally_settled {
+            self.tally_settled = true;
+            tally.settle();
         }
     }
 
@@ -51,6 +74,9 @@ impl ObservedStream {
             return;
         }
         if (self.exchange == 0 || self.written_since_read) && !self.record.is_upgraded() {
+            self.count_tally(true);
+            self.tally = None;
+            self.tallied = (0, 0);
             self.exchange = self.record.next_exchange();
             self.exchange_in = 0;
             self.exchange_out = 0;
@@ -68,7 +94,15 @@ impl ObservedStream {
     }
 
     fn on_flushed(&mut self) {
-        if self.unreported && !self.record.is_upgraded() {
+        if let Some(tally) = self.record.take_attached() {
+            self.count_tally(true);
+            self.tally = Some(tally);
+            self.tally_settled = false;
+        }
+        // An upgraded connection's attachment settles when it ends.
+        let upgraded = self.record.is_upgraded();
+        self.count_tally(!upgraded);
+        if self.unreported && !upgraded {
             self.unreported = false;
             let record = &self.record;
             record.emit(|| ConnEvent::Wire {
@@ -154,6 +188,12 @@ impl AsyncWrite for ObservedStream {
 
 impl Drop for ObservedStream {
     fn drop(&mut self) {
+        if let Some(tally) = self.record.take_attached() {
+            self.count_tally(true);
+            self.tally = Some(tally);
+            self.tally_settled = false;
+        }
+        self.count_tally(true);
         self.record.finish();
     }
 }

@@ -15,7 +15,6 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use protocol::lab::{LabParam, LabReply};
-use protocol::observe::CLIENT_HEADER;
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
@@ -78,17 +77,7 @@ pub(crate) async fn lab(
     let q = parse_query(query.as_deref())?;
 
     // Quotas per client key, else per peer address.
-    let who = headers
-        .get(CLIENT_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| protocol::observe::valid_client_key(k))
-        .map(str::to_owned)
-        .or_else(|| {
-            on_conn
-                .as_ref()
-                .map(|c| format!("ip:{}", c.handle.peer().ip()))
-        })
-        .unwrap_or_else(|| "anonymous".to_owned());
+    let who = super::quota_key(crate::conn::tag::key_of(&headers, None), on_conn.as_deref());
     state
         .quotas
         .lab_requests

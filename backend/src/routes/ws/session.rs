@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use protocol::limits::WS_MAX_MESSAGE_BYTES;
 use protocol::ws::{
     CLOSE_REASON_MAX_BYTES, ClientMsg, PING_MAX_INTERVAL_MS, PING_MIN_INTERVAL_MS, ServerMsg,
@@ -372,14 +372,6 @@ impl Session {
     /// Sends a close frame, then keeps reading (briefly) so the page's close reply is read
     /// and the closing handshake completes cleanly.
     async fn close(&mut self, code: u16, reason: &str) {
-        let frame = CloseFrame {
-            code,
-            reason: Utf8Bytes::from(reason),
-        };
-        if self.socket.send(Message::Close(Some(frame))).await.is_err() {
-            return;
-        }
-        let drain = async { while let Some(Ok(_)) = self.socket.recv().await {} };
-        let _ = tokio::time::timeout(Duration::from_secs(5), drain).await;
+        crate::routes::ws_close(&mut self.socket, code, reason).await;
     }
 }
