@@ -9,6 +9,7 @@ use crate::components::nav::Nav;
 use crate::hooks::use_client_key::ClientKey;
 use crate::hooks::use_route::{Router, use_route};
 use crate::i18n::{Key, Lang};
+use crate::pages::compare::Compare;
 use crate::pages::home::Home;
 use crate::pages::http_lab::HttpLab;
 use crate::pages::not_found::NotFound;
@@ -52,6 +53,7 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <Home /> },
         Route::HttpLab => html! { <HttpLab /> },
         Route::WsLab => html! { <WsLab /> },
+        Route::Compare => html! { <Compare /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

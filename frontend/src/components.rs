@@ -3,6 +3,8 @@
 
 pub(crate) mod conn_timeline;
 pub(crate) mod connections_panel;
+pub(crate) mod feed_controls;
+pub(crate) mod feed_table;
 pub(crate) mod flow;
 pub(crate) mod handshake_view;
 pub(crate) mod header;
@@ -15,8 +17,11 @@ pub(crate) mod message_log;
 pub(crate) mod method_select;
 pub(crate) mod metric;
 pub(crate) mod nav;
+pub(crate) mod net_controls;
 pub(crate) mod number_field;
 pub(crate) mod observer_status;
+pub(crate) mod race_controls;
+pub(crate) mod race_table;
 pub(crate) mod state_badge;
 pub(crate) mod time_plot;
 pub(crate) mod ws_figures;

@@ -7,6 +7,7 @@
 
 mod app;
 mod clock;
+pub mod compare;
 mod components;
 pub mod format;
 mod hooks;

@@ -1,5 +1,6 @@
 //! Pages: call hooks, hand their state to components.
 
+pub(crate) mod compare;
 pub(crate) mod home;
 pub(crate) mod http_lab;
 pub(crate) mod not_found;

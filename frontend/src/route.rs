@@ -1,7 +1,7 @@
 //! The page's addresses. Every route is a real path the server answers with `index.html`,
 //! so a link (with its `?lang=`) can be shared and reloaded.
 //!
-//! Hand-written rather than yew-router: three routes need a path match, `pushState` and a
+//! Hand-written rather than yew-router: four routes need a path match, `pushState` and a
 //! `popstate` listener (`hooks::use_route`), and yew-router cost 64 KB of wasm (25 KB
 //! gzip) for them.
 
@@ -11,6 +11,7 @@ pub enum Route {
     Home,
     HttpLab,
     WsLab,
+    Compare,
     NotFound,
 }
 
@@ -21,6 +22,7 @@ impl Route {
             Route::Home => "/",
             Route::HttpLab => "/lab/http",
             Route::WsLab => "/lab/ws",
+            Route::Compare => "/compare",
             Route::NotFound => "/404",
         }
     }
@@ -31,6 +33,7 @@ impl Route {
             "" => Route::Home,
             "/lab/http" => Route::HttpLab,
             "/lab/ws" => Route::WsLab,
+            "/compare" => Route::Compare,
             _ => Route::NotFound,
         }
     }
@@ -42,7 +45,7 @@ mod tests {
 
     #[test]
     fn paths_round_trip() {
-        for r in [Route::Home, Route::HttpLab, Route::WsLab] {
+        for r in [Route::Home, Route::HttpLab, Route::WsLab, Route::Compare] {
             assert_eq!(Route::from_path(r.path()), r);
         }
         assert_eq!(Route::from_path("/lab/http/"), Route::HttpLab);

@@ -1,8 +1,10 @@
 //! Network code, and only network code: fetch and WebSocket through gloo-net.
 
 pub(crate) mod client_key;
+pub(crate) mod compare;
 pub(crate) mod echo;
 pub(crate) mod lab;
+pub(crate) mod sse;
 pub(crate) mod timing;
 pub(crate) mod ws;
 

@@ -5,9 +5,6 @@
 //! Also holds what both plots share (the series type, the frame, axes, legend, tick
 //! labels), reused by `time_plot`. All text arrives translated through props.
 
-// The plots are drawn only once the compare page uses them.
-#![allow(dead_code)] // wired by pages/compare.rs
-
 use std::rc::Rc;
 
 use yew::prelude::*;

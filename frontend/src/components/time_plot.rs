@@ -8,9 +8,6 @@
 //! are one `<path>` of zero-length round-capped segments (each a circle of radius 2), not
 //! one `<circle>` per point.
 
-// The plots are drawn only once the compare page uses them.
-#![allow(dead_code)] // wired by pages/compare.rs
-
 use std::rc::Rc;
 
 use yew::prelude::*;

@@ -1,0 +1,97 @@
+//! The live feed's settings (rate, duration, polling period, strategies), Start and Stop.
+
+use protocol::compare::Strategy;
+use protocol::lab::LabParam;
+use yew::prelude::*;
+
+use super::number_field::NumberField;
+use super::use_lang;
+use crate::compare::{Edit, Form};
+use crate::i18n::{Key, param_problem};
+
+/// A strategy's name.
+pub(crate) fn strategy_key(s: Strategy) -> Key {
+    match s {
+        Strategy::ShortPoll => Key::cmp_s_short,
+        Strategy::LongPoll => Key::cmp_s_long,
+        Strategy::Sse => Key::cmp_s_sse,
+        Strategy::WebSocket => Key::cmp_s_ws,
+    }
+}
+
+/// A strategy's colour.
+pub(crate) fn strategy_color(s: Strategy) -> &'static str {
+    match s {
+        Strategy::ShortPoll => "var(--c-poll)",
+        Strategy::LongPoll => "var(--c-http)",
+        Strategy::Sse => "var(--c-sse)",
+        Strategy::WebSocket => "var(--c-ws)",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct FeedControlsProps {
+    pub(crate) form: Form,
+    pub(crate) on_edit: Callback<Edit>,
+    pub(crate) running: bool,
+    pub(crate) ready: bool,
+    pub(crate) on_start: Callback<()>,
+    pub(crate) on_stop: Callback<()>,
+}
+
+#[function_component(FeedControls)]
+pub(crate) fn feed_controls(props: &FeedControlsProps) -> Html {
+    let lang = use_lang();
+    let f = &props.form;
+    let field = |p: LabParam, label: Key, test: &'static str| {
+        let on_edit = props.on_edit.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_edit.emit(Edit::Field(p, input.value()));
+        });
+        let error = f
+            .problem(p)
+            .map(|pr| AttrValue::from(param_problem(lang, p, pr)));
+        html! {
+            <NumberField label={lang.t(label)} {test} value={f.text(p).to_owned()} {oninput}
+                         {error} disabled={props.running} />
+        }
+    };
+    let chip = |s: Strategy| {
+        let on_edit = props.on_edit.clone();
+        let checked = f.strategies.contains(&s);
+        let onchange = Callback::from(move |_| on_edit.emit(Edit::Strategy(s, !checked)));
+        html! {
+            <label class="chip" style={format!("--chip: {}", strategy_color(s))}>
+                <input type="checkbox" {checked} {onchange} disabled={props.running}
+                       data-test={format!("feed-s-{}", s.slug())} />
+                { lang.t(strategy_key(s)) }
+            </label>
+        }
+    };
+    let on_start = props.on_start.reform(|_| ());
+    let on_stop = props.on_stop.reform(|_| ());
+    html! {
+        <div class="compare-controls">
+            <div class="fields">
+                { field(LabParam::FeedRateHz, Key::cmp_rate, "feed-rate") }
+                { field(LabParam::FeedSeconds, Key::cmp_secs, "feed-secs") }
+                { field(LabParam::PollMs, Key::cmp_poll, "feed-poll") }
+            </div>
+            <fieldset class="chips">
+                <legend>{ lang.t(Key::cmp_strategies) }</legend>
+                { for Strategy::ALL.into_iter().map(chip) }
+                if f.strategies.is_empty() {
+                    <span class="field-error" role="alert">{ lang.t(Key::cmp_pick_one) }</span>
+                }
+            </fieldset>
+            <div class="actions">
+                if props.running {
+                    <button class="btn" onclick={on_stop} data-test="feed-stop">{ lang.t(Key::cmp_stop) }</button>
+                } else {
+                    <button class="btn btn-primary" onclick={on_start} disabled={!props.ready} data-test="feed-start">{ lang.t(Key::cmp_start) }</button>
+                }
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,75 @@
+//! The feed's results, one row per strategy: events delivered, staleness p50/p95, the
+//! page's requests and empty answers, and what the server counted (bytes each way,
+//! requests and streams it held open).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::feed_controls::{strategy_color, strategy_key};
+use super::race_table::failure_text;
+use super::use_lang;
+use crate::compare::StrategyResult;
+use crate::format;
+use crate::i18n::Key;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct FeedTableProps {
+    pub(crate) results: Rc<Vec<StrategyResult>>,
+    /// Events the feed emits in all.
+    pub(crate) total: u64,
+}
+
+#[function_component(FeedTable)]
+pub(crate) fn feed_table(props: &FeedTableProps) -> Html {
+    let lang = use_lang();
+    let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), format::duration_ms);
+    let row = |r: &StrategyResult| {
+        let s = r.staleness();
+        let t = r.tally;
+        let p50 = s
+            .as_ref()
+            .map_or(String::new(), |s| format!("{:.3}", s.p50));
+        html! {
+            <>
+            <tr data-test="feed-row" data-strategy={r.strategy.slug()} data-p50={p50}
+                data-delivered={r.points.len().to_string()} data-requests={r.requests.to_string()}
+                data-done={r.done.to_string()}>
+                <th scope="row">
+                    <span class="swatch" style={format!("background: {}", strategy_color(r.strategy))} aria-hidden="true" />
+                    { lang.t(strategy_key(r.strategy)) }
+                </th>
+                <td class="num">{ format!("{} / {}", r.points.len(), props.total) }</td>
+                <td class="num strong">{ ms(s.as_ref().map(|s| s.p50)) }</td>
+                <td class="num">{ ms(s.as_ref().map(|s| s.p95)) }</td>
+                <td class="num">{ r.requests }</td>
+                <td class="num">{ r.empty }</td>
+                <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format::bytes(t.bytes_in)) }</td>
+                <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format::bytes(t.bytes_out)) }</td>
+                <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format!("{} / {}", t.held_now, t.held_peak)) }</td>
+            </tr>
+            if let Some(f) = &r.error {
+                <tr class="row-error"><td colspan="9" role="alert" data-test="feed-error">{ failure_text(lang, f) }</td></tr>
+            }
+            </>
+        }
+    };
+    html! {
+        <div class="table-wrap">
+            <table class="lab-table compare-table" data-test="feed-table">
+                <thead><tr>
+                    <th scope="col">{ lang.t(Key::cmp_col_strategy) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_delivered) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_stale50) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_stale95) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_requests) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_empty) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_in) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_out) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_held) }</th>
+                </tr></thead>
+                <tbody>{ for props.results.iter().map(row) }</tbody>
+            </table>
+        </div>
+    }
+}

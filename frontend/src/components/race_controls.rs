@@ -1,0 +1,109 @@
+//! The race's settings (round trips, payload, in flight, contenders), Run and Cancel, and
+//! the progress bar.
+
+use protocol::compare::Contender;
+use protocol::lab::LabParam;
+use yew::prelude::*;
+
+use super::number_field::NumberField;
+use super::use_lang;
+use crate::compare::{Edit, Form};
+use crate::i18n::{Key, param_problem};
+
+/// A contender's name.
+pub(crate) fn contender_key(c: Contender) -> Key {
+    match c {
+        Contender::NewConnection => Key::cmp_c_new,
+        Contender::KeepAlive => Key::cmp_c_keep,
+        Contender::WebSocket => Key::cmp_c_ws,
+    }
+}
+
+/// A contender's colour (the page's palette).
+pub(crate) fn contender_color(c: Contender) -> &'static str {
+    match c {
+        Contender::NewConnection => "var(--c-http-new)",
+        Contender::KeepAlive => "var(--c-http)",
+        Contender::WebSocket => "var(--c-ws)",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct RaceControlsProps {
+    pub(crate) form: Form,
+    pub(crate) on_edit: Callback<Edit>,
+    pub(crate) running: bool,
+    /// Run is possible (every field valid, the network too).
+    pub(crate) ready: bool,
+    pub(crate) on_run: Callback<()>,
+    pub(crate) on_cancel: Callback<()>,
+    pub(crate) completed: u64,
+    pub(crate) total: u64,
+    pub(crate) percent: f64,
+}
+
+#[function_component(RaceControls)]
+pub(crate) fn race_controls(props: &RaceControlsProps) -> Html {
+    let lang = use_lang();
+    let f = &props.form;
+    let field = |p: LabParam, label: Key, test: &'static str| {
+        let on_edit = props.on_edit.clone();
+        let oninput = Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_edit.emit(Edit::Field(p, input.value()));
+        });
+        let error = f
+            .problem(p)
+            .map(|pr| AttrValue::from(param_problem(lang, p, pr)));
+        html! {
+            <NumberField label={lang.t(label)} {test} value={f.text(p).to_owned()} {oninput}
+                         {error} disabled={props.running} />
+        }
+    };
+    let chip = |c: Contender| {
+        let on_edit = props.on_edit.clone();
+        let checked = f.contenders.contains(&c);
+        let onchange = Callback::from(move |_| on_edit.emit(Edit::Contender(c, !checked)));
+        html! {
+            <label class="chip" style={format!("--chip: {}", contender_color(c))}>
+                <input type="checkbox" {checked} {onchange} disabled={props.running}
+                       data-test={format!("race-c-{}", c.slug())} />
+                { lang.t(contender_key(c)) }
+            </label>
+        }
+    };
+    let on_run = props.on_run.reform(|_| ());
+    let on_cancel = props.on_cancel.reform(|_| ());
+    let pct = format!("{:.0}", props.percent);
+    html! {
+        <div class="compare-controls">
+            <div class="fields">
+                { field(LabParam::RoundTrips, Key::cmp_n, "race-n") }
+                { field(LabParam::PayloadBytes, Key::cmp_size, "race-size") }
+                { field(LabParam::InFlight, Key::cmp_k, "race-k") }
+            </div>
+            <fieldset class="chips">
+                <legend>{ lang.t(Key::cmp_contenders) }</legend>
+                { for Contender::ALL.into_iter().map(chip) }
+                if f.contenders.is_empty() {
+                    <span class="field-error" role="alert">{ lang.t(Key::cmp_pick_one) }</span>
+                }
+            </fieldset>
+            <p class="hint">{ lang.t(Key::cmp_k_note) }</p>
+            <div class="actions">
+                if props.running {
+                    <button class="btn" onclick={on_cancel} data-test="race-cancel">{ lang.t(Key::cmp_cancel) }</button>
+                } else {
+                    <button class="btn btn-primary" onclick={on_run} disabled={!props.ready} data-test="race-run">{ lang.t(Key::cmp_run) }</button>
+                }
+                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                     aria-valuenow={pct.clone()} data-test="race-progress" data-pct={pct.clone()}>
+                    <div class="progress-bar" style={format!("width: {:.1}%", props.percent)} />
+                </div>
+                <span class="num progress-text">
+                    { lang.tf(Key::cmp_progress, &[("done", &props.completed.to_string()), ("total", &props.total.to_string())]) }
+                </span>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,69 @@
+//! `use_compare_form`: the Compare page's form, read from the page's URL on load and
+//! written back (`history.replaceState`, keeping `?lang=` and anything else) on every
+//! change, so the address bar always reproduces the setup.
+
+use yew::prelude::*;
+
+use crate::compare::{Edit, Form};
+
+/// The form and a way to change it.
+#[derive(Clone, PartialEq)]
+pub(crate) struct CompareForm {
+    pub(crate) form: Form,
+    pub(crate) edit: Callback<Edit>,
+}
+
+fn current_url() -> Option<web_sys::Url> {
+    let href = web_sys::window()?.location().href().ok()?;
+    web_sys::Url::new(&href).ok()
+}
+
+fn read() -> Form {
+    let Some(url) = current_url() else {
+        return Form::default();
+    };
+    let params = url.search_params();
+    let names = [
+        "net", "rtt", "jitter", "n", "size", "k", "c", "rate", "secs", "poll", "s",
+    ];
+    let pairs: Vec<(&str, String)> = names
+        .iter()
+        .filter_map(|n| params.get(n).map(|v| (*n, v)))
+        .collect();
+    Form::from_query(pairs.iter().map(|(n, v)| (*n, v.as_str())))
+}
+
+fn write(form: &Form) {
+    let Some(url) = current_url() else { return };
+    let params = url.search_params();
+    // A custom network's values leave the URL when another profile is chosen.
+    params.delete("rtt");
+    params.delete("jitter");
+    for (name, value) in form.to_query() {
+        params.set(name, &value);
+    }
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
+    }
+}
+
+#[hook]
+pub(crate) fn use_compare_form() -> CompareForm {
+    let form = use_state(read);
+    {
+        let form = (*form).clone();
+        use_effect_with(form, write);
+    }
+    let edit = {
+        let form = form.clone();
+        Callback::from(move |e: Edit| {
+            let mut next = (*form).clone();
+            next.apply(e);
+            form.set(next);
+        })
+    };
+    CompareForm {
+        form: (*form).clone(),
+        edit,
+    }
+}

@@ -1,0 +1,180 @@
+//! Compare: what each model costs, measured. The round-trip race (HTTP with a new
+//! connection each time, HTTP keep-alive, one WebSocket), the live feed read four ways
+//! (short poll, long poll, SSE, WebSocket push), both optionally over an emulated network,
+//! with plots, server-counted bytes and connections, a shareable URL and downloads.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::compare::{self as model, Run};
+use crate::components::feed_controls::{FeedControls, strategy_color, strategy_key};
+use crate::components::feed_table::FeedTable;
+use crate::components::histogram_plot::{HistogramPlot, PlotSeries};
+use crate::components::net_controls::{NetControls, describe};
+use crate::components::race_controls::{RaceControls, contender_color, contender_key};
+use crate::components::race_table::{RaceTable, failure_text};
+use crate::components::time_plot::{TimePlot, TimeSeries};
+use crate::components::use_lang;
+use crate::hooks::use_client_key::use_client_key;
+use crate::hooks::use_compare_form::use_compare_form;
+use crate::hooks::use_feed::use_feed;
+use crate::hooks::use_race::use_race;
+use crate::hooks::use_viewport_width::use_viewport_width;
+use crate::i18n::Key;
+use crate::services::compare as svc;
+
+#[function_component(Compare)]
+pub(crate) fn compare() -> Html {
+    let lang = use_lang();
+    let key = use_client_key();
+    let form = use_compare_form();
+    let race = use_race(key.clone());
+    let feed = use_feed(key);
+    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
+    let isolated = use_memo((), |_| svc::isolated());
+
+    let f = &form.form;
+    let net = f.net();
+    let rm = race.model.read(Clone::clone);
+    let fm = feed.model.read(Clone::clone);
+
+    let on_run = {
+        let (run, f) = (race.run.clone(), f.clone());
+        Callback::from(move |()| {
+            if let (Some(s), Some(n)) = (f.race(), f.net()) {
+                run.emit((s, f.contenders.clone(), n));
+            }
+        })
+    };
+    let on_start = {
+        let (start, f) = (feed.start.clone(), f.clone());
+        Callback::from(move |()| {
+            if let (Some(s), Some(n)) = (f.feed(), f.net()) {
+                start.emit((s, f.strategies.clone(), n));
+            }
+        })
+    };
+    let download = |json: bool| {
+        let (f, rm, fm, isolated) = (f.clone(), rm.clone(), fm.clone(), *isolated);
+        Callback::from(move |_: MouseEvent| {
+            let run = Run {
+                form: &f,
+                net: rm.net,
+                isolated,
+                race: &rm.results,
+                feed: &fm.results,
+            };
+            if json {
+                svc::download(
+                    "duplex-compare.json",
+                    "application/json",
+                    &model::to_json(&run),
+                );
+            } else {
+                svc::download("duplex-compare.csv", "text/csv", &model::to_csv(&run));
+            }
+        })
+    };
+
+    let race_emulated = !rm.net.is_none();
+    let series: Vec<PlotSeries> = rm
+        .results
+        .iter()
+        .map(|r| PlotSeries {
+            label: lang.t(contender_key(r.contender)).to_owned(),
+            color: contender_color(r.contender),
+            samples: Rc::new(r.samples.clone()),
+        })
+        .collect();
+    let feed_emulated = !fm.net.is_none();
+    let points: Vec<TimeSeries> = fm
+        .results
+        .iter()
+        .map(|r| TimeSeries {
+            label: lang.t(strategy_key(r.strategy)).to_owned(),
+            color: strategy_color(r.strategy),
+            points: Rc::new(r.points.clone()),
+        })
+        .collect();
+    let emulated_label = |net: protocol::emulate::NetModel| {
+        AttrValue::from(lang.tf(
+            Key::cmp_emulated,
+            &[
+                ("rtt", &net.rtt_ms.to_string()),
+                ("jitter", &net.jitter_ms.to_string()),
+            ],
+        ))
+    };
+    let offset = fm.offset_us.map_or_else(
+        || lang.t(Key::cmp_offset_unknown).to_owned(),
+        |o| format!("{:+.3} ms", o / 1000.0),
+    );
+
+    html! {
+        <main class="compare">
+            <section class="panel panel-neutral" aria-labelledby="cmp-title">
+                <h2 id="cmp-title">{ lang.t(Key::cmp_title) }</h2>
+                <p class="lead">{ lang.t(Key::cmp_lead) }</p>
+                <h3>{ lang.t(Key::cmp_net_title) }</h3>
+                <NetControls form={f.clone()} on_edit={form.edit.clone()} disabled={rm.running || fm.running} />
+                <p class="hint">{ lang.t(Key::cmp_net_not) }</p>
+                <p class="hint" data-test="timer-note" data-isolated={isolated.to_string()}>
+                    { lang.t(if *isolated { Key::cmp_timer_isolated } else { Key::cmp_timer_coarse }) }
+                </p>
+            </section>
+
+            <section class="panel panel-http" aria-labelledby="race-title">
+                <h2 id="race-title">{ lang.t(Key::cmp_race_title) }</h2>
+                <p class="lead">{ lang.t(Key::cmp_race_lead) }</p>
+                <RaceControls form={f.clone()} on_edit={form.edit.clone()} running={rm.running}
+                              ready={f.race().is_some() && net.is_some() && !fm.running}
+                              {on_run} on_cancel={race.cancel.clone()}
+                              completed={rm.completed} total={rm.total} percent={rm.percent()} />
+                if rm.cancelled {
+                    <p class="hint" role="status" data-test="race-cancelled">{ lang.t(Key::cmp_cancelled) }</p>
+                }
+                if race_emulated {
+                    <p class="emulated-note" data-test="race-emulated">{ describe(lang, Some(rm.net)) }</p>
+                }
+                <RaceTable results={Rc::new(rm.results.clone())} size={rm.settings.map_or(0, |s| s.size)} />
+                <p class="hint">{ lang.t(Key::cmp_server_counted) }</p>
+                <HistogramPlot series={Rc::new(series)} title={lang.t(Key::cmp_race_plot_title)}
+                               x_label={lang.t(Key::cmp_axis_rt)} y_label={lang.t(Key::cmp_axis_share)}
+                               emulated={race_emulated} emulated_label={emulated_label(rm.net)}
+                               empty_label={lang.t(Key::cmp_no_data)} {narrow} />
+            </section>
+
+            <section class="panel panel-ws" aria-labelledby="feed-title">
+                <h2 id="feed-title">{ lang.t(Key::cmp_feed_title) }</h2>
+                <p class="lead">{ lang.t(Key::cmp_feed_lead) }</p>
+                <FeedControls form={f.clone()} on_edit={form.edit.clone()} running={fm.running}
+                              ready={f.feed().is_some() && net.is_some() && !rm.running}
+                              {on_start} on_stop={feed.stop.clone()} />
+                if let Some(err) = &fm.error {
+                    <p class="error" role="alert" data-test="feed-failed">{ failure_text(lang, err) }</p>
+                }
+                if feed_emulated {
+                    <p class="emulated-note">{ describe(lang, Some(fm.net)) }</p>
+                }
+                <FeedTable results={Rc::new(fm.results.clone())} total={fm.total} />
+                <p class="hint" data-test="feed-offset">{ lang.tf(Key::cmp_offset, &[("offset", &offset)]) }</p>
+                <TimePlot series={Rc::new(points)} title={lang.t(Key::cmp_feed_plot_title)}
+                          x_label={lang.t(Key::cmp_axis_time)} y_label={lang.t(Key::cmp_axis_stale)}
+                          emulated={feed_emulated} emulated_label={emulated_label(fm.net)}
+                          empty_label={lang.t(Key::cmp_no_data)} {narrow} />
+            </section>
+
+            <section class="panel panel-neutral" aria-labelledby="keep-title">
+                <h2 id="keep-title">{ lang.t(Key::cmp_keep_title) }</h2>
+                <p class="lead">{ lang.t(Key::cmp_keep_lead) }</p>
+                <div class="actions">
+                    <button class="btn" onclick={download(true)} data-test="download-json"
+                            disabled={rm.results.is_empty() && fm.results.is_empty()}>{ lang.t(Key::cmp_download_json) }</button>
+                    <button class="btn" onclick={download(false)} data-test="download-csv"
+                            disabled={rm.results.is_empty() && fm.results.is_empty()}>{ lang.t(Key::cmp_download_csv) }</button>
+                </div>
+            </section>
+        </main>
+    }
+}
