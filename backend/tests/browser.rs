@@ -916,6 +916,12 @@ async fn run_race(b: &Browser, rows: usize) -> Vec<(String, f64, usize, String)>
     .await;
     b.wait_attr("[data-test=race-progress]", "data-pct", "100")
         .await;
+    b.wait_visible("[data-test=race-run]").await;
+    assert_eq!(
+        b.text("[data-test=race-error]").await,
+        None,
+        "no contender stopped early"
+    );
     let names = b.attrs("[data-test=race-row]", "data-contender").await;
     let p50s = b.attrs("[data-test=race-row]", "data-p50").await;
     let ns = b.attrs("[data-test=race-row]", "data-n").await;
@@ -948,6 +954,13 @@ async fn run_feed(b: &Browser, rows: usize) -> Vec<(String, usize, u64, Option<f
         (b.count("[data-test=feed-row][data-done=true]").await == rows).then_some(())
     })
     .await;
+    // Finished (the server's last counts are in) when Start is back.
+    b.wait_visible("[data-test=feed-start]").await;
+    assert_eq!(
+        b.text("[data-test=feed-error]").await,
+        None,
+        "no strategy stopped early"
+    );
     let get = |name: &'static str| b.attrs("[data-test=feed-row]", name);
     let (names, delivered, requests, p50) = (
         get("data-strategy").await,
@@ -1017,8 +1030,12 @@ async fn compare_with_4g_new_connections_take_about_twice_keep_alive() {
     // 4G: 50 ms round trip (+ up to 8 ms jitter each way); a new connection pays the
     // handshake's round trip too.
     assert!((50.0..90.0).contains(&keep), "keep-alive p50 {keep}");
+    // About twice: exactly one more 50 ms round trip (the browser's own work, the same for
+    // both, and a shared machine's lateness pull the ratio a little below 2).
     let ratio = new / keep;
-    assert!((1.6..=2.5).contains(&ratio), "new/keep = {ratio:.2}");
+    assert!((1.4..=2.5).contains(&ratio), "new/keep = {ratio:.2}");
+    let extra = new - keep;
+    assert!((40.0..=70.0).contains(&extra), "new − keep = {extra:.1} ms");
     assert_eq!(
         b.attr("[data-test=race-plot]", "data-emulated")
             .await

@@ -149,7 +149,8 @@ pub struct FeedStarted {
     pub total: u64,
 }
 
-/// SSE `event:` name of the last message of a feed's stream (its data is empty).
+/// SSE `event:` name of the last message of a feed's stream (its data is `end`: a browser
+/// drops an event whose data is empty).
 pub const SSE_END_EVENT: &str = "end";
 
 /// What the server counted for one run, on the wire (see the module doc).

@@ -243,7 +243,8 @@ fn events(
             Some(e) => Event::default()
                 .id(e.seq.to_string())
                 .data(serde_json::to_string(&e).unwrap_or_default()),
-            None => Event::default().event(SSE_END_EVENT).data(""),
+            // Not empty: a browser drops an event whose data is empty.
+            None => Event::default().event(SSE_END_EVENT).data("end"),
         };
         Some((Ok(event), cursor))
     })
