@@ -348,6 +348,8 @@ keys! {
     cmp_net_off,
     cmp_net_not,
     cmp_emulated,
+    cmp_emulated_steady,
+    cmp_net_model_steady,
     cmp_timer_isolated,
     cmp_timer_coarse,
     cmp_race_title,

@@ -39,14 +39,14 @@ pub(crate) fn feed_table(props: &FeedTableProps) -> Html {
                     <span class="swatch" style={format!("background: {}", strategy_color(r.strategy))} aria-hidden="true" />
                     { lang.t(strategy_key(r.strategy)) }
                 </th>
-                <td class="num">{ format!("{} / {}", r.points.len(), props.total) }</td>
                 <td class="num strong">{ ms(s.as_ref().map(|s| s.p50)) }</td>
                 <td class="num">{ ms(s.as_ref().map(|s| s.p95)) }</td>
                 <td class="num">{ r.requests }</td>
                 <td class="num">{ r.empty }</td>
+                <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format!("{} / {}", t.held_now, t.held_peak)) }</td>
+                <td class="num">{ format!("{} / {}", r.points.len(), props.total) }</td>
                 <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format::bytes(t.bytes_in)) }</td>
                 <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format::bytes(t.bytes_out)) }</td>
-                <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format!("{} / {}", t.held_now, t.held_peak)) }</td>
             </tr>
             if let Some(f) = &r.error {
                 <tr class="row-error"><td colspan="9" role="alert" data-test="feed-error">{ failure_text(lang, f) }</td></tr>
@@ -59,14 +59,14 @@ pub(crate) fn feed_table(props: &FeedTableProps) -> Html {
             <table class="lab-table compare-table" data-test="feed-table">
                 <thead><tr>
                     <th scope="col">{ lang.t(Key::cmp_col_strategy) }</th>
-                    <th scope="col">{ lang.t(Key::cmp_col_delivered) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_stale50) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_stale95) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_requests) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_empty) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_held) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_delivered) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_in) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_out) }</th>
-                    <th scope="col">{ lang.t(Key::cmp_col_held) }</th>
                 </tr></thead>
                 <tbody>{ for props.results.iter().map(row) }</tbody>
             </table>

@@ -33,7 +33,11 @@ pub(crate) fn profile_key(p: Profile) -> Key {
 pub(crate) fn describe(lang: Lang, net: Option<NetModel>) -> String {
     match net {
         Some(m) if !m.is_none() => lang.tf(
-            Key::cmp_net_model,
+            if m.jitter_ms == 0 {
+                Key::cmp_net_model_steady
+            } else {
+                Key::cmp_net_model
+            },
             &[
                 ("rtt", &m.rtt_ms.to_string()),
                 ("half", &format!("{}", f64::from(m.rtt_ms) / 2.0)),

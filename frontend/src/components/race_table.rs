@@ -55,19 +55,19 @@ pub(crate) fn race_table(props: &RaceTableProps) -> Html {
                     <span class="swatch" style={format!("background: {}", contender_color(r.contender))} aria-hidden="true" />
                     { lang.t(contender_key(r.contender)) }
                 </th>
-                <td class="num">{ r.samples.len() }</td>
-                <td class="num">{ pick(|s| s.min) }</td>
                 <td class="num strong">{ pick(|s| s.p50) }</td>
                 <td class="num">{ pick(|s| s.p95) }</td>
+                <td class="num" data-test="race-conns">{ count(|t| t.connections_opened) }</td>
+                <td class="num" data-test="race-overhead">{ r.overhead_per_round_trip(props.size).map_or_else(|| "—".to_owned(), |v| format!("{v:.0} B")) }</td>
+                <td class="num">{ r.samples.len() }</td>
+                <td class="num">{ pick(|s| s.min) }</td>
                 <td class="num">{ pick(|s| s.p99) }</td>
                 <td class="num">{ pick(|s| s.max) }</td>
                 <td class="num">{ pick(|s| s.mean) }</td>
                 <td class="num">{ if r.done { format::duration_ms(r.wall_ms) } else { "—".to_owned() } }</td>
                 <td class="num">{ r.per_second().filter(|_| r.done).map_or_else(|| "—".to_owned(), |v| format!("{v:.0}")) }</td>
-                <td class="num" data-test="race-conns">{ count(|t| t.connections_opened) }</td>
                 <td class="num">{ bytes(|t| t.bytes_in) }</td>
                 <td class="num">{ bytes(|t| t.bytes_out) }</td>
-                <td class="num" data-test="race-overhead">{ r.overhead_per_round_trip(props.size).map_or_else(|| "—".to_owned(), |v| format!("{v:.0} B")) }</td>
             </tr>
             if let Some(f) = &r.error {
                 <tr class="row-error"><td colspan="14" role="alert" data-test="race-error">{ failure_text(lang, f) }</td></tr>
@@ -80,19 +80,19 @@ pub(crate) fn race_table(props: &RaceTableProps) -> Html {
             <table class="lab-table compare-table" data-test="race-table">
                 <thead><tr>
                     <th scope="col">{ lang.t(Key::cmp_col_contender) }</th>
-                    <th scope="col">{ "n" }</th>
-                    <th scope="col">{ lang.t(Key::cmp_col_min) }</th>
                     <th scope="col">{ "p50" }</th>
                     <th scope="col">{ "p95" }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_conns) }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_overhead) }</th>
+                    <th scope="col">{ "n" }</th>
+                    <th scope="col">{ lang.t(Key::cmp_col_min) }</th>
                     <th scope="col">{ "p99" }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_max) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_mean) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_wall) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_rps) }</th>
-                    <th scope="col">{ lang.t(Key::cmp_col_conns) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_in) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_out) }</th>
-                    <th scope="col">{ lang.t(Key::cmp_col_overhead) }</th>
                 </tr></thead>
                 <tbody>{ for props.results.iter().map(row) }</tbody>
             </table>

@@ -99,7 +99,11 @@ pub(crate) fn compare() -> Html {
         .collect();
     let emulated_label = |net: protocol::emulate::NetModel| {
         AttrValue::from(lang.tf(
-            Key::cmp_emulated,
+            if net.jitter_ms == 0 {
+                Key::cmp_emulated_steady
+            } else {
+                Key::cmp_emulated
+            },
             &[
                 ("rtt", &net.rtt_ms.to_string()),
                 ("jitter", &net.jitter_ms.to_string()),
