@@ -4,10 +4,10 @@ use protocol::compare::Strategy;
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
-use super::number_field::NumberField;
+use super::number_field::form_field;
 use super::use_lang;
 use crate::compare::{Edit, Form};
-use crate::i18n::{Key, param_problem};
+use crate::i18n::Key;
 
 /// A strategy's name.
 pub(crate) fn strategy_key(s: Strategy) -> Key {
@@ -44,18 +44,7 @@ pub(crate) fn feed_controls(props: &FeedControlsProps) -> Html {
     let lang = use_lang();
     let f = &props.form;
     let field = |p: LabParam, label: Key, test: &'static str| {
-        let on_edit = props.on_edit.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_edit.emit(Edit::Field(p, input.value()));
-        });
-        let error = f
-            .problem(p)
-            .map(|pr| AttrValue::from(param_problem(lang, p, pr)));
-        html! {
-            <NumberField label={lang.t(label)} {test} value={f.text(p).to_owned()} {oninput}
-                         {error} disabled={props.running} />
-        }
+        form_field(lang, f, &props.on_edit, (p, label, test), props.running)
     };
     let chip = |s: Strategy| {
         let on_edit = props.on_edit.clone();

@@ -5,10 +5,10 @@ use protocol::emulate::{NetModel, Profile};
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
-use super::number_field::NumberField;
+use super::number_field::form_field;
 use super::use_lang;
 use crate::compare::{Edit, Form};
-use crate::i18n::{Key, Lang, param_problem};
+use crate::i18n::{Key, Lang};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct NetControlsProps {
@@ -63,18 +63,7 @@ pub(crate) fn net_controls(props: &NetControlsProps) -> Html {
         })
     };
     let field = |p: LabParam, label: Key, test: &'static str| {
-        let on_edit = props.on_edit.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_edit.emit(Edit::Field(p, input.value()));
-        });
-        let error = f
-            .problem(p)
-            .map(|pr| AttrValue::from(param_problem(lang, p, pr)));
-        html! {
-            <NumberField label={lang.t(label)} {test} value={f.text(p).to_owned()} {oninput}
-                         {error} disabled={props.disabled} />
-        }
+        form_field(lang, f, &props.on_edit, (p, label, test), props.disabled)
     };
     html! {
         <div class="net-controls">

@@ -1,7 +1,11 @@
 //! A labelled number input with its refusal shown beside it (and announced), used by
 //! every lab form.
 
+use protocol::lab::LabParam;
 use yew::prelude::*;
+
+use crate::compare::{Edit, Form};
+use crate::i18n::{Key, Lang, param_problem};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct NumberFieldProps {
@@ -31,5 +35,29 @@ pub(crate) fn number_field(props: &NumberFieldProps) -> Html {
                 { props.error.clone().unwrap_or_default() }
             </span>
         </label>
+    }
+}
+
+/// A Compare form field: `param`'s text from `form`, its refusal (with bounds) beside it,
+/// and every keystroke sent as an [`Edit::Field`].
+pub(crate) fn form_field(
+    lang: Lang,
+    form: &Form,
+    on_edit: &Callback<Edit>,
+    field: (LabParam, Key, &'static str),
+    disabled: bool,
+) -> Html {
+    let (param, label, test) = field;
+    let on_edit = on_edit.clone();
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        on_edit.emit(Edit::Field(param, input.value()));
+    });
+    let error = form
+        .problem(param)
+        .map(|pr| AttrValue::from(param_problem(lang, param, pr)));
+    html! {
+        <NumberField label={lang.t(label)} {test} value={form.text(param).to_owned()} {oninput}
+                     {error} {disabled} />
     }
 }

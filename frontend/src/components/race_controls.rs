@@ -5,10 +5,10 @@ use protocol::compare::Contender;
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
-use super::number_field::NumberField;
+use super::number_field::form_field;
 use super::use_lang;
 use crate::compare::{Edit, Form};
-use crate::i18n::{Key, param_problem};
+use crate::i18n::Key;
 
 /// A contender's name.
 pub(crate) fn contender_key(c: Contender) -> Key {
@@ -47,18 +47,7 @@ pub(crate) fn race_controls(props: &RaceControlsProps) -> Html {
     let lang = use_lang();
     let f = &props.form;
     let field = |p: LabParam, label: Key, test: &'static str| {
-        let on_edit = props.on_edit.clone();
-        let oninput = Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_edit.emit(Edit::Field(p, input.value()));
-        });
-        let error = f
-            .problem(p)
-            .map(|pr| AttrValue::from(param_problem(lang, p, pr)));
-        html! {
-            <NumberField label={lang.t(label)} {test} value={f.text(p).to_owned()} {oninput}
-                         {error} disabled={props.running} />
-        }
+        form_field(lang, f, &props.on_edit, (p, label, test), props.running)
     };
     let chip = |c: Contender| {
         let on_edit = props.on_edit.clone();

@@ -22,7 +22,7 @@ use yew::prelude::*;
 use super::use_batched::{Batched, use_batched};
 use crate::clock::{now_ms, unix_us_at};
 use crate::compare::{Failure, FeedSettings, StrategyResult};
-use crate::services::compare::{self as svc, CallError};
+use crate::services::compare as svc;
 use crate::services::sse::{EventStream, SseEvent};
 use crate::services::ws::{Connection, WsEvent};
 
@@ -46,16 +46,6 @@ pub(crate) struct Feed {
     pub(crate) model: Batched<FeedModel>,
     pub(crate) start: Callback<(FeedSettings, Vec<Strategy>, NetModel)>,
     pub(crate) stop: Callback<()>,
-}
-
-fn failure(e: CallError) -> Failure {
-    match e {
-        CallError::Refused(body) => Failure::Refused {
-            code: body.code,
-            message: body.message,
-        },
-        CallError::Network => Failure::Network,
-    }
 }
 
 /// Shared by the readers of one feed.
@@ -125,7 +115,7 @@ pub(crate) fn use_feed(key: AttrValue) -> Feed {
                         Ok(s) => s,
                         Err(e) => {
                             model.update(|m| {
-                                m.error = Some(failure(e));
+                                m.error = Some(Failure::from(e));
                                 m.running = false;
                             });
                             return;
@@ -216,7 +206,7 @@ async fn poll(ctx: &Ctx, idx: usize, run: u64, long: bool) -> Result<(), Failure
         ctx.update(idx, |r| r.requests += 1);
         let batch = svc::poll(path, &ctx.key, ctx.feed, after, run, ctx.net)
             .await
-            .map_err(failure)?;
+            .map_err(Failure::from)?;
         let at = now_ms();
         if batch.events.is_empty() {
             ctx.update(idx, |r| r.empty += 1);

@@ -20,7 +20,7 @@ use yew::prelude::*;
 use super::use_batched::{Batched, use_batched};
 use crate::clock::now_ms;
 use crate::compare::{ContenderResult, Failure, RaceSettings};
-use crate::services::compare::{self as svc, CallError};
+use crate::services::compare as svc;
 use crate::services::ws::{Connection, WsEvent};
 
 /// The race as the page shows it.
@@ -54,16 +54,6 @@ pub(crate) struct Race {
     pub(crate) model: Batched<RaceModel>,
     pub(crate) run: Callback<(RaceSettings, Vec<Contender>, NetModel)>,
     pub(crate) cancel: Callback<()>,
-}
-
-fn failure(e: CallError) -> Failure {
-    match e {
-        CallError::Refused(body) => Failure::Refused {
-            code: body.code,
-            message: body.message,
-        },
-        CallError::Network => Failure::Network,
-    }
 }
 
 /// Shared by the contenders of one run.
@@ -190,7 +180,7 @@ async fn http(ctx: &Ctx, idx: usize, run: u64, close: bool) -> Result<f64, Failu
                 Err(e) => {
                     // Stop every worker: a refusal (the quota) will not get better.
                     next.set(ctx.settings.n);
-                    failed.set(Some(failure(e)));
+                    failed.set(Some(Failure::from(e)));
                     return;
                 }
             }

@@ -19,6 +19,18 @@ pub(crate) enum CallError {
     Network,
 }
 
+impl From<CallError> for crate::compare::Failure {
+    fn from(e: CallError) -> Self {
+        match e {
+            CallError::Refused(body) => crate::compare::Failure::Refused {
+                code: body.code,
+                message: body.message,
+            },
+            CallError::Network => crate::compare::Failure::Network,
+        }
+    }
+}
+
 /// `…&emu=…` for a model that emulates something, else nothing.
 pub(crate) fn emu_param(net: NetModel) -> String {
     if net.is_none() {
