@@ -12,3 +12,16 @@ pub(crate) mod use_route;
 pub(crate) mod use_ticker;
 pub(crate) mod use_viewport_width;
 pub(crate) mod use_websocket;
+
+/// A yew callback that feeds an async receiver, so a hook's task can `await` a service's
+/// events in order (`while let Some(e) = rx.next().await`).
+pub(crate) fn event_channel<T: 'static>() -> (
+    yew::Callback<T>,
+    futures::channel::mpsc::UnboundedReceiver<T>,
+) {
+    let (tx, rx) = futures::channel::mpsc::unbounded();
+    let cb = yew::Callback::from(move |e| {
+        let _ = tx.unbounded_send(e);
+    });
+    (cb, rx)
+}

@@ -9,7 +9,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::StreamExt;
-use futures::channel::mpsc;
 use futures::future::join_all;
 use gloo_timers::future::TimeoutFuture;
 use protocol::compare::{
@@ -64,6 +63,17 @@ struct Ctx {
 impl Ctx {
     fn update(&self, idx: usize, f: impl FnOnce(&mut StrategyResult)) {
         self.model.update(|m| f(&mut m.results[idx]));
+    }
+
+    /// The address of a stream reader (SSE, WebSocket: they cannot send headers, so the
+    /// client key goes in the query).
+    fn stream_path(&self, base: &str, run: u64) -> String {
+        format!(
+            "{base}?feed={}&run={run}&client={}{}",
+            self.feed,
+            self.key,
+            svc::emu_param(self.net)
+        )
     }
 
     /// An event the page has had since `at` (`performance.now()`).
@@ -229,21 +239,10 @@ fn parse_event(text: &str) -> Option<FeedEvent> {
 }
 
 async fn sse(ctx: &Ctx, idx: usize, run: u64) -> Result<(), Failure> {
-    let (tx, mut rx) = mpsc::unbounded::<SseEvent>();
-    let path = format!(
-        "{FEED_SSE_PATH}?feed={}&run={run}&client={}{}",
-        ctx.feed,
-        ctx.key,
-        svc::emu_param(ctx.net)
-    );
+    let (on_event, mut rx) = super::event_channel::<SseEvent>();
+    let path = ctx.stream_path(FEED_SSE_PATH, run);
     ctx.update(idx, |r| r.requests += 1);
-    let _stream = EventStream::open(
-        &path,
-        Callback::from(move |e| {
-            let _ = tx.unbounded_send(e);
-        }),
-    )
-    .ok_or(Failure::Network)?;
+    let _stream = EventStream::open(&path, on_event).ok_or(Failure::Network)?;
     while let Some(e) = rx.next().await {
         match e {
             SseEvent::Message { data, at } => {
@@ -260,22 +259,10 @@ async fn sse(ctx: &Ctx, idx: usize, run: u64) -> Result<(), Failure> {
 }
 
 async fn websocket(ctx: &Ctx, idx: usize, run: u64) -> Result<(), Failure> {
-    let (tx, mut rx) = mpsc::unbounded::<WsEvent>();
-    let path = format!(
-        "{FEED_WS_PATH}?feed={}&run={run}&client={}{}",
-        ctx.feed,
-        ctx.key,
-        svc::emu_param(ctx.net)
-    );
+    let (on_event, mut rx) = super::event_channel::<WsEvent>();
+    let path = ctx.stream_path(FEED_WS_PATH, run);
     ctx.update(idx, |r| r.requests += 1);
-    let _conn = Connection::open(
-        &path,
-        &[],
-        Callback::from(move |e| {
-            let _ = tx.unbounded_send(e);
-        }),
-    )
-    .map_err(|_| Failure::Network)?;
+    let _conn = Connection::open(&path, &[], on_event).map_err(|_| Failure::Network)?;
     while let Some(e) = rx.next().await {
         match e {
             WsEvent::Text { text, at, .. } => {

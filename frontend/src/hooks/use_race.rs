@@ -10,7 +10,6 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use futures::StreamExt;
-use futures::channel::mpsc;
 use futures::future::join_all;
 use protocol::compare::{Contender, RACE_WS_PATH};
 use protocol::emulate::NetModel;
@@ -196,21 +195,14 @@ async fn http(ctx: &Ctx, idx: usize, run: u64, close: bool) -> Result<f64, Failu
 
 /// One WebSocket: `k` messages out, each answer sends the next, until `n` are back.
 async fn websocket(ctx: &Ctx, idx: usize, run: u64) -> Result<f64, Failure> {
-    let (tx, mut rx) = mpsc::unbounded::<WsEvent>();
+    let (on_event, mut rx) = super::event_channel::<WsEvent>();
     let path = format!(
         "{RACE_WS_PATH}?n={}&run={run}&client={}{}",
         ctx.settings.n,
         ctx.key,
         svc::emu_param(ctx.net)
     );
-    let conn = Connection::open(
-        &path,
-        &[],
-        Callback::from(move |e| {
-            let _ = tx.unbounded_send(e);
-        }),
-    )
-    .map_err(|_| Failure::Network)?;
+    let conn = Connection::open(&path, &[], on_event).map_err(|_| Failure::Network)?;
     loop {
         match rx.next().await {
             Some(WsEvent::Opened { .. }) => break,

@@ -57,19 +57,20 @@ pub(crate) async fn stop(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<StatusCode, AppError> {
-    let (feed, _) = reader(&state, &headers, raw.as_deref(), &["feed", "client"], false)?;
+    let (feed, _, _) = reader(&state, &headers, raw.as_deref(), &["feed", "client"], false)?;
     feed.stop();
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Checks a reader's query and quota; returns the feed and `after` (0 when absent).
+/// Checks a reader's query and quota; returns the feed, `after` (0 when absent) and the
+/// client key.
 pub(super) fn reader(
     state: &AppState,
     headers: &HeaderMap,
     raw: Option<&str>,
     known: &[&str],
     counts: bool,
-) -> Result<(Arc<Feed>, u64), AppError> {
+) -> Result<(Arc<Feed>, u64, String), AppError> {
     let q = Query::parse(raw, known)?;
     q.emu()?;
     q.id("run")?;
@@ -92,7 +93,7 @@ pub(super) fn reader(
         .feeds
         .get(id, &key)
         .ok_or_else(|| AppError::NotFound(format!("feed {id}")))?;
-    Ok((feed, after))
+    Ok((feed, after, key))
 }
 
 const READ_PARAMS: [&str; 6] = ["feed", "after", "run", "emu", "client", "i"];
@@ -122,7 +123,7 @@ pub(crate) async fn poll(
     RawQuery(raw): RawQuery,
     on_conn: Option<axum::Extension<OnConn>>,
 ) -> Result<Response, AppError> {
-    let (feed, after) = reader(&state, &headers, raw.as_deref(), &READ_PARAMS, true)?;
+    let (feed, after, _) = reader(&state, &headers, raw.as_deref(), &READ_PARAMS, true)?;
     let batch = feed.after(after);
     count_empty(on_conn.as_deref(), &batch);
     Ok(no_store(batch))
@@ -135,8 +136,7 @@ pub(crate) async fn long(
     RawQuery(raw): RawQuery,
     on_conn: Option<axum::Extension<OnConn>>,
 ) -> Result<Response, AppError> {
-    let (feed, after) = reader(&state, &headers, raw.as_deref(), &READ_PARAMS, true)?;
-    let key = key_of(&headers, raw.as_deref()).ok_or(AppError::NeedsClientKey)?;
+    let (feed, after, key) = reader(&state, &headers, raw.as_deref(), &READ_PARAMS, true)?;
     let _slot = state
         .feeds
         .long_poll(&key)
@@ -163,7 +163,7 @@ pub(crate) async fn sse(
     RawQuery(raw): RawQuery,
     on_conn: Option<axum::Extension<OnConn>>,
 ) -> Result<Response, AppError> {
-    let (feed, after) = reader(&state, &headers, raw.as_deref(), &READ_PARAMS, true)?;
+    let (feed, after, _) = reader(&state, &headers, raw.as_deref(), &READ_PARAMS, true)?;
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

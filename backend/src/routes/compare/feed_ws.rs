@@ -22,7 +22,7 @@ pub(crate) async fn upgrade(
     on_conn: Option<axum::Extension<OnConn>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let (feed, after) = reader(
+    let (feed, after, _) = reader(
         &state,
         &headers,
         raw.as_deref(),
