@@ -1,7 +1,7 @@
 //! Installs the build and test tools, each step skipped when the right version is present:
 //! the wasm32 target, trunk (pinned here), wasm-bindgen-cli (the Cargo.lock version),
 //! wasm-opt (binaryen from npm, pinned in `xtask/node/package.json`) and Debian's
-//! Chromium + chromedriver.
+//! Chromium + chromedriver + the Noto CJK font.
 
 use std::path::Path;
 use std::process::Command;
@@ -119,7 +119,16 @@ pub(crate) fn ensure_browser(steps: &mut Steps) -> Result<()> {
                 "--no-install-recommends",
                 "chromium",
                 "chromium-driver",
-            ])
+                "fonts-noto-cjk",
+            ])?;
+            // Check for the very files the step should provide, so a package rename or a
+            // partial install fails here rather than as empty boxes in a screenshot.
+            for path in [CHROMIUM, CHROMEDRIVER, CJK_FONT] {
+                if !Path::new(path).exists() {
+                    bail!("apt-get finished but {path} is still missing");
+                }
+            }
+            Ok(())
         },
     )
 }
