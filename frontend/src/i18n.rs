@@ -61,35 +61,109 @@ impl Lang {
         }
     }
 
+    /// The CLDR plural category of the count `n` in this language: English tells one from
+    /// other; Japanese and Korean do not inflect for number (only `other`).
+    pub fn plural_category(self, n: u64) -> Plural {
+        match self {
+            Lang::En if n == 1 => Plural::One,
+            _ => Plural::Other,
+        }
+    }
+
+    /// The categories a plural key must have in this language's file.
+    pub fn plural_categories(self) -> &'static [Plural] {
+        match self {
+            Lang::En => &[Plural::One, Plural::Other],
+            Lang::Ja | Lang::Ko => &[Plural::Other],
+        }
+    }
+
+    /// Values by `key * 2 + form`: slot 0 is a plain key's value or a plural key's
+    /// `other`, slot 1 its `one`.
     fn table(self) -> &'static [Option<&'static str>] {
         static TABLES: [OnceLock<Vec<Option<&'static str>>>; 3] =
             [OnceLock::new(), OnceLock::new(), OnceLock::new()];
         TABLES[self as usize].get_or_init(|| {
-            let mut table = vec![None; Key::ALL.len()];
+            let mut table = vec![None; Key::ALL.len() * 2];
             for (name, value) in parse(self.source()) {
-                if let Some(key) = Key::from_name(name) {
-                    table[key as usize] = Some(value);
+                let (base, form) = split_form(name);
+                if let (Some(key), Some(form)) = (Key::from_name(base), form) {
+                    table[key as usize * 2 + form.slot()] = Some(value);
                 }
             }
             table
         })
     }
 
-    /// The text for `key` in this language (English if missing, the key name as a last resort).
+    fn lookup(self, key: Key, form: Plural) -> Option<&'static str> {
+        let table = self.table();
+        table[key as usize * 2 + form.slot()].or(table[key as usize * 2])
+    }
+
+    /// The text for `key` in this language (English if missing, the key name as a last
+    /// resort). For a plural key, its `other` form: use [`Lang::plural`] instead.
     pub fn t(self, key: Key) -> &'static str {
-        self.table()[key as usize]
-            .or_else(|| Lang::En.table()[key as usize])
+        self.lookup(key, Plural::Other)
+            .or_else(|| Lang::En.lookup(key, Plural::Other))
             .unwrap_or(key.name())
     }
 
     /// [`Lang::t`] with `{name}` placeholders replaced.
     pub fn tf(self, key: Key, args: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).to_owned();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
+        fill(self.t(key), args)
     }
+
+    /// The form of plural `key` for the count `n`, with `{n}` and `args` filled in.
+    pub fn plural(self, key: Key, n: u64, args: &[(&str, &str)]) -> String {
+        let text = self
+            .lookup(key, self.plural_category(n))
+            .or_else(|| Lang::En.lookup(key, Lang::En.plural_category(n)))
+            .unwrap_or(key.name());
+        fill(&text.replace("{n}", &n.to_string()), args)
+    }
+}
+
+/// A CLDR plural category the catalogue uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Other,
+}
+
+impl Plural {
+    fn slot(self) -> usize {
+        match self {
+            Plural::Other => 0,
+            Plural::One => 1,
+        }
+    }
+
+    /// The suffix in the locale files (`name.one`).
+    #[cfg(test)]
+    fn suffix(self) -> &'static str {
+        match self {
+            Plural::One => "one",
+            Plural::Other => "other",
+        }
+    }
+}
+
+/// `name` → (`name`, Other); `name.one` → (`name`, One); an unknown suffix → no form.
+fn split_form(name: &str) -> (&str, Option<Plural>) {
+    match name.split_once('.') {
+        None => (name, Some(Plural::Other)),
+        Some((base, "one")) => (base, Some(Plural::One)),
+        Some((base, "other")) => (base, Some(Plural::Other)),
+        Some((base, _)) => (base, None),
+    }
+}
+
+fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    let mut text = text.to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
 }
 
 /// Who closed a WebSocket session, in words.
@@ -170,322 +244,26 @@ fn parse(source: &str) -> impl Iterator<Item = (&str, &str)> {
     })
 }
 
-macro_rules! keys {
-    ($($key:ident),* $(,)?) => {
-        /// A string in the catalogue. Variant names are the keys in the locale files.
-        #[allow(non_camel_case_types)]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Key { $($key),* }
+// `enum Key` with `ALL`, `NAMES` and `PLURAL`, generated from `locales/en.txt` by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/keys.rs"));
 
-        impl Key {
-            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+impl Key {
+    /// The key's name in the locale files (a plural key's base name, without `.one`).
+    pub fn name(self) -> &'static str {
+        Key::NAMES[self as usize]
+    }
 
-            pub fn name(self) -> &'static str {
-                match self { $(Key::$key => stringify!($key)),* }
-            }
+    /// Whether the key has plural forms (`name.one`, `name.other`) rather than one value.
+    pub fn is_plural(self) -> bool {
+        Key::PLURAL[self as usize]
+    }
 
-            fn from_name(name: &str) -> Option<Key> {
-                match name { $(stringify!($key) => Some(Key::$key),)* _ => None }
-            }
-        }
-    };
-}
-
-keys! {
-    app_tagline,
-    language,
-    footer_timing,
-    flow_client,
-    flow_server,
-    // HTTP panel
-    http_title,
-    http_lead,
-    http_method,
-    http_payload,
-    http_send,
-    http_sending,
-    http_empty,
-    http_status,
-    http_round_trip,
-    http_server_bytes,
-    http_echoed,
-    http_history,
-    http_history_empty,
-    http_arrow_request,
-    http_arrow_response,
-    // WebSocket panel
-    ws_title,
-    ws_lead,
-    ws_state,
-    ws_state_connecting,
-    ws_state_open,
-    ws_state_closing,
-    ws_state_closed,
-    ws_state_idle,
-    ws_connect,
-    ws_send,
-    ws_close,
-    ws_payload,
-    ws_handshake,
-    ws_last_rtt,
-    ws_messages,
-    ws_log_empty,
-    ws_dir_sent,
-    ws_dir_received,
-    ws_dir_event,
-    ws_ev_connecting,
-    ws_ev_open,
-    ws_ev_closing,
-    ws_ev_closed,
-    ws_ev_welcome,
-    ws_arrow_both,
-    ws_rtt,
-    ws_msg_echo,
-    ws_msg_binary,
-    ws_clean_yes,
-    ws_clean_no,
-    // Errors
-    err_network,
-    err_unexpected,
-    err_ws_open,
-    err_ws_server,
-    err_malformed_json,
-    err_unsupported_media_type,
-    err_payload_too_large,
-    err_method_not_allowed,
-    err_not_found,
-    err_bad_query,
-    err_upgrade_required,
-    err_frontend_missing,
-    err_internal,
-    nav_label,
-    nav_home,
-    nav_http_lab,
-    nf_title,
-    nf_back,
-    lab_title,
-    lab_lead,
-    lab_request_bytes,
-    lab_response_bytes,
-    lab_delay,
-    lab_count,
-    lab_connection,
-    lab_keepalive,
-    lab_close,
-    lab_connection_hint,
-    lab_order,
-    lab_sequential,
-    lab_parallel,
-    lab_parallel_hint,
-    lab_run,
-    lab_running,
-    lab_clear,
-    lab_stopped,
-    lab_rows_title,
-    lab_rows_hint,
-    lab_no_rows,
-    lab_total,
-    lab_queue,
-    lab_connect,
-    lab_ttfb,
-    lab_download,
-    lab_server_time,
-    lab_bytes,
-    lab_conn,
-    lab_browser_view,
-    lab_protocol,
-    lab_new,
-    lab_reused,
-    lab_req_no,
-    lab_pending,
-    lab_detail_title,
-    lab_request_headers,
-    lab_request_headers_hint,
-    lab_response_headers,
-    lab_response_headers_hint,
-    tl_title,
-    tl_lead,
-    tl_empty,
-    tl_observer,
-    tl_observer_short,
-    tl_aria,
-    tl_legend_keep,
-    tl_legend_new,
-    tl_legend_request,
-    tl_legend_idle,
-    tl_idle_title,
-    tl_by_server,
-    tl_by_client,
-    tl_by_error,
-    tl_open,
-    tl_hidden,
-    obs_connecting,
-    obs_live,
-    obs_lost,
-    obs_explain,
-    obs_missed,
-    err_param_nan,
-    err_param_small,
-    err_param_large,
-    err_bad_param,
-    err_rate_limited,
-    err_missing_client_key,
-    err_too_many_at_once,
-    nav_compare,
-    cmp_title,
-    cmp_lead,
-    cmp_net_title,
-    cmp_profile,
-    cmp_p_none,
-    cmp_p_lan,
-    cmp_p_4g,
-    cmp_p_inter,
-    cmp_p_sat,
-    cmp_p_custom,
-    cmp_rtt,
-    cmp_jitter,
-    cmp_net_model,
-    cmp_net_off,
-    cmp_net_not,
-    cmp_emulated,
-    cmp_emulated_steady,
-    cmp_net_model_steady,
-    cmp_timer_isolated,
-    cmp_timer_coarse,
-    cmp_race_title,
-    cmp_race_lead,
-    cmp_n,
-    cmp_size,
-    cmp_k,
-    cmp_contenders,
-    cmp_c_new,
-    cmp_c_keep,
-    cmp_c_ws,
-    cmp_run,
-    cmp_cancel,
-    cmp_progress,
-    cmp_cancelled,
-    cmp_pick_one,
-    cmp_k_note,
-    cmp_col_contender,
-    cmp_col_min,
-    cmp_col_max,
-    cmp_col_mean,
-    cmp_col_wall,
-    cmp_col_rps,
-    cmp_col_conns,
-    cmp_col_in,
-    cmp_col_out,
-    cmp_col_overhead,
-    cmp_server_counted,
-    cmp_race_plot_title,
-    cmp_axis_rt,
-    cmp_axis_share,
-    cmp_no_data,
-    cmp_feed_title,
-    cmp_feed_lead,
-    cmp_rate,
-    cmp_secs,
-    cmp_poll,
-    cmp_strategies,
-    cmp_s_short,
-    cmp_s_long,
-    cmp_s_sse,
-    cmp_s_ws,
-    cmp_start,
-    cmp_stop,
-    cmp_col_strategy,
-    cmp_col_delivered,
-    cmp_col_stale50,
-    cmp_col_stale95,
-    cmp_col_requests,
-    cmp_col_empty,
-    cmp_col_held,
-    cmp_offset,
-    cmp_offset_unknown,
-    cmp_feed_plot_title,
-    cmp_axis_time,
-    cmp_axis_stale,
-    cmp_keep_title,
-    cmp_keep_lead,
-    cmp_download_json,
-    cmp_download_csv,
-    cmp_err_network,
-    cmp_err_closed,
-    nav_ws_lab,
-    ws_lab_title,
-    ws_lab_lead,
-    ws_limits,
-    ws_group_connect,
-    ws_offer,
-    ws_offer_unsupported,
-    ws_offer_none,
-    ws_auto_reconnect,
-    ws_group_send,
-    ws_kind,
-    ws_kind_text,
-    ws_kind_binary,
-    ws_size,
-    ws_repeat,
-    ws_group_ticker,
-    ws_ticker_rate,
-    ws_ticker_count,
-    ws_ticker_bytes,
-    ws_ticker_start,
-    ws_ticker_stop,
-    ws_group_ping,
-    ws_ping_interval,
-    ws_ping_set,
-    ws_ping_off,
-    ws_ping_hint,
-    ws_group_close,
-    ws_close_code,
-    ws_close_reason,
-    ws_close_page,
-    ws_close_server,
-    ws_drop,
-    ws_err_close_code,
-    ws_err_reason_long,
-    ws_ping_rtt,
-    ws_pushes,
-    ws_one_way_est,
-    ws_clock_offset,
-    ws_transitions,
-    ws_estimate_note,
-    ws_close_summary,
-    ws_by_page,
-    ws_by_server,
-    ws_by_neither,
-    ws_hs_title,
-    ws_handshake_empty,
-    ws_hs_request,
-    ws_hs_response,
-    ws_hs_after,
-    ws_subprotocol_chosen,
-    ws_subprotocol_none,
-    ws_tl_lead,
-    ws_filter,
-    ws_filter_all,
-    ws_dir_push,
-    ws_msg_push,
-    ws_msg_binary_echo,
-    ws_one_way,
-    ws_server_read,
-    ws_sizes,
-    ws_ev_subprotocol,
-    ws_ev_ping,
-    ws_ev_clock,
-    ws_ev_reconnecting,
-    ws_ticker_done,
-    ws_ticker_stopped,
-    ws_cmd_ticker,
-    ws_cmd_stop_ticker,
-    ws_cmd_ping,
-    ws_cmd_ping_off,
-    ws_cmd_server_close,
-    ws_cmd_drop,
-    tl_legend_ws,
-    tl_upgraded,
+    fn from_name(name: &str) -> Option<Key> {
+        Key::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| Key::ALL[i])
+    }
 }
 
 #[cfg(test)]
@@ -500,18 +278,37 @@ mod tests {
             .collect()
     }
 
+    /// The names a language's file must hold for `key`: the bare name, or one
+    /// `name.<category>` per plural category the language uses.
+    fn required_names(lang: Lang, key: Key) -> Vec<String> {
+        if key.is_plural() {
+            lang.plural_categories()
+                .iter()
+                .map(|c| format!("{}.{}", key.name(), c.suffix()))
+                .collect()
+        } else {
+            vec![key.name().to_owned()]
+        }
+    }
+
     #[test]
     fn every_language_has_exactly_every_key() {
-        let expected: BTreeSet<&str> = Key::ALL.iter().map(|k| k.name()).collect();
         let mut problems = Vec::new();
         for lang in Lang::ALL {
+            let expected: BTreeSet<String> = Key::ALL
+                .iter()
+                .flat_map(|&k| required_names(lang, k))
+                .collect();
             let mut seen = BTreeSet::new();
             for (name, value) in parse(lang.source()) {
-                if !seen.insert(name) {
+                if !seen.insert(name.to_owned()) {
                     problems.push(format!("{}: duplicate key {name}", lang.tag()));
                 }
                 if !expected.contains(name) {
-                    problems.push(format!("{}: unknown key {name}", lang.tag()));
+                    problems.push(format!(
+                        "{}: unknown key {name} (or a plural form this language does not use)",
+                        lang.tag()
+                    ));
                 }
                 if value.is_empty() {
                     problems.push(format!("{}: empty value for {name}", lang.tag()));
@@ -529,9 +326,47 @@ mod tests {
     }
 
     #[test]
+    fn plural_forms_follow_each_language() {
+        assert_eq!(
+            Lang::En.plural(Key::tl_aria, 1, &[]),
+            "Timeline of 1 TCP connection"
+        );
+        assert_eq!(
+            Lang::En.plural(Key::tl_aria, 3, &[]),
+            "Timeline of 3 TCP connections"
+        );
+        assert_eq!(
+            Lang::En.plural(Key::tl_aria, 0, &[]),
+            "Timeline of 0 TCP connections"
+        );
+        assert_eq!(
+            Lang::Ja.plural(Key::tl_aria, 1, &[]),
+            "1 本の TCP 接続のタイムライン"
+        );
+        assert_eq!(
+            Lang::Ko.plural(Key::tl_aria, 3, &[]),
+            "TCP 연결 3개의 타임라인"
+        );
+        assert!(Key::tl_aria.is_plural() && !Key::http_send.is_plural());
+        // Every plural form carries the count.
+        for &key in Key::ALL.iter().filter(|k| k.is_plural()) {
+            for lang in Lang::ALL {
+                for n in [1, 2] {
+                    let text = lang.plural(key, n, &[]);
+                    assert!(text.contains(&n.to_string()), "{}: {text}", key.name());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn placeholders_match_english() {
         for &key in Key::ALL {
             let en = placeholders(Lang::En.t(key));
+            if key.is_plural() {
+                let one = Lang::En.lookup(key, Plural::One).unwrap_or_default();
+                assert_eq!(placeholders(one), en, "{}.one vs .other", key.name());
+            }
             for lang in [Lang::Ja, Lang::Ko] {
                 assert_eq!(
                     placeholders(lang.t(key)),

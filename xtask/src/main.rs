@@ -90,7 +90,8 @@ fn main() -> Result<()> {
             let dir = root.join("target/screenshots");
             std::fs::create_dir_all(&dir)?;
             steps.run("screenshots", || {
-                browser_tests(&root, Some(&dir), &["--exact", "screenshots"])
+                // Every test in the browser suite's `screenshots` module, one per page.
+                browser_tests(&root, Some(&dir), &[SCREENSHOT_TESTS])
             })?;
             steps.report();
             println!("screenshots in {}", dir.display());
@@ -178,6 +179,7 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
         ("DUPLEX_DIST", dist.display().to_string()),
         ("DUPLEX_CHROMIUM", tools::CHROMIUM.to_owned()),
         ("DUPLEX_CHROMEDRIVER", tools::CHROMEDRIVER.to_owned()),
+        ("DUPLEX_AXE", tools::axe_core(root).display().to_string()),
     ];
     if let Some(dir) = screenshots {
         env.push(("DUPLEX_SCREENSHOTS", dir.display().to_string()));
@@ -199,6 +201,10 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     run::cargo_test(&args, &env)
 }
+
+/// The libtest filter for the browser suite's screenshot tests (`tests/browser/screenshots.rs`):
+/// a module path prefix, so a page's new screenshot test is picked up without editing this.
+const SCREENSHOT_TESTS: &str = "screenshots::";
 
 /// The workspace root (the folder above `xtask/`).
 fn project_root() -> PathBuf {

@@ -1,9 +1,9 @@
 //! Installs the build and test tools, each step skipped when the right version is present:
 //! the wasm32 target, trunk (pinned here), wasm-bindgen-cli (the Cargo.lock version),
-//! wasm-opt (binaryen from npm, pinned in `xtask/node/package.json`) and Debian's
-//! Chromium + chromedriver + the Noto CJK font.
+//! wasm-opt (binaryen from npm, pinned in `xtask/node/package.json`, with axe-core for the
+//! accessibility tests) and Debian's Chromium + chromedriver + the Noto CJK font.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -59,24 +59,37 @@ pub(crate) fn ensure_build_tools(steps: &mut Steps, root: &Path) -> Result<()> {
 
     let node = root.join("xtask/node");
     let want = binaryen_version(&node)?;
-    let have = run::output(root, "wasm-opt", &["--version"]);
-    if have
-        .as_deref()
-        .is_some_and(|v| v.contains(&format!("version_{want}")))
-    {
-        eprintln!("✓ wasm-opt (binaryen {want}) present");
+    let axe = axe_core(root);
+    let wasm_opt_ok = || {
+        run::output(root, "wasm-opt", &["--version"])
+            .as_deref()
+            .is_some_and(|v| v.contains(&format!("version_{want}")))
+    };
+    if wasm_opt_ok() && axe.is_file() {
+        eprintln!("✓ wasm-opt (binaryen {want}) and axe-core present");
     } else {
-        steps.run(&format!("npm install binaryen {want} (wasm-opt)"), || {
-            let ci = node.join("package-lock.json").exists();
-            let verb = if ci { "ci" } else { "install" };
-            let prefix = node.display().to_string();
-            run::tool(
-                root,
-                "npm",
-                &[verb, "--prefix", &prefix, "--no-audit", "--no-fund"],
-                &[],
-            )
-        })?;
+        steps.run(
+            &format!("npm install binaryen {want} (wasm-opt), axe-core"),
+            || {
+                let ci = node.join("package-lock.json").exists();
+                let verb = if ci { "ci" } else { "install" };
+                let prefix = node.display().to_string();
+                run::tool(
+                    root,
+                    "npm",
+                    &[verb, "--prefix", &prefix, "--no-audit", "--no-fund"],
+                    &[],
+                )?;
+                // The very things the step should provide.
+                if !wasm_opt_ok() {
+                    bail!("npm finished but wasm-opt (binaryen {want}) is not on the PATH");
+                }
+                if !axe.is_file() {
+                    bail!("npm finished but {} is missing", axe.display());
+                }
+                Ok(())
+            },
+        )?;
     }
     Ok(())
 }
@@ -144,6 +157,12 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// axe-core's browser script, installed from npm beside wasm-opt, injected by the
+/// accessibility browser tests.
+pub(crate) fn axe_core(root: &Path) -> PathBuf {
+    root.join("xtask/node/node_modules/axe-core/axe.min.js")
 }
 
 /// The binaryen major version `xtask/node/package.json` pins (`"binaryen": "132.0.0"`).

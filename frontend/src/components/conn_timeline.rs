@@ -109,7 +109,7 @@ pub(crate) fn conn_timeline(props: &ConnTimelineProps) -> Html {
             </g>
         }
     });
-    let label = lang.tf(Key::tl_aria, &[("n", &shown.len().to_string())]);
+    let label = lang.plural(Key::tl_aria, shown.len() as u64, &[]);
     html! {
         <figure class="timeline" data-test="timeline">
             <div class="timeline-scroll">
@@ -136,7 +136,7 @@ pub(crate) fn conn_timeline(props: &ConnTimelineProps) -> Html {
                     <span class="tl-key"><span class="tl-swatch tl-swatch-observer" />{ lang.t(Key::tl_observer) }</span>
                 }
                 if hidden > 0 {
-                    <span class="tl-key">{ lang.tf(Key::tl_hidden, &[("n", &hidden.to_string())]) }</span>
+                    <span class="tl-key">{ lang.plural(Key::tl_hidden, hidden as u64, &[]) }</span>
                 }
             </figcaption>
         </figure>

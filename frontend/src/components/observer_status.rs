@@ -29,7 +29,7 @@ pub(crate) fn observer_status(props: &ObserverStatusProps) -> Html {
             </span>
             if props.missed > 0 {
                 <span class="error small" role="alert">
-                    { lang.tf(Key::obs_missed, &[("n", &props.missed.to_string())]) }
+                    { lang.plural(Key::obs_missed, props.missed, &[]) }
                 </span>
             }
         </div>

@@ -1,0 +1,131 @@
+//! Each page brought to a busy, representative state (every panel drawn, results in the
+//! tables, plots filled), so the screenshot, glyph and accessibility checks look at what a
+//! user sees after using the page, not at an empty form. One function per page.
+
+use crate::common::TestServer;
+use crate::harness::{Browser, wait_for};
+
+/// A page the staging functions can bring to its busy state.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Page {
+    Home,
+    HttpLab,
+    WsLab,
+    Compare,
+    NotFound,
+}
+
+impl Page {
+    pub(crate) const ALL: [Page; 5] = [
+        Page::Home,
+        Page::HttpLab,
+        Page::WsLab,
+        Page::Compare,
+        Page::NotFound,
+    ];
+
+    /// Short name for file names and failure messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Page::Home => "home",
+            Page::HttpLab => "lab",
+            Page::WsLab => "wslab",
+            Page::Compare => "compare",
+            Page::NotFound => "notfound",
+        }
+    }
+}
+
+impl Browser {
+    /// Opens `page` in `lang` and uses it until every part of it is drawn.
+    pub(crate) async fn stage(&self, server: &TestServer, page: Page, lang: &str) {
+        match page {
+            Page::Home => self.stage_home(server, lang).await,
+            Page::HttpLab => self.stage_http_lab(server, lang).await,
+            Page::WsLab => self.stage_ws_lab(server, lang).await,
+            Page::Compare => self.stage_compare(server, lang).await,
+            Page::NotFound => {
+                self.client
+                    .goto(&server.url(&format!("/no/such/page?lang={lang}")))
+                    .await
+                    .unwrap();
+                self.wait_visible("[data-test=not-found]").await;
+            }
+        }
+    }
+
+    /// The basics: one request answered, a WebSocket open with two round trips.
+    async fn stage_home(&self, server: &TestServer, lang: &str) {
+        self.open(server, &format!("/?lang={lang}")).await;
+        self.click("[data-test=http-send]").await;
+        self.wait_text("[data-test=http-status]", "200").await;
+        self.click("[data-test=ws-connect]").await;
+        self.wait_phase("OPEN").await;
+        self.click("[data-test=ws-send]").await;
+        self.click("[data-test=ws-send]").await;
+        wait_for("two round trips", || async {
+            (self.count("[data-test=ws-rtt]").await == 2).then_some(())
+        })
+        .await;
+    }
+
+    /// The HTTP lab: three keep-alive requests, three closed by the server, a row open.
+    async fn stage_http_lab(&self, server: &TestServer, lang: &str) {
+        self.open_lab(server, lang).await;
+        let kept = self.run_lab(3).await;
+        self.click("[data-test=lab-close]").await;
+        let closed = self.run_lab(3).await;
+        self.wait_bar_end(&closed[2], "server").await;
+        assert_eq!(kept.len(), 3);
+        self.click("[data-test=lab-row]").await;
+        self.wait_visible("[data-test=lab-detail]").await;
+    }
+
+    /// The WebSocket lab: echoes, five pushes, a ping round trip.
+    async fn stage_ws_lab(&self, server: &TestServer, lang: &str) {
+        self.open_ws_lab(server, lang).await;
+        self.connect_ws().await;
+        self.set_input("[data-test=ws-repeat]", "3").await;
+        self.click("[data-test=ws-send]").await;
+        self.set_input("[data-test=ws-count]", "5").await;
+        self.set_input("[data-test=ws-rate]", "20").await;
+        self.click("[data-test=ws-ticker-start]").await;
+        self.wait_text("[data-test=ws-pushes]", "5").await;
+        self.click("[data-test=ws-ping-set]").await;
+        wait_for("a ping round trip", || async {
+            self.text("[data-test=ws-ping-rtt]")
+                .await
+                .filter(|t| t != "—")
+        })
+        .await;
+    }
+
+    /// Compare: a race of three contenders and a feed read four ways, both finished.
+    async fn stage_compare(&self, server: &TestServer, lang: &str) {
+        self.open_compare(
+            server,
+            &format!("lang={lang}&net=lan&n=300&size=64&k=2&rate=20&secs=2&poll=250"),
+        )
+        .await;
+        self.run_race(3).await;
+        self.run_feed(4).await;
+    }
+}
+
+impl Browser {
+    /// Opens `page` in `lang` and waits until it is drawn, without using it.
+    pub(crate) async fn open_plain(&self, server: &TestServer, page: Page, lang: &str) {
+        let (path, marker) = match page {
+            Page::Home => ("/", "[data-test=http-send]"),
+            Page::HttpLab => ("/lab/http", "[data-test=lab-run]"),
+            Page::WsLab => ("/lab/ws", "[data-test=ws-connect]"),
+            Page::Compare => ("/compare", "[data-test=race-run]"),
+            Page::NotFound => ("/no/such/page", "[data-test=not-found]"),
+        };
+        self.client
+            .goto(&server.url(&format!("{path}?lang={lang}")))
+            .await
+            .unwrap();
+        self.wait_visible(marker).await;
+    }
+}
