@@ -176,6 +176,17 @@ impl Browser {
             .await;
     }
 
+    /// Chooses the option with `value` in the `<select>` at `css`.
+    pub(crate) async fn select(&self, css: &str, value: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
+    }
+
     /// Sets an input's value the way typing would (fires `input`).
     pub(crate) async fn set_input(&self, css: &str, value: &str) {
         self.client

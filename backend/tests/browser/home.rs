@@ -19,13 +19,7 @@ async fn http_panel_sends_and_shows_status_time_and_echo() {
     assert_eq!(b.text("[data-test=http-bytes]").await.unwrap(), "5 B");
 
     // POST with non-ASCII: the server counts UTF-8 bytes.
-    b.client
-        .find(Locator::Css("[data-test=http-method]"))
-        .await
-        .unwrap()
-        .select_by_value("POST")
-        .await
-        .unwrap();
+    b.select("[data-test=http-method]", "POST").await;
     b.set_input("[data-test=http-payload]", "héllo 世界").await;
     b.click("[data-test=http-send]").await;
     b.wait_text("[data-test=http-echoed]", "héllo 世界").await;
@@ -127,13 +121,7 @@ async fn language_comes_from_query_then_browser_and_switches_live() {
         .await;
 
     // Switching in the page changes the text and the URL, without a reload.
-    b.client
-        .find(Locator::Css("[data-test=lang-select]"))
-        .await
-        .unwrap()
-        .select_by_value("en")
-        .await
-        .unwrap();
+    b.select("[data-test=lang-select]", "en").await;
     b.wait_text("[data-test=http-send]", "Send request").await;
     let url = b.client.current_url().await.unwrap();
     assert!(url.query().unwrap_or("").contains("lang=en"), "{url}");

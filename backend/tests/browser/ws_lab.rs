@@ -1,7 +1,5 @@
 //! The WebSocket lab (`/lab/ws`): a whole session, refusals, server closes, reconnects.
 
-use fantoccini::Locator;
-
 use crate::common::TestServer;
 use crate::harness::{Browser, dist, parse_ms, wait_for};
 
@@ -44,13 +42,7 @@ async fn ws_lab_walks_a_whole_session() {
     b.set_input("[data-test=ws-rate]", "50").await;
     b.click("[data-test=ws-ticker-start]").await;
     b.wait_text("[data-test=ws-pushes]", "10").await;
-    b.client
-        .find(Locator::Css("[data-test=ws-filter]"))
-        .await
-        .unwrap()
-        .select_by_value("push")
-        .await
-        .unwrap();
+    b.select("[data-test=ws-filter]", "push").await;
     wait_for("ten push lines", || async {
         let log = b.text("[data-test=ws-log]").await?;
         (log.matches("of 10").count() == 10).then_some(())
@@ -79,13 +71,7 @@ async fn ws_lab_walks_a_whole_session() {
             .as_deref(),
         Some("true")
     );
-    b.client
-        .find(Locator::Css("[data-test=ws-filter]"))
-        .await
-        .unwrap()
-        .select_by_value("all")
-        .await
-        .unwrap();
+    b.select("[data-test=ws-filter]", "all").await;
     let log = b.text("[data-test=ws-log]").await.unwrap();
     assert!(
         log.contains("code 4000") && log.contains("bye") && log.contains("started by the page"),
