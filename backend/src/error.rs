@@ -1,12 +1,17 @@
 //! One error type for every refused HTTP request, rendered as status + JSON `{code, message}`.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::JsonRejection;
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use protocol::lab::{LabParam, ParamProblem};
+use protocol::query::QueryError;
 use protocol::{ErrorBody, ErrorCode};
+
+use crate::feed::FeedError;
+use crate::quota::RateLimited;
+use crate::race::RaceError;
 
 /// Why a request was refused. `Display` is the English message sent to the client; it never
 /// includes internals (those go to the log).
@@ -23,20 +28,13 @@ pub(crate) enum AppError {
         protocol::lab::LAB_MAX_REQUEST_BYTES
     )]
     LabBodyTooLarge,
-    #[error("{}", param_message(*param, *problem))]
+    #[error("{}", param.message(*problem))]
     BadParam {
         param: LabParam,
         problem: ParamProblem,
     },
-    #[error(
-        "too many {what}: the limit is {limit} {unit} per minute per client; retry in {retry_after_s} s"
-    )]
-    RateLimited {
-        what: &'static str,
-        limit: u64,
-        unit: &'static str,
-        retry_after_s: u64,
-    },
+    #[error(transparent)]
+    RateLimited(#[from] RateLimited),
     #[error("this endpoint needs the page's client key (`x-duplex-client` header or `?client=`)")]
     NeedsClientKey,
     #[error(
@@ -75,7 +73,7 @@ impl AppError {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
             }
             Self::BadParam { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadParam),
-            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::NeedsClientKey => (StatusCode::BAD_REQUEST, ErrorCode::MissingClientKey),
             Self::TooManyFeeds | Self::TooManyLongPolls => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAtOnce)
@@ -104,7 +102,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
         let retry_after = match &self {
-            Self::RateLimited { retry_after_s, .. } => Some(*retry_after_s),
+            Self::RateLimited(r) => Some(r.retry_after_s),
             _ => None,
         };
         let body = ErrorBody {
@@ -119,20 +117,6 @@ impl IntoResponse for AppError {
                 .insert("retry-after", HeaderValue::from(s));
         }
         response
-    }
-}
-
-/// The English message for a refused parameter, naming it as the query does.
-fn param_message(param: LabParam, problem: ParamProblem) -> String {
-    let (min, max) = param.bounds();
-    let name = param.query_name();
-    match problem {
-        ParamProblem::NotANumber if param == LabParam::Close => {
-            format!("`{name}` must be 0, 1, true or false")
-        }
-        ParamProblem::NotANumber => format!("`{name}` must be a whole number from {min} to {max}"),
-        ParamProblem::TooSmall => format!("`{name}` must be at least {min}"),
-        ParamProblem::TooLarge => format!("`{name}` must be at most {max}"),
     }
 }
 
@@ -151,8 +135,34 @@ impl From<JsonRejection> for AppError {
     }
 }
 
-impl From<QueryRejection> for AppError {
-    fn from(rejection: QueryRejection) -> Self {
-        Self::BadQuery(rejection.body_text())
+impl From<QueryError> for AppError {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::Param { param, problem } => Self::BadParam { param, problem },
+            other => Self::BadQuery(other.to_string()),
+        }
+    }
+}
+
+impl From<FeedError> for AppError {
+    fn from(e: FeedError) -> Self {
+        match e {
+            FeedError::TooManyFeeds => Self::TooManyFeeds,
+            FeedError::TooManyLongPolls => Self::TooManyLongPolls,
+            FeedError::NotFound(id) => Self::NotFound(format!("feed {id}")),
+            FeedError::RateLimited(r) => Self::RateLimited(r),
+        }
+    }
+}
+
+impl From<RaceError> for AppError {
+    fn from(e: RaceError) -> Self {
+        match e {
+            RaceError::PayloadTooLarge => Self::BadParam {
+                param: LabParam::PayloadBytes,
+                problem: ParamProblem::TooLarge,
+            },
+            RaceError::RateLimited(r) => Self::RateLimited(r),
+        }
     }
 }

@@ -6,10 +6,14 @@
 mod clock;
 pub mod conn;
 mod error;
+mod extract;
+mod feed;
 mod quota;
+mod race;
 mod routes;
 mod site;
 mod state;
+mod ws_loop;
 
 pub use state::AppState;
 
@@ -22,8 +26,10 @@ use protocol::compare::{
     FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, RACE_HTTP_PATH,
     RACE_MAX_PAYLOAD_BYTES, RACE_WS_PATH, TALLY_PATH,
 };
+use protocol::http::{ECHO_PATH, HEALTH_PATH};
 use protocol::lab::{LAB_MAX_REQUEST_BYTES, LAB_PATH};
 use protocol::observe::OBSERVE_PATH;
+use protocol::ws::WS_PATH;
 use tower_http::trace::TraceLayer;
 
 use conn::{ConnHandle, ObservedListener};
@@ -32,9 +38,9 @@ use routes::compare;
 /// Every route Duplex serves. No socket is bound here.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(routes::health::health))
+        .route(HEALTH_PATH, get(routes::health::health))
         .route(
-            "/api/echo",
+            ECHO_PATH,
             get(routes::echo::echo_get).post(routes::echo::echo_post),
         )
         .route(
@@ -59,7 +65,7 @@ pub fn app(state: AppState) -> Router {
         .route(FEED_SSE_PATH, get(compare::feed_http::sse))
         .route(FEED_WS_PATH, get(compare::feed_ws::upgrade))
         .route("/api/{*rest}", any(routes::not_found))
-        .route("/ws", get(routes::ws::upgrade))
+        .route(WS_PATH, get(routes::ws::upgrade))
         .route(OBSERVE_PATH, get(routes::observe::upgrade))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .fallback(site::serve)

@@ -1,4 +1,7 @@
 //! HTTP and WebSocket handlers, one module per endpoint, plus the JSON 404/405 fallbacks.
+//! A handler adapts HTTP to a domain (`feed`, `race`, `quota`, `conn`) and nothing more:
+//! its query comes typed from `protocol` through `crate::extract`, its state is the
+//! sub-state it needs, and a WebSocket loop ends through `crate::ws_loop`.
 
 pub(crate) mod compare;
 pub(crate) mod echo;
@@ -7,33 +10,9 @@ pub(crate) mod lab;
 pub(crate) mod observe;
 pub(crate) mod ws;
 
-use std::time::Duration;
-
-use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use axum::http::{HeaderMap, Uri};
 use protocol::lab::HeaderLine;
-
-/// Whose quota a request takes from: its client key, else its peer's IP address.
-pub(crate) fn quota_key(key: Option<String>, on_conn: Option<&OnConn>) -> String {
-    key.or_else(|| on_conn.map(|c| format!("ip:{}", c.handle.peer().ip())))
-        .unwrap_or_else(|| "anonymous".to_owned())
-}
-
-/// Sends a close frame and waits (up to 5 s) for the page's reply, so the page sees our
-/// code and a clean close rather than 1006.
-pub(crate) async fn ws_close(socket: &mut WebSocket, code: u16, reason: &str) {
-    let frame = CloseFrame {
-        code,
-        reason: Utf8Bytes::from(reason),
-    };
-    if socket.send(Message::Close(Some(frame))).await.is_err() {
-        return;
-    }
-    let drain = async { while let Some(Ok(_)) = socket.recv().await {} };
-    let _ = tokio::time::timeout(Duration::from_secs(5), drain).await;
-}
 
 /// Request or response headers as the wire types carry them (names lower-case, values
 /// lossily decoded).

@@ -13,13 +13,13 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::Dist;
 
-pub(crate) async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
+pub(crate) async fn serve(State(Dist(dist)): State<Dist>, req: Request<Body>) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return AppError::MethodNotAllowed.into_response();
     }
-    let index = state.dist.join("index.html");
+    let index = dist.join("index.html");
     if !index.is_file() {
         return AppError::FrontendMissing.into_response();
     }
@@ -29,7 +29,7 @@ pub(crate) async fn serve(State(state): State<AppState>, req: Request<Body>) -> 
         .next()
         .is_some_and(|last| last.contains('.'));
     let result = if is_file {
-        ServeDir::new(state.dist.as_path())
+        ServeDir::new(dist.as_path())
             .append_index_html_on_directories(false)
             .oneshot(req)
             .await

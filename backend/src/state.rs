@@ -1,79 +1,129 @@
-//! Shared server state handed to every handler.
+//! Shared server state, built from the sub-states the domains own. Handlers take
+//! `State<Part>` of only what they need; each part is cut out of [`AppState`] by axum's
+//! `FromRef` (impls below; cheap clones, every field is shared).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use axum::extract::FromRef;
 use tokio_util::sync::CancellationToken;
 
 use crate::conn::Observatory;
-use crate::quota::Quota;
-use crate::routes::compare::feed::Feeds;
+use crate::feed::FeedHub;
+use crate::quota::LabQuotas;
+use crate::race::Race;
+use crate::ws_loop::WsLife;
 
-/// Per-client quotas (see `protocol::lab` for the numbers).
-#[derive(Debug)]
-pub(crate) struct Quotas {
-    pub(crate) lab_requests: Quota,
-    pub(crate) lab_bytes: Quota,
-    pub(crate) race_round_trips: Quota,
-    pub(crate) feed_requests: Quota,
+/// The Trunk `dist/` folder the page is served from.
+#[derive(Debug, Clone)]
+pub(crate) struct Dist(pub(crate) Arc<PathBuf>);
+
+/// `/ws` sessions: the shared life of WebSocket loops plus session ids.
+#[derive(Debug, Clone)]
+pub(crate) struct Sessions {
+    pub(crate) life: WsLife,
+    next: Arc<AtomicU64>,
+}
+
+impl Sessions {
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next.fetch_add(1, Ordering::Relaxed)
+    }
 }
 
 /// Cheap to clone: every field is shared.
 #[derive(Clone)]
 pub struct AppState {
-    /// The Trunk `dist/` folder the page is served from.
-    pub(crate) dist: Arc<PathBuf>,
-    /// Cancelled on shutdown. Upgraded WebSocket tasks are not awaited by axum's graceful
-    /// shutdown (axum#3003), so each session watches this and closes with 1001.
-    pub(crate) shutdown: CancellationToken,
+    pub(crate) dist: Dist,
+    /// Shutdown token and idle timeout of every WebSocket loop. Upgraded WebSocket tasks
+    /// are not awaited by axum's graceful shutdown (axum#3003), so each watches the token.
+    pub(crate) life: WsLife,
     next_session: Arc<AtomicU64>,
-    /// The connection layer's clock, live table and event bus.
+    /// The connection layer's clock, live table, event bus and run tallies.
     pub(crate) obs: Arc<Observatory>,
-    pub(crate) quotas: Arc<Quotas>,
+    pub(crate) lab: LabQuotas,
+    pub(crate) race: Race,
     /// The Compare page's live feeds.
-    pub(crate) feeds: Arc<Feeds>,
-    /// A WebSocket session with no message from the page (and no ticker) this long is
-    /// closed with 1001.
-    pub(crate) ws_idle_timeout: std::time::Duration,
+    pub(crate) feeds: FeedHub,
 }
 
 impl AppState {
     /// State serving the front end from `dist`.
     pub fn new(dist: impl Into<PathBuf>) -> Self {
+        let shutdown = CancellationToken::new();
         Self {
-            dist: Arc::new(dist.into()),
-            shutdown: CancellationToken::new(),
+            dist: Dist(Arc::new(dist.into())),
+            life: WsLife {
+                shutdown: shutdown.clone(),
+                idle: std::time::Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
+            },
             next_session: Arc::new(AtomicU64::new(1)),
             obs: Arc::new(Observatory::new()),
-            quotas: Arc::new(Quotas {
-                lab_requests: Quota::per_minute(protocol::lab::LAB_REQUESTS_PER_MINUTE),
-                lab_bytes: Quota::per_minute(protocol::lab::LAB_RESPONSE_BYTES_PER_MINUTE),
-                race_round_trips: Quota::per_minute(protocol::compare::RACE_ROUND_TRIPS_PER_MINUTE),
-                feed_requests: Quota::per_minute(protocol::compare::FEED_REQUESTS_PER_MINUTE),
-            }),
-            feeds: Arc::new(Feeds::default()),
-            ws_idle_timeout: std::time::Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
+            lab: LabQuotas::new(),
+            race: Race::new(),
+            feeds: FeedHub::new(shutdown),
         }
     }
 
     /// The same state with another WebSocket idle timeout (tests use a short one).
     pub fn with_ws_idle_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.ws_idle_timeout = timeout;
+        self.life.idle = timeout;
         self
     }
 
     /// The token that, once cancelled, closes every open WebSocket session.
     pub fn shutdown_token(&self) -> CancellationToken {
-        self.shutdown.clone()
+        self.life.shutdown.clone()
     }
 
     /// The connection layer this state's server observes through.
     pub fn observatory(&self) -> Arc<Observatory> {
         Arc::clone(&self.obs)
     }
+}
 
-    pub(crate) fn next_session_id(&self) -> u64 {
-        self.next_session.fetch_add(1, Ordering::Relaxed)
+impl FromRef<AppState> for Dist {
+    fn from_ref(s: &AppState) -> Self {
+        s.dist.clone()
+    }
+}
+
+impl FromRef<AppState> for WsLife {
+    fn from_ref(s: &AppState) -> Self {
+        s.life.clone()
+    }
+}
+
+impl FromRef<AppState> for Sessions {
+    fn from_ref(s: &AppState) -> Self {
+        Sessions {
+            life: s.life.clone(),
+            next: Arc::clone(&s.next_session),
+        }
+    }
+}
+
+impl FromRef<AppState> for Arc<Observatory> {
+    fn from_ref(s: &AppState) -> Self {
+        Arc::clone(&s.obs)
+    }
+}
+
+impl FromRef<AppState> for LabQuotas {
+    fn from_ref(s: &AppState) -> Self {
+        s.lab.clone()
+    }
+}
+
+impl FromRef<AppState> for Race {
+    fn from_ref(s: &AppState) -> Self {
+        s.race.clone()
+    }
+}
+
+impl FromRef<AppState> for FeedHub {
+    fn from_ref(s: &AppState) -> Self {
+        s.feeds.clone()
     }
 }

@@ -420,3 +420,84 @@ async fn every_feed_strategy_delivers_every_event_once_and_in_order() {
         .unwrap();
     assert_eq!(other.status(), 404);
 }
+
+/// Every endpoint decodes its query with `protocol`'s one decoder: `,` and `%2C` alike
+/// (in the handler and in the connection layer's early look at the request line), the
+/// page's own encoders accepted, repeats, bad escapes and malformed ids refused as JSON.
+#[tokio::test]
+async fn queries_are_decoded_one_way_everywhere() {
+    use protocol::compare::{FeedReadQuery, RaceHttpQuery, TallyQuery};
+    use protocol::emulate::NetModel;
+    use protocol::query::{QueryString, target};
+
+    let server = TestServer::start().await;
+    // `%2C` applies the model before hyper sees the request, as `,` does.
+    let q = RaceHttpQuery {
+        run: Some(41),
+        emu: NetModel {
+            rtt_ms: 30,
+            jitter_ms: 0,
+        },
+        ..RaceHttpQuery::default()
+    };
+    let mut raw = Raw::connect(server.addr).await;
+    round_trip(&mut raw, &target("/api/race", &q), b"warm").await;
+    let escaped = target("/api/race", &q).replace(',', "%2C");
+    assert!(escaped.contains("emu=30%2C0"), "{escaped}");
+    let (rtt, _) = round_trip(&mut raw, &escaped, b"hello").await;
+    assert!(ms(rtt) >= 30.0, "{rtt:?}");
+    assert_eq!(tally(&server, 41).await.requests, 2);
+
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        http.get(server.url(&path))
+            .header("x-duplex-client", KEY)
+            .send()
+    };
+    for (path, code) in [
+        ("/api/tally?run=1&run=1".to_owned(), ErrorCode::BadQuery),
+        (
+            "/api/tally?run=1&client=%FF".to_owned(),
+            ErrorCode::BadQuery,
+        ),
+        ("/api/tally?run=%zz".to_owned(), ErrorCode::BadQuery),
+        (
+            "/api/feed/poll?feed=1&after=x".to_owned(),
+            ErrorCode::BadQuery,
+        ),
+        (
+            "/api/feed/poll?feed=1&emu=50%2C501".to_owned(),
+            ErrorCode::BadParam,
+        ),
+        ("/api/lab?delay=%2D1".to_owned(), ErrorCode::BadParam),
+    ] {
+        let (status, body) = error_of(get(path.clone()).await.unwrap()).await;
+        assert_eq!((status, body.code), (400, code), "{path}: {}", body.message);
+    }
+    let (_, body) = error_of(
+        get("/api/feed/poll?feed=1&emu=50%2C501".into())
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(body.param, Some(protocol::lab::LabParam::JitterMs));
+    // The page's encoders produce what the server takes.
+    let tally_path = target(
+        protocol::compare::TALLY_PATH,
+        &TallyQuery {
+            run: 41,
+            client: None,
+        },
+    );
+    assert_eq!(get(tally_path).await.unwrap().status(), 200);
+    let read = FeedReadQuery {
+        feed: 999,
+        after: Some(0),
+        run: Some(42),
+        ..FeedReadQuery::default()
+    };
+    let missing = get(format!("/api/feed/poll?{}", read.to_query()))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}

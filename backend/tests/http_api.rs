@@ -294,3 +294,25 @@ async fn missing_frontend_is_503_with_a_hint() {
     let resp = reqwest::get(server.url("/healthz")).await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn echo_get_takes_what_the_page_encodes_and_refuses_bad_escapes() {
+    use protocol::query::QueryString;
+    let server = TestServer::start().await;
+    let req = protocol::EchoRequest {
+        payload: "a,b c+d&e=f 日本".into(),
+    };
+    let url = server.url(&format!("{}?{}", protocol::http::ECHO_PATH, req.to_query()));
+    let reply: EchoReply = reqwest::get(url).await.unwrap().json().await.unwrap();
+    assert_eq!(reply.payload, req.payload);
+    assert_eq!(reply.method, HttpMethod::Get);
+    let plus = reqwest::get(server.url("/api/echo?payload=a+b%2Cc"))
+        .await
+        .unwrap();
+    let reply: EchoReply = plus.json().await.unwrap();
+    assert_eq!(reply.payload, "a b,c");
+    let resp = reqwest::get(server.url("/api/echo?payload=%FF"))
+        .await
+        .unwrap();
+    expect_error(resp, StatusCode::BAD_REQUEST, ErrorCode::BadQuery).await;
+}

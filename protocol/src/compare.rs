@@ -7,6 +7,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::emulate::{EMU_PARAM, NetModel};
+use crate::lab::LabParam;
+use crate::observe::CLIENT_PARAM;
+use crate::query::{Fields, QueryError, QueryString, Writer};
+
 /// Query parameter naming the run a request counts towards.
 pub const RUN_PARAM: &str = "run";
 
@@ -56,6 +61,204 @@ pub const LONG_POLL_WAIT_MS: u64 = 25_000;
 /// Shortest and longest short-polling period the page offers, in ms.
 pub const POLL_MIN_MS: u64 = 50;
 pub const POLL_MAX_MS: u64 = 10_000;
+
+/// Query parameter of a feed's id.
+pub const FEED_PARAM: &str = "feed";
+/// Query parameter of the last event a reader has (it gets the ones after).
+pub const AFTER_PARAM: &str = "after";
+/// Query parameter of a free sequence number a page may add to make URLs unique.
+pub const SEQ_PARAM: &str = "i";
+
+/// `POST` [`RACE_HTTP_PATH`]: `run`, `close=1` (the server closes after answering), `emu`,
+/// and `client`/`i` (accepted; a page sends its key as a header).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RaceHttpQuery {
+    pub run: Option<u64>,
+    pub close: bool,
+    pub emu: NetModel,
+    pub client: Option<String>,
+    pub seq: Option<u64>,
+}
+
+impl QueryString for RaceHttpQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put_some(RUN_PARAM, self.run)
+            .put_some(LabParam::Close.query_name(), self.close.then_some(1))
+            .put_emu(self.emu)
+            .put_some(CLIENT_PARAM, self.client.as_deref())
+            .put_some(SEQ_PARAM, self.seq)
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let known = &[RUN_PARAM, "close", EMU_PARAM, CLIENT_PARAM, SEQ_PARAM];
+        let f = Fields::strict(raw, known)?;
+        Ok(Self {
+            run: f.id(RUN_PARAM)?,
+            seq: f.id(SEQ_PARAM)?,
+            emu: f.emu()?,
+            close: f.num(LabParam::Close)? == Some(1),
+            client: f.text(CLIENT_PARAM).map(str::to_owned),
+        })
+    }
+}
+
+/// WebSocket [`RACE_WS_PATH`]: `n` (required: the round trips the page will make), `run`,
+/// `emu`, `client` (a browser's handshake cannot carry the key as a header).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RaceWsQuery {
+    pub n: u64,
+    pub run: Option<u64>,
+    pub emu: NetModel,
+    pub client: Option<String>,
+}
+
+impl QueryString for RaceWsQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put(LabParam::RoundTrips.query_name(), self.n)
+            .put_some(RUN_PARAM, self.run)
+            .put_some(CLIENT_PARAM, self.client.as_deref())
+            .put_emu(self.emu)
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::strict(raw, &[RUN_PARAM, "n", EMU_PARAM, CLIENT_PARAM])?;
+        Ok(Self {
+            run: f.id(RUN_PARAM)?,
+            emu: f.emu()?,
+            n: f.need_num(LabParam::RoundTrips)?,
+            client: f.text(CLIENT_PARAM).map(str::to_owned),
+        })
+    }
+}
+
+/// `GET` [`TALLY_PATH`]: `run` (required), `client`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TallyQuery {
+    pub run: u64,
+    pub client: Option<String>,
+}
+
+impl QueryString for TallyQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put(RUN_PARAM, self.run)
+            .put_some(CLIENT_PARAM, self.client.as_deref())
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::strict(raw, &[RUN_PARAM, CLIENT_PARAM])?;
+        Ok(Self {
+            run: f.need_id(RUN_PARAM)?,
+            client: f.text(CLIENT_PARAM).map(str::to_owned),
+        })
+    }
+}
+
+/// `POST` [`FEED_PATH`]: `rate` and `secs` (both required), `client`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FeedStartQuery {
+    pub rate_hz: u32,
+    pub seconds: u32,
+    pub client: Option<String>,
+}
+
+impl QueryString for FeedStartQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put(LabParam::FeedRateHz.query_name(), self.rate_hz)
+            .put(LabParam::FeedSeconds.query_name(), self.seconds)
+            .put_some(CLIENT_PARAM, self.client.as_deref())
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::strict(raw, &["rate", "secs", CLIENT_PARAM])?;
+        // Both bounds lie within u32 (checked below).
+        Ok(Self {
+            rate_hz: f.need_num(LabParam::FeedRateHz)? as u32,
+            seconds: f.need_num(LabParam::FeedSeconds)? as u32,
+            client: f.text(CLIENT_PARAM).map(str::to_owned),
+        })
+    }
+}
+
+const _: () = assert!(FEED_MAX_RATE_HZ < 1 << 32);
+const _: () = assert!(FEED_MAX_SECONDS < 1 << 32);
+
+/// `DELETE` [`FEED_PATH`]: `feed` (required), `client`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FeedStopQuery {
+    pub feed: u64,
+    pub client: Option<String>,
+}
+
+impl QueryString for FeedStopQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put(FEED_PARAM, self.feed)
+            .put_some(CLIENT_PARAM, self.client.as_deref())
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::strict(raw, &[FEED_PARAM, CLIENT_PARAM])?;
+        Ok(Self {
+            feed: f.need_id(FEED_PARAM)?,
+            client: f.text(CLIENT_PARAM).map(str::to_owned),
+        })
+    }
+}
+
+/// Every feed reader ([`FEED_POLL_PATH`], [`FEED_LONG_PATH`], [`FEED_SSE_PATH`],
+/// [`FEED_WS_PATH`]): `feed` (required), `after` (0 when absent), `run`, `emu`, `client`
+/// (the stream readers' only way to send it), `i`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FeedReadQuery {
+    pub feed: u64,
+    pub after: Option<u64>,
+    pub run: Option<u64>,
+    pub emu: NetModel,
+    pub client: Option<String>,
+    pub seq: Option<u64>,
+}
+
+impl QueryString for FeedReadQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put(FEED_PARAM, self.feed)
+            .put_some(AFTER_PARAM, self.after)
+            .put_some(RUN_PARAM, self.run)
+            .put_some(CLIENT_PARAM, self.client.as_deref())
+            .put_emu(self.emu)
+            .put_some(SEQ_PARAM, self.seq)
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let known = &[
+            FEED_PARAM,
+            AFTER_PARAM,
+            RUN_PARAM,
+            EMU_PARAM,
+            CLIENT_PARAM,
+            SEQ_PARAM,
+        ];
+        let f = Fields::strict(raw, known)?;
+        Ok(Self {
+            emu: f.emu()?,
+            run: f.id(RUN_PARAM)?,
+            feed: f.need_id(FEED_PARAM)?,
+            after: f.id(AFTER_PARAM)?,
+            client: f.text(CLIENT_PARAM).map(str::to_owned),
+            seq: f.id(SEQ_PARAM)?,
+        })
+    }
+}
 
 /// The three ways a race sends its round trips.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -177,6 +380,141 @@ pub struct Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn round_trip<Q: QueryString + PartialEq + std::fmt::Debug>(q: Q) {
+        let text = q.to_query();
+        assert_eq!(Q::from_query(&text).as_ref(), Ok(&q), "{text}");
+        // The same with every `,` written as `%2C` (a browser's encoder may).
+        assert_eq!(
+            Q::from_query(&text.replace(',', "%2C")).as_ref(),
+            Ok(&q),
+            "{text}"
+        );
+        // Unknown names, repeated names and bad escapes are refused.
+        let extra = format!("{text}&bogus=1");
+        assert!(matches!(
+            Q::from_query(&extra),
+            Err(QueryError::Unknown { .. })
+        ));
+        let first = text.split('&').next().unwrap_or_default();
+        let twice = format!("{text}&{first}");
+        assert!(
+            matches!(Q::from_query(&twice), Err(QueryError::Repeated(_))),
+            "{twice}"
+        );
+        let bad = format!("{text}&{CLIENT_PARAM}=%FF");
+        assert!(matches!(Q::from_query(&bad), Err(QueryError::BadEscape(_))));
+    }
+
+    #[test]
+    fn every_compare_query_round_trips() {
+        let key = Some("k-compare-test-0001".to_owned());
+        let net = NetModel {
+            rtt_ms: 50,
+            jitter_ms: 8,
+        };
+        round_trip(RaceHttpQuery {
+            run: Some(3),
+            close: true,
+            emu: net,
+            client: key.clone(),
+            seq: Some(9),
+        });
+        round_trip(RaceHttpQuery {
+            run: Some(0),
+            ..RaceHttpQuery::default()
+        });
+        round_trip(RaceWsQuery {
+            n: 10_000,
+            run: Some(u64::MAX),
+            emu: net,
+            client: key.clone(),
+        });
+        round_trip(RaceWsQuery {
+            n: 1,
+            ..RaceWsQuery::default()
+        });
+        round_trip(TallyQuery {
+            run: 7,
+            client: key.clone(),
+        });
+        round_trip(TallyQuery::default());
+        round_trip(FeedStartQuery {
+            rate_hz: 50,
+            seconds: 120,
+            client: key.clone(),
+        });
+        round_trip(FeedStopQuery {
+            feed: 2,
+            client: None,
+        });
+        round_trip(FeedReadQuery {
+            feed: 1,
+            after: Some(40),
+            run: Some(31),
+            emu: net,
+            client: key,
+            seq: Some(1),
+        });
+        round_trip(FeedReadQuery::default());
+        assert_eq!(
+            RaceWsQuery {
+                n: 5,
+                run: Some(1),
+                emu: net,
+                client: Some("abc".into())
+            }
+            .to_query(),
+            "n=5&run=1&client=abc&emu=50,8"
+        );
+    }
+
+    #[test]
+    fn compare_queries_refuse_with_the_parameter_named() {
+        assert_eq!(
+            RaceHttpQuery::from_query("emu=5000,0"),
+            Err(QueryError::Param {
+                param: LabParam::RttMs,
+                problem: crate::lab::ParamProblem::TooLarge
+            })
+        );
+        assert_eq!(
+            RaceWsQuery::from_query("run=1"),
+            Err(QueryError::Missing("n"))
+        );
+        assert!(matches!(
+            RaceWsQuery::from_query("n=10001"),
+            Err(QueryError::Param {
+                param: LabParam::RoundTrips,
+                ..
+            })
+        ));
+        assert!(matches!(
+            FeedStartQuery::from_query("rate=51&secs=1"),
+            Err(QueryError::Param {
+                param: LabParam::FeedRateHz,
+                ..
+            })
+        ));
+        assert_eq!(
+            FeedReadQuery::from_query("feed=1&after=x"),
+            Err(QueryError::Invalid {
+                name: AFTER_PARAM,
+                expected: "a whole number"
+            })
+        );
+        assert_eq!(
+            TallyQuery::from_query("client=abc"),
+            Err(QueryError::Missing(RUN_PARAM))
+        );
+        assert_eq!(
+            FeedReadQuery::from_query("feed=1+").unwrap_err(),
+            QueryError::Invalid {
+                name: FEED_PARAM,
+                expected: "a whole number"
+            }
+        );
+    }
 
     #[test]
     fn slugs_round_trip() {

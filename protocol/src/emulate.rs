@@ -7,6 +7,7 @@
 //! (the TCP handshake). No loss, no bandwidth limit, no slow start.
 
 use crate::lab::{LabParam, ParamProblem};
+use crate::query::{self, QueryError};
 
 /// Query parameter naming the emulated network for the connection the request arrives on.
 pub const EMU_PARAM: &str = "emu";
@@ -54,6 +55,20 @@ impl NetModel {
             rtt_ms: rtt_ms as u32,
             jitter_ms: jitter_ms as u32,
         })
+    }
+
+    /// [`NetModel::parse`] for a decoded `emu` query value, refused as a [`QueryError`].
+    pub fn parse_value(value: &str) -> Result<NetModel, QueryError> {
+        Self::parse(value).map_err(|(param, problem)| QueryError::Param { param, problem })
+    }
+
+    /// The model a request's query asks for, as the connection layer reads it before the
+    /// request reaches a handler: [`NetModel::NONE`] when `emu` is absent or malformed (the
+    /// endpoint's own decoder then refuses the malformed one with a 400).
+    pub fn in_query(raw: &str) -> NetModel {
+        query::lookup(raw, EMU_PARAM)
+            .and_then(|v| Self::parse(&v).ok())
+            .unwrap_or(NetModel::NONE)
     }
 }
 
@@ -142,6 +157,10 @@ mod tests {
             NetModel::parse("x"),
             Err((LabParam::RttMs, ParamProblem::NotANumber))
         );
+        assert_eq!(NetModel::in_query("run=1&emu=50%2C8"), m);
+        assert_eq!(NetModel::in_query("emu=50,8&x=%zz"), m);
+        assert_eq!(NetModel::in_query("emu=9999"), NetModel::NONE);
+        assert_eq!(NetModel::in_query(""), NetModel::NONE);
         for p in Profile::ALL {
             assert_eq!(Profile::from_slug(p.slug()), Some(p));
             if let Some(m) = p.model() {

@@ -2,6 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::query::{Fields, QueryError, QueryString, Writer};
+
+/// `GET`: [`Health`].
+pub const HEALTH_PATH: &str = "/healthz";
+/// `GET ?payload=` or `POST` with an [`EchoRequest`] body: an [`EchoReply`].
+pub const ECHO_PATH: &str = "/api/echo";
+
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
@@ -15,6 +22,21 @@ pub struct Health {
 pub struct EchoRequest {
     #[serde(default)]
     pub payload: String,
+}
+
+/// `GET /api/echo?payload=…`: the one name, refused when unknown names or a repeat come
+/// with it.
+impl QueryString for EchoRequest {
+    fn to_query(&self) -> String {
+        Writer::default().put("payload", &self.payload).finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::strict(raw, &["payload"])?;
+        Ok(Self {
+            payload: f.text("payload").unwrap_or_default().to_owned(),
+        })
+    }
 }
 
 /// Which method the server saw.
@@ -46,6 +68,28 @@ mod tests {
         assert!(err.is_err());
         let ok: EchoRequest = serde_json::from_str("{}").unwrap();
         assert_eq!(ok.payload, "");
+    }
+
+    #[test]
+    fn echo_query_round_trips() {
+        for payload in ["", "hello", "a+b c&d=e,f%2C", "日本語"] {
+            let q = EchoRequest {
+                payload: payload.into(),
+            };
+            assert_eq!(EchoRequest::from_query(&q.to_query()), Ok(q));
+        }
+        assert_eq!(EchoRequest::from_query("").unwrap().payload, "");
+        assert_eq!(
+            EchoRequest::from_query("payload=a+b").unwrap().payload,
+            "a b"
+        );
+        assert_eq!(
+            EchoRequest::from_query("payload=a,b").unwrap().payload,
+            EchoRequest::from_query("payload=a%2Cb").unwrap().payload
+        );
+        assert!(EchoRequest::from_query("payload=a&payload=b").is_err());
+        assert!(EchoRequest::from_query("payload=a&bogus=1").is_err());
+        assert!(EchoRequest::from_query("payload=%FF").is_err());
     }
 
     #[test]

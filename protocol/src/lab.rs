@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::query::{Fields, QueryError, QueryString, Writer};
+
 /// Path of the lab endpoint (`GET` or `POST`; a POST body is counted and thrown away).
 pub const LAB_PATH: &str = "/api/lab";
 
@@ -106,6 +108,23 @@ impl LabParam {
         let (min, max) = self.bounds();
         parse_bounded(text, min, max)
     }
+
+    /// The English message for a refused value, naming the parameter as the query does
+    /// (the page shows its own translation, chosen by the problem).
+    pub fn message(self, problem: ParamProblem) -> String {
+        let (min, max) = self.bounds();
+        let name = self.query_name();
+        match problem {
+            ParamProblem::NotANumber if self == LabParam::Close => {
+                format!("`{name}` must be 0, 1, true or false")
+            }
+            ParamProblem::NotANumber => {
+                format!("`{name}` must be a whole number from {min} to {max}")
+            }
+            ParamProblem::TooSmall => format!("`{name}` must be at least {min}"),
+            ParamProblem::TooLarge => format!("`{name}` must be at most {max}"),
+        }
+    }
 }
 
 /// Parses a whole number typed by a person and checks it lies in `min..=max`: surrounding
@@ -145,6 +164,54 @@ pub const LAB_MAX_COUNT: u64 = 100;
 pub const LAB_REQUESTS_PER_MINUTE: u64 = 600;
 /// Response padding one client may ask for per minute, in bytes (also a token bucket).
 pub const LAB_RESPONSE_BYTES_PER_MINUTE: u64 = 64 * 1024 * 1024;
+
+/// Longest `n` tag the lab accepts, in bytes.
+pub const LAB_MAX_TAG_BYTES: usize = 64;
+
+/// The query of [`LAB_PATH`]: `resp` (response padding bytes), `delay` (server processing
+/// ms), `close` (`1`: answer with `Connection: close`), and `n`, a free tag (at most
+/// [`LAB_MAX_TAG_BYTES`]) the page uses to make each URL unique.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LabQuery {
+    pub resp: u64,
+    pub delay_ms: u64,
+    pub close: bool,
+    pub tag: Option<String>,
+}
+
+impl LabQuery {
+    const KNOWN: &'static [&'static str] = &["resp", "delay", "close", "n"];
+}
+
+impl QueryString for LabQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put(LabParam::ResponseBytes.query_name(), self.resp)
+            .put(LabParam::DelayMs.query_name(), self.delay_ms)
+            .put(LabParam::Close.query_name(), u8::from(self.close))
+            .put_some("n", self.tag.as_deref())
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::strict(raw, Self::KNOWN)?;
+        let tag = f.text("n").map(str::to_owned);
+        if tag.as_ref().is_some_and(|t| t.len() > LAB_MAX_TAG_BYTES) {
+            return Err(QueryError::Invalid {
+                name: "n",
+                expected: "at most 64 bytes long",
+            });
+        }
+        Ok(Self {
+            resp: f.num(LabParam::ResponseBytes)?.unwrap_or(0),
+            delay_ms: f.num(LabParam::DelayMs)?.unwrap_or(0),
+            close: f.num(LabParam::Close)? == Some(1),
+            tag,
+        })
+    }
+}
+
+const _: () = assert!(LAB_MAX_TAG_BYTES == 64, "update the message above");
 
 /// A request header as the server received it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,5 +264,62 @@ mod tests {
         assert_eq!(LabParam::Count.parse("0"), Err(ParamProblem::TooSmall));
         assert_eq!(LabParam::Close.parse("true"), Ok(1));
         assert_eq!(LabParam::Close.parse("yes"), Err(ParamProblem::NotANumber));
+    }
+
+    #[test]
+    fn lab_query_round_trips_and_refuses() {
+        let q = LabQuery {
+            resp: 10,
+            delay_ms: 5,
+            close: true,
+            tag: Some("3-7 x,y".into()),
+        };
+        assert_eq!(q.to_query(), "resp=10&delay=5&close=1&n=3-7%20x,y");
+        assert_eq!(LabQuery::from_query(&q.to_query()), Ok(q));
+        // Moved from the backend's former `routes/lab.rs` parser test.
+        assert_eq!(LabQuery::from_query(""), Ok(LabQuery::default()));
+        assert_eq!(
+            LabQuery::from_query("resp=10&delay=5&close=1&n=abc"),
+            Ok(LabQuery {
+                resp: 10,
+                delay_ms: 5,
+                close: true,
+                tag: Some("abc".into())
+            })
+        );
+        let d = LabQuery::default();
+        assert_eq!(LabQuery::from_query(&d.to_query()), Ok(d));
+        assert!(
+            LabQuery::from_query("resp=10&delay=5&close=true&n=abc")
+                .unwrap()
+                .close
+        );
+        assert_eq!(
+            LabQuery::from_query("delay=-1"),
+            Err(QueryError::Param {
+                param: LabParam::DelayMs,
+                problem: ParamProblem::TooSmall
+            })
+        );
+        assert_eq!(
+            LabQuery::from_query("delay=%2D1"),
+            LabQuery::from_query("delay=-1")
+        );
+        assert!(matches!(
+            LabQuery::from_query("dealy=5"),
+            Err(QueryError::Unknown { .. })
+        ));
+        assert!(matches!(
+            LabQuery::from_query(&format!("n={}", "x".repeat(65))),
+            Err(QueryError::Invalid { name: "n", .. })
+        ));
+        assert_eq!(
+            LabQuery::from_query("resp=1&resp=2"),
+            Err(QueryError::Repeated("resp"))
+        );
+        assert!(matches!(
+            LabQuery::from_query("n=%E3%81"),
+            Err(QueryError::BadEscape(_))
+        ));
     }
 }

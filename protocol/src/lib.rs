@@ -11,6 +11,7 @@ pub mod http;
 pub mod lab;
 pub mod limits;
 pub mod observe;
+pub mod query;
 pub mod ws;
 
 pub use error::{ErrorBody, ErrorCode};

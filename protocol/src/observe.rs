@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::query::{Fields, QueryError, QueryString, Writer};
+
 /// The header a page sends with every fetch so the server can tag the connection as its.
 pub const CLIENT_HEADER: &str = "x-duplex-client";
 /// The query parameter carrying the client key where headers cannot go (WebSocket
@@ -22,6 +24,54 @@ pub fn valid_client_key(key: &str) -> bool {
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The query of [`OBSERVE_PATH`]: the page's own key, which must be valid.
+/// Names other than `client` are passed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObserveQuery {
+    pub client: String,
+}
+
+impl QueryString for ObserveQuery {
+    fn to_query(&self) -> String {
+        Writer::default().put(CLIENT_PARAM, &self.client).finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::lenient(raw, &[CLIENT_PARAM])?;
+        let client = f.text(CLIENT_PARAM).filter(|k| valid_client_key(k));
+        let client = client.ok_or(QueryError::Invalid {
+            name: CLIENT_PARAM,
+            expected: "the page's key: 16–64 characters of A–Z, a–z, 0–9, - and _",
+        })?;
+        Ok(Self {
+            client: client.to_owned(),
+        })
+    }
+}
+
+/// The query of the WebSocket session `/ws` (`protocol::ws::WS_PATH`): the page's key, so
+/// the connection is tagged as its own. Other names are passed over (conformance tools
+/// append their own).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WsQuery {
+    pub client: Option<String>,
+}
+
+impl QueryString for WsQuery {
+    fn to_query(&self) -> String {
+        Writer::default()
+            .put_some(CLIENT_PARAM, self.client.as_deref())
+            .finish()
+    }
+
+    fn from_query(raw: &str) -> Result<Self, QueryError> {
+        let f = Fields::lenient(raw, &[CLIENT_PARAM])?;
+        Ok(Self {
+            client: f.text(CLIENT_PARAM).map(str::to_owned),
+        })
+    }
 }
 
 /// Who ended a TCP connection.
@@ -136,6 +186,44 @@ mod tests {
         assert!(!valid_client_key("short"));
         assert!(!valid_client_key("abcdefghijklmnop!"));
         assert!(!valid_client_key(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn observer_and_session_queries_round_trip() {
+        let q = ObserveQuery {
+            client: "abcdefghijklmnop".into(),
+        };
+        assert_eq!(q.to_query(), "client=abcdefghijklmnop");
+        assert_eq!(ObserveQuery::from_query(&q.to_query()), Ok(q.clone()));
+        assert_eq!(
+            ObserveQuery::from_query("x=1&client=abcdefghijklmnop&y"),
+            Ok(q)
+        );
+        for bad in ["", "client=short", "client=abcdefghijklmnop%21"] {
+            assert!(
+                matches!(
+                    ObserveQuery::from_query(bad),
+                    Err(QueryError::Invalid { name: "client", .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            ObserveQuery::from_query("client=abcdefghijklmnop&client=abcdefghijklmnop"),
+            Err(QueryError::Repeated("client"))
+        );
+        for q in [
+            WsQuery::default(),
+            WsQuery {
+                client: Some("A1b2-C3d4_E5f6G7h8".into()),
+            },
+        ] {
+            assert_eq!(WsQuery::from_query(&q.to_query()), Ok(q));
+        }
+        assert_eq!(
+            WsQuery::from_query("agent=kosoku&case=1"),
+            Ok(WsQuery::default())
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ use crate::lab::HeaderLine;
 /// The subprotocol the server speaks (`Sec-WebSocket-Protocol`). A page may offer it, or
 /// others; the server picks it if offered, else none.
 pub const SUBPROTOCOL: &str = "duplex.v1";
+/// Path of the WebSocket session (query: `crate::observe::WsQuery`).
+pub const WS_PATH: &str = "/ws";
 
 /// Most ticker messages per second.
 pub const TICKER_MAX_RATE_HZ: u32 = 100;

@@ -27,7 +27,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use protocol::emulate::{EMU_PARAM, NetModel};
+use protocol::emulate::NetModel;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -316,8 +316,8 @@ async fn write_when_due(mut half: OwnedWriteHalf, mut rx: mpsc::Receiver<Out>) {
 }
 
 /// The model a request head asks for: `None` when `bytes` do not start a request head;
-/// else the `emu` query value, or no emulation when it is absent or malformed (the
-/// handler refuses a malformed one with a 400).
+/// else the `emu` query value (`protocol::emulate::NetModel::in_query`), or no emulation
+/// when it is absent or malformed (the handler refuses a malformed one with a 400).
 pub(crate) fn model_in_head(bytes: &[u8]) -> Option<NetModel> {
     let line_end = bytes
         .windows(2)
@@ -330,17 +330,9 @@ pub(crate) fn model_in_head(bytes: &[u8]) -> Option<NetModel> {
         return None;
     }
     let target = parts.next()?;
+    // The same decoder the endpoints use (`,` and `%2C` alike).
     let query = target.split_once('?').map_or("", |(_, q)| q);
-    let value = query.split('&').find_map(|pair| {
-        let (name, value) = pair.split_once('=')?;
-        (name == EMU_PARAM).then_some(value)
-    });
-    Some(
-        value
-            .map(|v| v.replace("%2C", ",").replace("%2c", ","))
-            .and_then(|v| NetModel::parse(&v).ok())
-            .unwrap_or(NetModel::NONE),
-    )
+    Some(NetModel::in_query(query))
 }
 
 impl AsyncRead for Link {

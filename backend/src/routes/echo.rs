@@ -1,20 +1,20 @@
 //! `GET|POST /api/echo`: the payload back, with the server's receive time and its size.
 
 use axum::Json;
-use axum::extract::Query;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::JsonRejection;
 use protocol::limits::ECHO_MAX_PAYLOAD_BYTES;
 use protocol::{EchoReply, EchoRequest, HttpMethod};
 
 use crate::clock::unix_us;
 use crate::error::AppError;
+use crate::extract::Params;
 
 /// `GET /api/echo?payload=...` (`payload` optional, empty by default).
 pub(crate) async fn echo_get(
-    query: Result<Query<EchoRequest>, QueryRejection>,
+    query: Result<Params<EchoRequest>, AppError>,
 ) -> Result<Json<EchoReply>, AppError> {
     let received = unix_us();
-    let Query(req) = query?;
+    let Params(req) = query?;
     reply(HttpMethod::Get, req, received)
 }
 

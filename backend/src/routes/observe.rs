@@ -8,56 +8,52 @@
 
 use std::sync::Arc;
 
+use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use futures_util::SinkExt;
-use protocol::close_code;
-use protocol::observe::{ObserveMsg, valid_client_key};
-use serde::Deserialize;
+use protocol::observe::{ObserveMsg, ObserveQuery};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
+use crate::conn::Observatory;
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::state::AppState;
-
-/// The query of `/ws/observe`. Private to the server: the page builds the URL from
-/// `protocol::observe::CLIENT_PARAM`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct ObserveQuery {
-    client: Option<String>,
-}
+use crate::extract::Params;
+use crate::ws_loop::{self, End, WsLife};
 
 pub(crate) async fn upgrade(
-    State(state): State<AppState>,
-    Query(q): Query<ObserveQuery>,
+    State(obs): State<Arc<Observatory>>,
+    State(life): State<WsLife>,
+    Params(q): Params<ObserveQuery>,
     on_conn: Option<axum::Extension<OnConn>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let key = q.client.filter(|k| valid_client_key(k)).ok_or_else(|| {
-        AppError::BadQuery(
-            "`client` must be the page's key: 16–64 characters of A–Z, a–z, 0–9, - and _"
-                .to_owned(),
-        )
-    })?;
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let own = on_conn.map(|axum::Extension(c)| c.handle.id());
-    Ok(ws.on_upgrade(move |socket| session(socket, state, Arc::from(key), own)))
+    Ok(ws.on_upgrade(move |socket| session(socket, obs, life, Arc::from(q.client), own)))
 }
 
-async fn session(mut socket: WebSocket, state: AppState, key: Arc<str>, own: Option<u64>) {
+/// The loop (`ws_loop`'s shape) with one more source, the key's channel on the bus, and
+/// no idle deadline (the page only listens).
+async fn session(
+    mut socket: WebSocket,
+    obs: Arc<Observatory>,
+    life: WsLife,
+    key: Arc<str>,
+    own: Option<u64>,
+) {
     // Subscribe before the snapshot so nothing falls between them (the page ignores a
     // connection it already knows).
-    let mut events = state.obs.subscribe(&key);
+    let mut events = obs.subscribe(&key);
     let hello = ObserveMsg::Hello {
         observer_conn: own,
-        now_us: state.obs.now_us(),
+        now_us: obs.now_us(),
     };
     if send(&mut socket, &hello).await.is_err() {
         return;
     }
-    for record in state.obs.live_of(&key) {
+    for record in obs.live_of(&key) {
         let msg = ObserveMsg::Event {
             event: record.accepted_event(),
         };
@@ -67,9 +63,8 @@ async fn session(mut socket: WebSocket, state: AppState, key: Arc<str>, own: Opt
     }
     loop {
         let msg = tokio::select! {
-            () = state.shutdown.cancelled() => {
-                let frame = CloseFrame { code: close_code::GOING_AWAY, reason: Utf8Bytes::from_static("server shutting down") };
-                let _ = socket.send(Message::Close(Some(frame))).await;
+            () = life.shutdown.cancelled() => {
+                ws_loop::finish(&mut socket, End::shutting_down()).await;
                 return;
             }
             incoming = socket.recv() => match incoming {

@@ -1,4 +1,5 @@
-//! `GET /ws`: upgrade to a WebSocket session (see [`session`]).
+//! `GET /ws` (`protocol::ws::WS_PATH`; its query, `protocol::observe::WsQuery`, is read by
+//! the connection layer): upgrade to a WebSocket session (see [`session`]).
 //!
 //! The handler keeps a copy of the Upgrade request's headers and of its own `101`
 //! response's headers, so the session can show the page the handshake for what it is: an
@@ -20,7 +21,7 @@ use protocol::ws::SUBPROTOCOL;
 use super::header_lines;
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::Sessions;
 
 /// tungstenite's own ceiling, above our cap so that a message between the two is still
 /// read and answered with a clean 1009 close; anything larger fails inside tungstenite
@@ -36,7 +37,7 @@ pub(crate) struct Handshake {
 }
 
 pub(crate) async fn upgrade(
-    State(state): State<AppState>,
+    State(sessions): State<Sessions>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -52,7 +53,7 @@ pub(crate) async fn upgrade(
         .protocols([SUBPROTOCOL])
         .max_message_size(WS_HARD_LIMIT_BYTES)
         .max_frame_size(WS_HARD_LIMIT_BYTES)
-        .on_upgrade(move |socket| session::run(socket, state, record, shared));
+        .on_upgrade(move |socket| session::run(socket, sessions, record, shared));
     let _ = handshake.response.set(header_lines(response.headers()));
     Ok(response)
 }

@@ -2,33 +2,28 @@
 //! (`protocol::compare::Tally`), once the run's connections have settled (waits up to a
 //! second for the last flush or the last WebSocket to end).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
-use protocol::compare::Tally;
+use axum::extract::State;
+use protocol::compare::{Tally, TallyQuery};
 
-use super::query::Query;
-use crate::conn::tag::key_of;
+use crate::conn::Observatory;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::extract::{ClientKey, Params};
 
 /// How long the tally waits for a run's counts to settle.
 const SETTLE_WAIT: Duration = Duration::from_secs(1);
 
 pub(crate) async fn tally(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    State(obs): State<Arc<Observatory>>,
+    Params(q): Params<TallyQuery>,
+    ClientKey(key): ClientKey,
 ) -> Result<Json<Tally>, AppError> {
-    let q = Query::parse(raw.as_deref(), &["run", "client"])?;
-    let run = q.need_id("run")?;
-    let key = key_of(&headers, raw.as_deref()).ok_or(AppError::NeedsClientKey)?;
-    let tally = state
-        .obs
+    let tally = obs
         .tallies
-        .get(&key, run)
-        .ok_or_else(|| AppError::NotFound(format!("run {run}")))?;
+        .get(&key, q.run)
+        .ok_or_else(|| AppError::NotFound(format!("run {}", q.run)))?;
     Ok(Json(tally.snapshot(SETTLE_WAIT).await))
 }

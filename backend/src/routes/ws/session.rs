@@ -23,7 +23,9 @@ use tokio::time::{Instant, Interval, MissedTickBehavior};
 use super::Handshake;
 use crate::clock::unix_us;
 use crate::conn::record::ConnRecord;
-use crate::state::AppState;
+use crate::quota::TokenBucket;
+use crate::state::Sessions;
+use crate::ws_loop::{self, End};
 
 /// A running ticker.
 struct Ticker {
@@ -36,36 +38,49 @@ struct Ticker {
 /// What the loop should do after handling something.
 enum Next {
     Continue,
-    /// Send a close frame, then wait for the page's reply.
-    Close(u16, String),
-    /// End the task now without a close frame: the TCP connection just drops.
-    Drop,
+    /// End as `ws_loop` says: `End::Close` sends a close frame, then waits for the page's
+    /// reply; `End::Drop` ends the task without one (the TCP connection just drops).
+    End(End),
+}
+
+impl Next {
+    const DROP: Next = Next::End(End::Drop);
+
+    fn close(code: u16, reason: String) -> Self {
+        Next::End(End::Close(code, reason))
+    }
 }
 
 struct Session {
     socket: WebSocket,
     ticker: Option<Ticker>,
     ping: Option<Interval>,
-    /// Token bucket against floods: tokens and when it was last refilled.
-    flood: (f64, Instant),
+    /// Against floods: [`WS_FLOOD_BURST`] messages at once, then
+    /// [`WS_MAX_MESSAGES_PER_SECOND`].
+    flood: TokenBucket,
     last_message: Instant,
     started: Instant,
 }
 
 pub(super) async fn run(
     socket: WebSocket,
-    state: AppState,
+    sessions: Sessions,
     record: Option<Arc<ConnRecord>>,
     handshake: Arc<Handshake>,
 ) {
-    let id = state.next_session_id();
+    let id = sessions.next_id();
+    let life = sessions.life;
     tracing::debug!(session = id, "websocket open");
     let now = Instant::now();
     let mut s = Session {
         socket,
         ticker: None,
         ping: None,
-        flood: (f64::from(WS_FLOOD_BURST), now),
+        flood: TokenBucket::full(
+            f64::from(WS_FLOOD_BURST),
+            f64::from(WS_MAX_MESSAGES_PER_SECOND),
+            now.into_std(),
+        ),
         last_message: now,
         started: now,
     };
@@ -84,14 +99,13 @@ pub(super) async fn run(
     if s.send(&welcome).await.is_err() {
         return;
     }
-    let idle = state.ws_idle_timeout;
-    let next = loop {
+    // The `ws_loop` shape, with a ticker and a ping interval as more sources.
+    let idle = life.idle;
+    let end = loop {
         let idle_at = s.last_message + idle;
         let next = tokio::select! {
-            () = state.shutdown.cancelled() => Next::Close(close_code::GOING_AWAY, "server shutting down".into()),
-            () = tokio::time::sleep_until(idle_at), if s.ticker.is_none() => {
-                Next::Close(close_code::GOING_AWAY, format!("idle for {} s", idle.as_secs()))
-            }
+            () = life.shutdown.cancelled() => Next::End(End::shutting_down()),
+            () = tokio::time::sleep_until(idle_at), if s.ticker.is_none() => Next::End(End::idle(idle)),
             () = tick(&mut s.ticker) => s.push().await,
             () = ping_tick(&mut s.ping) => s.ping().await,
             incoming = s.socket.recv() => match incoming {
@@ -99,19 +113,17 @@ pub(super) async fn run(
                 // Most often tungstenite refusing a message over WS_HARD_LIMIT_BYTES.
                 Some(Err(err)) => {
                     tracing::debug!(session = id, %err, "websocket read error");
-                    Next::Close(close_code::TOO_BIG, "message too big or malformed frame".into())
+                    Next::close(close_code::TOO_BIG, "message too big or malformed frame".into())
                 }
-                None => break Next::Drop,
+                None => Next::DROP,
             },
         };
         match next {
             Next::Continue => {}
-            other => break other,
+            Next::End(end) => break end,
         }
     };
-    if let Next::Close(code, reason) = next {
-        s.close(code, &reason).await;
-    }
+    ws_loop::finish(&mut s.socket, end).await;
     tracing::debug!(session = id, "websocket closed");
 }
 
@@ -151,7 +163,7 @@ impl Session {
     async fn send_or_drop(&mut self, msg: &ServerMsg) -> Next {
         match self.send(msg).await {
             Ok(()) => Next::Continue,
-            Err(_) => Next::Drop,
+            Err(_) => Next::DROP,
         }
     }
 
@@ -161,17 +173,7 @@ impl Session {
 
     /// Takes one token from the flood bucket; false when the page sends too fast.
     fn within_rate(&mut self) -> bool {
-        let now = Instant::now();
-        let (tokens, at) = self.flood;
-        let refilled = (tokens
-            + now.duration_since(at).as_secs_f64() * f64::from(WS_MAX_MESSAGES_PER_SECOND))
-        .min(f64::from(WS_FLOOD_BURST));
-        if refilled < 1.0 {
-            self.flood = (refilled, now);
-            return false;
-        }
-        self.flood = (refilled - 1.0, now);
-        true
+        self.flood.take(1.0, std::time::Instant::now()).is_ok()
     }
 
     async fn handle(&mut self, msg: Message) -> Next {
@@ -192,13 +194,13 @@ impl Session {
         }
         self.last_message = Instant::now();
         if len > WS_MAX_MESSAGE_BYTES {
-            return Next::Close(
+            return Next::close(
                 close_code::TOO_BIG,
                 format!("message of {len} bytes exceeds {WS_MAX_MESSAGE_BYTES}"),
             );
         }
         if !self.within_rate() {
-            return Next::Close(
+            return Next::close(
                 close_code::POLICY,
                 format!("more than {WS_MAX_MESSAGES_PER_SECOND} messages per second"),
             );
@@ -219,12 +221,12 @@ impl Session {
                     payload_bytes: bytes.len() as u64,
                     frame_bytes,
                 };
-                if let Next::Drop = self.send_or_drop(&note).await {
-                    return Next::Drop;
+                if let Next::End(end) = self.send_or_drop(&note).await {
+                    return Next::End(end);
                 }
                 match self.socket.send(Message::Binary(bytes)).await {
                     Ok(()) => Next::Continue,
-                    Err(_) => Next::Drop,
+                    Err(_) => Next::DROP,
                 }
             }
             _ => Next::Continue,
@@ -311,9 +313,9 @@ impl Session {
                     let message = format!("reason must be at most {CLOSE_REASON_MAX_BYTES} bytes");
                     return self.refuse(WsErrorCode::OutOfRange, message).await;
                 }
-                Next::Close(code, reason)
+                Next::close(code, reason)
             }
-            ClientMsg::Drop => Next::Drop,
+            ClientMsg::Drop => Next::DROP,
         }
     }
 
@@ -330,8 +332,8 @@ impl Session {
         };
         let done = t.sent >= t.count;
         let sent = t.sent;
-        if let Next::Drop = self.send_or_drop(&msg).await {
-            return Next::Drop;
+        if let Next::End(end) = self.send_or_drop(&msg).await {
+            return Next::End(end);
         }
         if done {
             self.ticker = None;
@@ -354,7 +356,7 @@ impl Session {
             .await
         {
             Ok(()) => Next::Continue,
-            Err(_) => Next::Drop,
+            Err(_) => Next::DROP,
         }
     }
 
@@ -367,11 +369,5 @@ impl Session {
         let now = self.started.elapsed().as_micros() as u64;
         let rtt_us = now.saturating_sub(sent);
         self.send_or_drop(&ServerMsg::PingRtt { rtt_us }).await
-    }
-
-    /// Sends a close frame, then keeps reading (briefly) so the page's close reply is read
-    /// and the closing handshake completes cleanly.
-    async fn close(&mut self, code: u16, reason: &str) {
-        crate::routes::ws_close(&mut self.socket, code, reason).await;
     }
 }

@@ -6,6 +6,14 @@
 //! A feed belongs to the client key that started it; others get 404. One client runs at
 //! most [`FEEDS_PER_CLIENT`] at once and keeps at most [`LONG_POLLS_PER_CLIENT`] long
 //! polls waiting. An ended feed stays readable for [`KEEP_ENDED`], then is forgotten.
+//!
+//! [`FeedHub`] is the handlers' view (the state they take): start, stop, read (one token
+//! of the client's feed quota each), long-poll slots, and a [`Cursor`] for the streaming
+//! readers. The HTTP and WebSocket adapters live in `routes/compare/`.
+
+mod cursor;
+
+pub(crate) use cursor::Cursor;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +26,8 @@ use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::unix_us;
+use crate::conn::tally::HoldGuard;
+use crate::quota::{self, Quota, RateLimited};
 
 /// How long an ended feed can still be read.
 const KEEP_ENDED: Duration = Duration::from_secs(60);
@@ -143,6 +153,82 @@ impl Drop for LongPollGuard {
                 polls.remove(&self.owner);
             }
         }
+    }
+}
+
+/// Why a feed request was refused.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum FeedError {
+    #[error("this client already runs as many feeds as it may")]
+    TooManyFeeds,
+    #[error("this client already has as many long polls waiting as it may")]
+    TooManyLongPolls,
+    #[error("no feed {0} for this client")]
+    NotFound(u64),
+    #[error(transparent)]
+    RateLimited(#[from] RateLimited),
+}
+
+impl From<TooManyFeeds> for FeedError {
+    fn from(_: TooManyFeeds) -> Self {
+        Self::TooManyFeeds
+    }
+}
+
+/// The feeds as handlers see them: every feed, the read quota, the shutdown token.
+#[derive(Debug, Clone)]
+pub(crate) struct FeedHub {
+    feeds: Arc<Feeds>,
+    reads: Arc<Quota>,
+    shutdown: CancellationToken,
+}
+
+impl FeedHub {
+    pub(crate) fn new(shutdown: CancellationToken) -> Self {
+        Self {
+            feeds: Arc::new(Feeds::default()),
+            reads: Arc::new(quota::feed_requests()),
+            shutdown,
+        }
+    }
+
+    /// Starts a feed for `owner` (it stops early on shutdown).
+    pub(crate) fn start(
+        &self,
+        owner: &str,
+        rate_hz: u32,
+        seconds: u32,
+    ) -> Result<Arc<Feed>, FeedError> {
+        Ok(self.feeds.start(owner, rate_hz, seconds, &self.shutdown)?)
+    }
+
+    /// The feed `id` of `owner`, without taking from the read quota.
+    pub(crate) fn get(&self, owner: &str, id: u64) -> Result<Arc<Feed>, FeedError> {
+        self.feeds.get(id, owner).ok_or(FeedError::NotFound(id))
+    }
+
+    /// The feed `id` of `owner` for one read: takes a token of the feed quota first.
+    pub(crate) fn read(&self, owner: &str, id: u64) -> Result<Arc<Feed>, FeedError> {
+        self.reads.take(owner, 1)?;
+        self.get(owner, id)
+    }
+
+    /// A long-poll slot for `owner`.
+    pub(crate) fn long_poll(&self, owner: &str) -> Result<LongPollGuard, FeedError> {
+        self.feeds
+            .long_poll(owner)
+            .ok_or(FeedError::TooManyLongPolls)
+    }
+
+    /// A streaming reader's position, after `after`; it ends at the feed's end or on
+    /// shutdown, and holds `hold` (the run's "held open" count) while it lives.
+    pub(crate) fn cursor(&self, feed: Arc<Feed>, after: u64, hold: Option<HoldGuard>) -> Cursor {
+        Cursor::new(feed, after, self.shutdown.clone(), hold)
+    }
+
+    /// Cancelled when the server shuts down.
+    pub(crate) fn shutdown(&self) -> &CancellationToken {
+        &self.shutdown
     }
 }
 

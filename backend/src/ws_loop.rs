@@ -1,0 +1,112 @@
+//! The one shape every WebSocket loop has (`/ws`, `/ws/observe`, `/ws/race`, `/ws/feed`),
+//! and the helpers it ends with: [`close`] (send a close frame, then a bounded drain so the
+//! page's reply is read and it sees our code, not 1006) and [`drain`] (the page closed:
+//! let tungstenite answer and read until the socket ends, for at most [`DRAIN_WAIT`]).
+//!
+//! Upgraded sockets are not awaited by axum's graceful shutdown (axum#3003), so every loop
+//! watches [`WsLife::shutdown`] and ends with 1001; a loop the page must keep busy also
+//! ends after [`WsLife::idle`] without a message.
+//!
+//! **To add a loop** (the chat room will be the fifth), take `State<WsLife>` in the
+//! handler, move it into the session task and copy this:
+//!
+//! ```text
+//! async fn session(mut socket: WebSocket, life: WsLife /* , what it serves */) {
+//!     let mut idle_at = Instant::now() + life.idle;
+//!     let end = loop {
+//!         tokio::select! {
+//!             () = life.shutdown.cancelled() => break End::shutting_down(),
+//!             () = tokio::time::sleep_until(idle_at) => break End::idle(life.idle),
+//!             // … one branch per source the session pushes from (a broadcast, a ticker) …
+//!             incoming = socket.recv() => match incoming {
+//!                 Some(Ok(Message::Text(t))) => { idle_at = Instant::now() + life.idle; /* handle */ }
+//!                 Some(Ok(Message::Close(_))) => break End::Drain,
+//!                 Some(Ok(_)) => {}           // pings are answered by tungstenite
+//!                 None | Some(Err(_)) => break End::Drop,
+//!             },
+//!         }
+//!     };
+//!     finish(&mut socket, end).await;
+//! }
+//! ```
+//!
+//! Bad input is answered in-band where the protocol has a message for it; a close code
+//! (from `protocol::close_code`) ends only *this* session. Never end a session on
+//! `broadcast::RecvError::Lagged`: tell the page what it missed and go on.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use protocol::close_code;
+use tokio_util::sync::CancellationToken;
+
+/// The longest a loop waits for the page's side of a closing handshake.
+pub(crate) const DRAIN_WAIT: Duration = Duration::from_secs(5);
+
+/// What every WebSocket loop watches besides its socket.
+#[derive(Debug, Clone)]
+pub(crate) struct WsLife {
+    /// Cancelled on shutdown: every loop closes with 1001.
+    pub(crate) shutdown: CancellationToken,
+    /// A session with no message from the page this long is closed with 1001.
+    pub(crate) idle: Duration,
+}
+
+/// How a loop ends.
+#[derive(Debug)]
+pub(crate) enum End {
+    /// Send a close frame with this code and reason, then drain.
+    Close(u16, String),
+    /// The page sent a close frame: drain (tungstenite has queued its reply).
+    Drain,
+    /// The socket is gone (or must just drop): nothing more to send.
+    Drop,
+}
+
+impl End {
+    /// The server is shutting down: 1001.
+    pub(crate) fn shutting_down() -> Self {
+        Self::Close(close_code::GOING_AWAY, "server shutting down".to_owned())
+    }
+
+    /// Nothing from the page for `idle`: 1001.
+    pub(crate) fn idle(idle: Duration) -> Self {
+        Self::Close(
+            close_code::GOING_AWAY,
+            format!("idle for {} s", idle.as_secs()),
+        )
+    }
+
+    pub(crate) fn close(code: u16, reason: &str) -> Self {
+        Self::Close(code, reason.to_owned())
+    }
+}
+
+/// Ends a loop as `end` says.
+pub(crate) async fn finish(socket: &mut WebSocket, end: End) {
+    match end {
+        End::Close(code, reason) => close(socket, code, &reason).await,
+        End::Drain => drain(socket).await,
+        End::Drop => {}
+    }
+}
+
+/// Sends a close frame and waits (up to [`DRAIN_WAIT`]) for the page's reply, so the page
+/// sees our code and a clean close rather than 1006.
+pub(crate) async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: Utf8Bytes::from(reason),
+    };
+    if socket.send(Message::Close(Some(frame))).await.is_err() {
+        return;
+    }
+    drain(socket).await;
+}
+
+/// Reads until the socket ends (at most [`DRAIN_WAIT`]): after a close frame either way,
+/// this lets tungstenite send its reply and see the TCP connection end.
+pub(crate) async fn drain(socket: &mut WebSocket) {
+    let rest = async { while let Some(Ok(_)) = socket.recv().await {} };
+    let _ = tokio::time::timeout(DRAIN_WAIT, rest).await;
+}
