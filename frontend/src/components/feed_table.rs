@@ -55,7 +55,7 @@ pub(crate) fn feed_table(props: &FeedTableProps) -> Html {
         }
     };
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="lab-table compare-table" data-test="feed-table">
                 <thead><tr>
                     <th scope="col">{ lang.t(Key::cmp_col_strategy) }</th>

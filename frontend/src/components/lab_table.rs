@@ -30,7 +30,7 @@ pub(crate) fn lab_table(props: &LabTableProps) -> Html {
         return html! { <p class="empty" data-test="lab-empty">{ lang.t(Key::lab_no_rows) }</p> };
     }
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="lab-table" data-test="lab-table">
                 <thead><tr>
                     <th>{ "#" }</th>

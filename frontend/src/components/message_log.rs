@@ -37,7 +37,7 @@ pub(crate) fn message_log(props: &MessageLogProps) -> Html {
         return html! { <p class="empty" data-test="ws-log-empty">{ lang.t(Key::ws_log_empty) }</p> };
     }
     html! {
-        <ol class="log" data-test="ws-log" aria-live="polite">
+        <ol class="log" data-test="ws-log" aria-live="polite" tabindex="0">
             { for lines.into_iter().map(|e| line(lang, e)) }
         </ol>
     }

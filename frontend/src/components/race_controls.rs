@@ -85,11 +85,11 @@ pub(crate) fn race_controls(props: &RaceControlsProps) -> Html {
                 } else {
                     <button class="btn btn-primary" onclick={on_run} disabled={!props.ready} data-test="race-run">{ lang.t(Key::cmp_run) }</button>
                 }
-                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-labelledby="race-progress-text"
                      aria-valuenow={pct.clone()} data-test="race-progress" data-pct={pct.clone()}>
                     <div class="progress-bar" style={format!("width: {:.1}%", props.percent)} />
                 </div>
-                <span class="num progress-text">
+                <span class="num progress-text" id="race-progress-text">
                     { lang.tf(Key::cmp_progress, &[("done", &props.completed.to_string()), ("total", &props.total.to_string())]) }
                 </span>
             </div>

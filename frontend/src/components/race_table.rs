@@ -76,7 +76,7 @@ pub(crate) fn race_table(props: &RaceTableProps) -> Html {
         }
     };
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="lab-table compare-table" data-test="race-table">
                 <thead><tr>
                     <th scope="col">{ lang.t(Key::cmp_col_contender) }</th>
