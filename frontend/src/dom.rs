@@ -1,5 +1,5 @@
 //! The browser page itself, not the network: the address bar (read, `pushState`,
-//! `replaceState`), `<html lang>`, the browser's languages, the window's width, whether
+//! `replaceState`, `popstate`), `<html lang>`, the browser's languages, the window's width, whether
 //! the page is cross-origin isolated, and file downloads. Every function does nothing (or
 //! answers "nothing") outside a browser window.
 
@@ -37,6 +37,17 @@ pub(crate) fn push_path(path: &str) {
     if let Ok(history) = w.history() {
         let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
     }
+}
+
+/// Calls `f` on every `popstate` (the browser's back and forward buttons) until the
+/// returned listener is dropped.
+pub(crate) fn on_popstate(mut f: impl FnMut() + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(
+        &window,
+        "popstate",
+        move |_| f(),
+    ))
 }
 
 /// The browser's preferred languages (`navigator.languages`), most wanted first.

@@ -135,7 +135,7 @@ async fn race(ctx: Ctx, contenders: Vec<Contender>, first_run: u64) {
 /// Returns the wall time (first send → last answer).
 async fn http(ctx: &Ctx, idx: usize, run: u64, close: bool) -> Result<f64, Failure> {
     let url = svc::race_url(run, close, ctx.net);
-    let body = js_sys::Uint8Array::from(&vec![b'x'; ctx.settings.size as usize][..]);
+    let body = svc::race_body(ctx.settings.size);
     let next = Cell::new(0u64);
     let failed: Cell<Option<Failure>> = Cell::new(None);
     let span = Cell::new((f64::MAX, 0.0f64));

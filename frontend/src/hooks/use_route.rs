@@ -2,7 +2,6 @@
 //! browser's back and forward buttons (`popstate`), and a callback that goes to another
 //! route with `history.pushState`, keeping the query string (`?lang=`).
 
-use gloo_events::EventListener;
 use yew::prelude::*;
 
 use crate::dom;
@@ -20,8 +19,7 @@ pub(crate) fn use_route() -> Router {
     {
         let route = route.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window()
-                .map(|w| EventListener::new(&w, "popstate", move |_| route.set(current())));
+            let listener = dom::on_popstate(move || route.set(current()));
             move || drop(listener)
         });
     }

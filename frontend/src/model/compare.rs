@@ -258,7 +258,9 @@ impl Form {
     }
 }
 
-/// Why a contender or strategy stopped early.
+/// Why a contender or strategy stopped early. Not a `FetchError`: a contender or strategy
+/// is many requests or one WebSocket, and a socket ends with a close code and reason
+/// ([`Failure::Closed`]) that no fetch has; a fetch's error converts into it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// The server refused (its code is translated by the page; `message` is its English).

@@ -16,7 +16,9 @@ pub(crate) struct FeedModel {
     pub(crate) net: NetModel,
     /// Events the feed emits in all.
     pub(crate) total: u64,
-    /// Starting the feed failed.
+    /// Starting the feed failed. Not a `FetchState`: `running` spans the whole feed (clock
+    /// probes, the start, every reader, the tallies), not one request, and a feed's
+    /// failures are `Failure`s (a WebSocket reader also ends by a close code).
     pub(crate) error: Option<Failure>,
 }
 

@@ -91,6 +91,12 @@ impl Abort {
     }
 }
 
+/// A race request's body: `size` bytes, made once per contender and sent by every round
+/// trip.
+pub(crate) fn race_body(size: u64) -> js_sys::Uint8Array {
+    js_sys::Uint8Array::from(&vec![b'x'; size as usize][..])
+}
+
 /// One race round trip: posts `body` to `url` and reads the whole answer. Returns the
 /// `performance.now()` at which the answer was complete.
 pub(crate) async fn round_trip(
