@@ -15,16 +15,19 @@ pub(crate) struct LabDetailProps {
 #[function_component(LabDetail)]
 pub(crate) fn lab_detail(props: &LabDetailProps) -> Html {
     let lang = use_lang();
-    let Some(measured) = &props.row.measured else {
+    let Some((measured, answer)) = props.row.finished() else {
         return html! {};
     };
-    let request: Vec<(String, String)> = props.row.fetch.success().map_or_else(Vec::new, |reply| {
-        reply
-            .request_headers
-            .iter()
-            .map(|h| (h.name.clone(), h.value.clone()))
-            .collect()
-    });
+    let request: Vec<(String, String)> = answer.map_or_else(
+        |_| Vec::new(),
+        |reply| {
+            reply
+                .request_headers
+                .iter()
+                .map(|h| (h.name.clone(), h.value.clone()))
+                .collect()
+        },
+    );
     let list = |headers: &[(String, String)], test: &'static str| {
         if headers.is_empty() {
             return html! { <p class="empty small">{ "—" }</p> };

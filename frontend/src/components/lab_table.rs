@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::use_lang;
 use crate::format;
 use crate::i18n::{Key, Lang, error_key};
-use crate::model::fetch::{FetchError, FetchState};
+use crate::model::fetch::FetchError;
 use crate::model::lab::LabRow;
 use crate::model::observed::Observed;
 
@@ -77,7 +77,7 @@ fn row(
     } else {
         "POST"
     };
-    let (Some(result), false) = (&r.measured, r.fetch.is_fetching()) else {
+    let Some((result, answer)) = r.finished() else {
         return html! {
             <tr {class} data-test="lab-row" data-state="pending">
                 <td class="num">{ r.n }</td>
@@ -90,10 +90,10 @@ fn row(
     let status = result
         .status
         .map_or_else(|| "—".to_owned(), |s| s.to_string());
-    let ok = r.fetch.success().is_some();
+    let ok = answer.is_ok();
 
-    let (conn_cell, bytes_cell, conn_id) = match &r.fetch {
-        FetchState::Success(reply) => match reply.conn {
+    let (conn_cell, bytes_cell, conn_id) = match answer {
+        Ok(reply) => match reply.conn {
             Some(conn) => {
                 let new = reply.request_on_conn == 1;
                 let badge = html! {
@@ -122,20 +122,17 @@ fn row(
             }
             None => (html! { "—" }, "—".to_owned(), None),
         },
-        FetchState::Failed(FetchError::Refused(body)) => (
+        Err(FetchError::Refused(body)) => (
             html! { <span class="error" data-test="lab-row-error">{ lang.t(error_key(body.code)) }</span> },
             "—".to_owned(),
             None,
         ),
-        FetchState::Failed(FetchError::Unexpected) => (
+        Err(FetchError::Unexpected) => (
             html! { <span class="error">{ lang.tf(Key::err_unexpected, &[("status", &status)]) }</span> },
             "—".to_owned(),
             None,
         ),
-        // Never with measurements (see `LabRow`); drawn as no answer.
-        FetchState::NotFetching
-        | FetchState::Fetching
-        | FetchState::Failed(FetchError::Network) => (
+        Err(FetchError::Network) => (
             html! { <span class="error">{ lang.t(Key::err_network) }</span> },
             "—".to_owned(),
             None,

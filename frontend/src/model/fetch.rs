@@ -24,11 +24,12 @@ impl<T, E> FetchState<T, E> {
         matches!(self, FetchState::Fetching)
     }
 
-    /// The answer, if there is one.
-    pub fn success(&self) -> Option<&T> {
+    /// How it ended: the answer or the error; `None` while not finished.
+    pub fn finished(&self) -> Option<Result<&T, &E>> {
         match self {
-            FetchState::Success(t) => Some(t),
-            _ => None,
+            FetchState::Success(t) => Some(Ok(t)),
+            FetchState::Failed(e) => Some(Err(e)),
+            FetchState::NotFetching | FetchState::Fetching => None,
         }
     }
 }
@@ -69,7 +70,6 @@ mod tests {
     #[test]
     fn a_result_becomes_the_finished_states() {
         let ok: FetchState<u8> = Ok(3).into();
-        assert_eq!(ok.success(), Some(&3));
         let refused = FetchError::Refused(ErrorBody {
             code: ErrorCode::RateLimited,
             message: "slow down".into(),
@@ -79,6 +79,9 @@ mod tests {
         assert_eq!(failed, FetchState::Failed(refused.clone()));
         assert!(refused.is(ErrorCode::RateLimited));
         assert!(!FetchError::Network.is(ErrorCode::RateLimited));
+        assert_eq!(ok.finished(), Some(Ok(&3)));
+        assert_eq!(failed.finished(), Some(Err(&refused)));
+        assert_eq!(FetchState::<u8>::Fetching.finished(), None);
         assert!(FetchState::<u8>::Fetching.is_fetching());
         assert!(!FetchState::<u8>::default().is_fetching());
     }

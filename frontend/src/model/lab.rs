@@ -82,6 +82,14 @@ pub(crate) struct LabRow {
     pub(crate) measured: Option<Measured>,
 }
 
+impl LabRow {
+    /// What the page measured and how the request ended; `None` while it is in flight.
+    pub(crate) fn finished(&self) -> Option<(&Measured, Result<&LabReply, &FetchError>)> {
+        let answer = self.fetch.finished()?.map(|reply| &**reply);
+        Some((self.measured.as_ref()?, answer))
+    }
+}
+
 /// The lab's rows, oldest first, at most [`MAX_ROWS`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct LabState {
@@ -208,7 +216,10 @@ mod tests {
             result,
         });
         assert!(matches!(s.rows[0].fetch, FetchState::Failed(_)));
-        assert_eq!(s.rows[0].measured.as_ref().unwrap().status, Some(429));
+        let (measured, answer) = s.rows[0].finished().unwrap();
+        assert_eq!(measured.status, Some(429));
+        assert!(answer.is_err());
+        assert!(s.rows[1].finished().is_none());
         s = s.reduce(Action::Finished {
             run: 1,
             stopped: true,
