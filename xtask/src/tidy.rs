@@ -311,7 +311,8 @@ fn tokens(src: &str) -> Vec<(usize, Tok)> {
             '\'' => {
                 // A character literal ('x', '\n', '\u{..}'); otherwise a lifetime.
                 if at(i + 1) == '\\' {
-                    i += 2;
+                    // Past the quote, the backslash and the escaped character.
+                    i += 3;
                     while i < chars.len() && chars[i] != '\'' {
                         i += 1;
                     }
@@ -475,6 +476,8 @@ mod tests {
 /// Uses `crate::hooks` in a doc only.
 fn f() -> &'static str {
     let _c = 'x';
+    let _q = '\'';
+    let _b = b'"';
     let _s = "crate::hooks::use_echo";
     let _r = r#"crate::services"#;
     let hooks = 1;
