@@ -6,22 +6,21 @@ use yew::prelude::*;
 
 use crate::components::header::Header;
 use crate::components::nav::Nav;
-use crate::hooks::use_client_key::ClientKey;
-use crate::hooks::use_route::{Router, use_route};
+use crate::dom;
+use crate::hooks::use_client_key::{ClientKey, use_new_client_key};
+use crate::hooks::use_route::use_route;
 use crate::i18n::{Key, Lang};
 use crate::pages::compare::Compare;
 use crate::pages::home::Home;
 use crate::pages::http_lab::HttpLab;
 use crate::pages::not_found::NotFound;
 use crate::pages::ws_lab::WsLab;
-use crate::route::Route;
+use crate::route::{Route, Router};
 
 #[function_component(App)]
 pub(crate) fn app() -> Html {
     let lang = use_state(initial_lang);
-    let key = use_memo((), |_| {
-        ClientKey(AttrValue::from(crate::services::client_key::generate()))
-    });
+    let key = use_new_client_key();
     {
         let lang = *lang;
         use_effect_with(lang, move |_| reflect(lang));
@@ -35,7 +34,7 @@ pub(crate) fn app() -> Html {
     html! {
         <ContextProvider<Router> context={router}>
             <ContextProvider<Lang> context={*lang}>
-                <ContextProvider<ClientKey> context={(*key).clone()}>
+                <ContextProvider<ClientKey> context={key}>
                     <div class="page">
                         <Header {on_lang} />
                         <Nav />
@@ -59,42 +58,24 @@ fn switch(route: Route) -> Html {
 }
 /// `?lang=xx` wins; then the browser's preferred languages; then English.
 fn initial_lang() -> Lang {
-    let window = web_sys::window();
-    let from_url = window
-        .as_ref()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-        .and_then(|p| p.get("lang"))
-        .and_then(|tag| Lang::from_tag(&tag));
-    from_url.unwrap_or_else(|| {
-        let langs: Vec<String> = window
-            .map(|w| w.navigator().languages())
-            .map(|arr| arr.iter().filter_map(|v| v.as_string()).collect())
-            .unwrap_or_default();
-        Lang::negotiate(langs.iter().map(String::as_str))
-    })
+    dom::query_param("lang")
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or_else(|| {
+            let langs = dom::preferred_languages();
+            Lang::negotiate(langs.iter().map(String::as_str))
+        })
 }
 
 /// Puts the language on `<html lang>` (fonts, screen readers) and in the URL (shareable),
 /// without adding a history entry.
 fn reflect(lang: Lang) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if let Some(root) = window.document().and_then(|d| d.document_element()) {
-        let _ = root.set_attribute("lang", lang.tag());
-    }
-    let Ok(href) = window.location().href() else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::new(&href) else {
+    dom::set_root_lang(lang.tag());
+    let Some(url) = dom::current_url() else {
         return;
     };
     if url.search_params().get("lang").as_deref() == Some(lang.tag()) {
         return;
     }
     url.search_params().set("lang", lang.tag());
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
-    }
+    dom::replace_url(&url);
 }

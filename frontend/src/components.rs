@@ -1,5 +1,7 @@
-//! Components only draw: they get data and callbacks through props, read the language
-//! from context, and never touch the network.
+//! Components only draw: they get `model` types and callbacks through props, read the
+//! language and the router from context, may use the view-only hooks in `ui`, and never
+//! touch the network (no `crate::hooks`, no `crate::services`: checked by `cargo xtask
+//! test`'s tidy step).
 
 pub(crate) mod conn_timeline;
 pub(crate) mod connections_panel;

@@ -1,4 +1,5 @@
-//! Hooks own the page's state and drive `services`; pages call them, components never do.
+//! Hooks own the page's state and drive `services`, filling `model` types; pages call them,
+//! components never do (view-only hooks for components live in `ui`).
 
 pub(crate) mod use_batched;
 pub(crate) mod use_client_key;
@@ -9,8 +10,6 @@ pub(crate) mod use_http_lab;
 pub(crate) mod use_observer;
 pub(crate) mod use_race;
 pub(crate) mod use_route;
-pub(crate) mod use_ticker;
-pub(crate) mod use_viewport_width;
 pub(crate) mod use_websocket;
 
 /// A yew callback that feeds an async receiver, so a hook's task can `await` a service's

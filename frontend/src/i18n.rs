@@ -167,8 +167,8 @@ fn fill(text: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// Who closed a WebSocket session, in words.
-pub fn closed_by_key(by: crate::ws_session::Initiator) -> Key {
-    use crate::ws_session::Initiator as I;
+pub fn closed_by_key(by: crate::model::ws_session::Initiator) -> Key {
+    use crate::model::ws_session::Initiator as I;
     match by {
         I::Page => Key::ws_by_page,
         I::Server => Key::ws_by_server,

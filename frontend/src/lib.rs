@@ -1,23 +1,26 @@
 //! The Duplex page: a yew app that measures HTTP request–response against a WebSocket
 //! session, live, in the reader's browser.
 //!
-//! Map: [`app`] picks the language and mounts the page; `pages` call `hooks`, which own
-//! state and talk to the network through `services`; `components` only draw. [`i18n`]
-//! and [`format`] are pure and tested natively.
+//! Map: [`app`] picks the language and mounts the page; `pages` call `hooks`, which fill
+//! the [`model`] (view state: pure types and reducers) and talk to the network through
+//! `services`; `components` draw the model, with view-only hooks from `ui`; `dom` holds
+//! the browser page's own APIs (address bar, downloads). `cargo xtask test` checks that
+//! components import neither hooks nor services, and pages no services. [`model`],
+//! [`route`], [`i18n`], [`stats`] and [`format`] are pure and tested natively.
 
 mod app;
 mod clock;
-pub mod compare;
 mod components;
+mod dom;
 pub mod format;
 mod hooks;
 pub mod i18n;
-pub mod observed;
+pub mod model;
 mod pages;
 pub mod route;
 mod services;
 pub mod stats;
-pub mod ws_session;
+mod ui;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

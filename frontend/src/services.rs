@@ -1,4 +1,11 @@
-//! Network code, and only network code: fetch and WebSocket through gloo-net.
+//! Network code, and only network code: fetch, `EventSource` and WebSocket through
+//! gloo-net, and every wire address the page uses (paths, query strings, the client key).
+//! Services fill the `model` types; hooks call them, pages and components never do.
+
+use gloo_net::http::Response;
+use protocol::ErrorBody;
+
+use crate::model::fetch::FetchError;
 
 pub(crate) mod client_key;
 pub(crate) mod compare;
@@ -13,4 +20,21 @@ fn origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
+}
+
+/// A 2xx answer's JSON body, or why there is none.
+async fn read_json<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, FetchError> {
+    if resp.ok() {
+        resp.json::<T>().await.map_err(|_| FetchError::Unexpected)
+    } else {
+        Err(refusal(resp).await)
+    }
+}
+
+/// A 4xx/5xx answer: the server's error body, if it sent one this page understands.
+async fn refusal(resp: Response) -> FetchError {
+    match resp.json::<ErrorBody>().await {
+        Ok(body) => FetchError::Refused(body),
+        Err(_) => FetchError::Unexpected,
+    }
 }

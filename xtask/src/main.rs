@@ -109,7 +109,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     if !no_browser {
         tools::ensure_browser(steps)?;
     }
-    steps.run("tidy (every module has a //! doc)", || tidy::check(root))?;
+    steps.run("tidy (//! docs, front-end layers)", || tidy::check(root))?;
     steps.run("cargo fmt --check", || {
         run::cargo(&["fmt", "--all", "--", "--check"])
     })?;

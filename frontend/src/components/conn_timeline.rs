@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::use_lang;
 use crate::format;
 use crate::i18n::{Key, Lang};
-use crate::observed::{ConnView, Observed};
+use crate::model::observed::{ConnView, Observed};
 
 /// Bars drawn at most; older connections are summarised in a note.
 const MAX_BARS: usize = 40;

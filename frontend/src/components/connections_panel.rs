@@ -10,10 +10,10 @@ use super::conn_timeline::ConnTimeline;
 use super::observer_status::ObserverStatus;
 use super::use_lang;
 use crate::clock::now_ms;
-use crate::hooks::use_observer::ObserverView;
-use crate::hooks::use_ticker::use_ticker;
-use crate::hooks::use_viewport_width::use_viewport_width;
 use crate::i18n::Key;
+use crate::model::observer::ObserverView;
+use crate::ui::use_ticker::use_ticker;
+use crate::ui::use_viewport_width::use_viewport_width;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct ConnectionsPanelProps {

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use super::number_field::form_field;
 use super::use_lang;
-use crate::compare::{Edit, Form};
 use crate::i18n::Key;
+use crate::model::compare::{Edit, Form};
 
 /// A strategy's name.
 pub(crate) fn strategy_key(s: Strategy) -> Key {

@@ -9,9 +9,9 @@ use yew::prelude::*;
 use super::feed_controls::{strategy_color, strategy_key};
 use super::race_table::failure_text;
 use super::use_lang;
-use crate::compare::StrategyResult;
 use crate::format;
 use crate::i18n::Key;
+use crate::model::compare::StrategyResult;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct FeedTableProps {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::use_lang;
 use crate::i18n::Key;
-use crate::ws_session::Handshake;
+use crate::model::ws_session::Handshake;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct HandshakeViewProps {

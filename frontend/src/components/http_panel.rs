@@ -10,9 +10,9 @@ use super::method_select::MethodSelect;
 use super::metric::Metric;
 use super::{bind_text, use_lang};
 use crate::format;
-use crate::hooks::use_echo::EchoState;
 use crate::i18n::{Key, Lang, error_key};
-use crate::services::echo::{EchoOutcome, EchoResult};
+use crate::model::echo::{EchoResult, EchoState};
+use crate::model::fetch::FetchError;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct HttpPanelProps {
@@ -69,9 +69,13 @@ fn latest(lang: Lang, result: Option<&EchoResult>) -> Html {
     let status = result
         .status
         .map_or_else(|| "—".to_owned(), |s| s.to_string());
-    let ok = matches!(result.outcome, EchoOutcome::Reply(_));
-    let detail = match &result.outcome {
-        EchoOutcome::Reply(reply) => html! {
+    // A finished result: always `Some` (see `EchoResult`).
+    let Some(answer) = result.fetch.finished() else {
+        return html! {};
+    };
+    let ok = answer.is_ok();
+    let detail = match answer {
+        Ok(reply) => html! {
             <div class="metrics">
                 <Metric label={lang.t(Key::http_server_bytes)} value={format::bytes(reply.payload_bytes)} test="http-bytes" />
                 <div class="metric metric-wide">
@@ -80,9 +84,9 @@ fn latest(lang: Lang, result: Option<&EchoResult>) -> Html {
                 </div>
             </div>
         },
-        EchoOutcome::Refused(code) => error(lang.t(error_key(*code)).to_owned()),
-        EchoOutcome::Unexpected => error(lang.tf(Key::err_unexpected, &[("status", &status)])),
-        EchoOutcome::Network => error(lang.t(Key::err_network).to_owned()),
+        Err(FetchError::Refused(body)) => error(lang.t(error_key(body.code)).to_owned()),
+        Err(FetchError::Unexpected) => error(lang.tf(Key::err_unexpected, &[("status", &status)])),
+        Err(FetchError::Network) => error(lang.t(Key::err_network).to_owned()),
     };
     html! {
         <div class="result" aria-live="polite">

@@ -9,9 +9,8 @@ use yew::prelude::*;
 use super::method_select::MethodSelect;
 use super::number_field::NumberField;
 use super::use_lang;
-use crate::hooks::use_http_lab::LabRun;
 use crate::i18n::Key;
-use crate::services::lab::LabSpec;
+use crate::model::lab::{LabRun, LabSpec};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct LabControlsProps {

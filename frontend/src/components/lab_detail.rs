@@ -4,9 +4,8 @@
 use yew::prelude::*;
 
 use super::use_lang;
-use crate::hooks::use_http_lab::LabRow;
 use crate::i18n::Key;
-use crate::services::lab::LabOutcome;
+use crate::model::lab::LabRow;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct LabDetailProps {
@@ -16,17 +15,19 @@ pub(crate) struct LabDetailProps {
 #[function_component(LabDetail)]
 pub(crate) fn lab_detail(props: &LabDetailProps) -> Html {
     let lang = use_lang();
-    let Some(result) = &props.row.result else {
+    let Some((measured, answer)) = props.row.finished() else {
         return html! {};
     };
-    let request: Vec<(String, String)> = match &result.outcome {
-        LabOutcome::Reply(reply) => reply
-            .request_headers
-            .iter()
-            .map(|h| (h.name.clone(), h.value.clone()))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let request: Vec<(String, String)> = answer.map_or_else(
+        |_| Vec::new(),
+        |reply| {
+            reply
+                .request_headers
+                .iter()
+                .map(|h| (h.name.clone(), h.value.clone()))
+                .collect()
+        },
+    );
     let list = |headers: &[(String, String)], test: &'static str| {
         if headers.is_empty() {
             return html! { <p class="empty small">{ "—" }</p> };
@@ -50,7 +51,7 @@ pub(crate) fn lab_detail(props: &LabDetailProps) -> Html {
                 </div>
                 <div>
                     <h4>{ lang.t(Key::lab_response_headers) }</h4>
-                    { list(&result.response_headers, "lab-response-headers") }
+                    { list(&measured.response_headers, "lab-response-headers") }
                     <p class="hint">{ lang.t(Key::lab_response_headers_hint) }</p>
                 </div>
             </div>

@@ -10,10 +10,10 @@ use yew::prelude::*;
 
 use super::use_lang;
 use crate::format;
-use crate::hooks::use_http_lab::LabRow;
 use crate::i18n::{Key, Lang, error_key};
-use crate::observed::Observed;
-use crate::services::lab::LabOutcome;
+use crate::model::fetch::FetchError;
+use crate::model::lab::LabRow;
+use crate::model::observed::Observed;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct LabTableProps {
@@ -77,7 +77,7 @@ fn row(
     } else {
         "POST"
     };
-    let Some(result) = &r.result else {
+    let Some((result, answer)) = r.finished() else {
         return html! {
             <tr {class} data-test="lab-row" data-state="pending">
                 <td class="num">{ r.n }</td>
@@ -90,10 +90,10 @@ fn row(
     let status = result
         .status
         .map_or_else(|| "—".to_owned(), |s| s.to_string());
-    let ok = matches!(result.outcome, LabOutcome::Reply(_));
+    let ok = answer.is_ok();
 
-    let (conn_cell, bytes_cell, conn_id) = match &result.outcome {
-        LabOutcome::Reply(reply) => match reply.conn {
+    let (conn_cell, bytes_cell, conn_id) = match answer {
+        Ok(reply) => match reply.conn {
             Some(conn) => {
                 let new = reply.request_on_conn == 1;
                 let badge = html! {
@@ -122,17 +122,17 @@ fn row(
             }
             None => (html! { "—" }, "—".to_owned(), None),
         },
-        LabOutcome::Refused(body) => (
+        Err(FetchError::Refused(body)) => (
             html! { <span class="error" data-test="lab-row-error">{ lang.t(error_key(body.code)) }</span> },
             "—".to_owned(),
             None,
         ),
-        LabOutcome::Unexpected => (
+        Err(FetchError::Unexpected) => (
             html! { <span class="error">{ lang.tf(Key::err_unexpected, &[("status", &status)]) }</span> },
             "—".to_owned(),
             None,
         ),
-        LabOutcome::Network => (
+        Err(FetchError::Network) => (
             html! { <span class="error">{ lang.t(Key::err_network) }</span> },
             "—".to_owned(),
             None,

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::use_lang;
 use crate::format;
 use crate::i18n::{Key, Lang, clean_key, closed_by_key};
-use crate::ws_session::{Command, Dir, LogEntry, LogKind};
+use crate::model::ws_session::{Command, Dir, LogEntry, LogKind};
 
 /// Lines drawn at most (the session keeps more; drawing fewer keeps the page quick).
 const SHOWN: usize = 150;

@@ -3,9 +3,8 @@
 use yew::prelude::*;
 
 use super::use_lang;
-use crate::hooks::use_route::Router;
 use crate::i18n::Key;
-use crate::route::Route;
+use crate::route::{Route, Router};
 
 #[function_component(Nav)]
 pub(crate) fn nav() -> Html {

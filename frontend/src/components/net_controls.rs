@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use super::number_field::form_field;
 use super::use_lang;
-use crate::compare::{Edit, Form};
 use crate::i18n::{Key, Lang};
+use crate::model::compare::{Edit, Form};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct NetControlsProps {

@@ -4,8 +4,8 @@
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
-use crate::compare::{Edit, Form};
 use crate::i18n::{Key, Lang, param_problem};
+use crate::model::compare::{Edit, Form};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct NumberFieldProps {

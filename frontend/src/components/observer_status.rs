@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use super::use_lang;
-use crate::hooks::use_observer::Link;
 use crate::i18n::Key;
+use crate::model::observer::Link;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct ObserverStatusProps {

@@ -8,9 +8,9 @@ use yew::prelude::*;
 
 use super::race_controls::{contender_color, contender_key};
 use super::use_lang;
-use crate::compare::{ContenderResult, Failure};
 use crate::format;
 use crate::i18n::{Key, Lang, error_key};
+use crate::model::compare::{ContenderResult, Failure};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct RaceTableProps {

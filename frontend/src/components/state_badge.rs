@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::use_lang;
 use crate::i18n::Key;
-use crate::ws_session::Phase;
+use crate::model::ws_session::Phase;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct StateBadgeProps {

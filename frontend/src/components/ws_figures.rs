@@ -11,7 +11,7 @@ use super::state_badge::StateBadge;
 use super::use_lang;
 use crate::format;
 use crate::i18n::{Key, clean_key, closed_by_key};
-use crate::ws_session::{Phase, SessionView};
+use crate::model::ws_session::{Phase, SessionView};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct WsFiguresProps {

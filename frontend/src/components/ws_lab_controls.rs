@@ -13,9 +13,9 @@ use yew::prelude::*;
 
 use super::number_field::NumberField;
 use super::{bind_text, use_lang};
-use crate::hooks::use_websocket::Offer;
 use crate::i18n::{Key, Lang, bounds_problem};
-use crate::ws_session::Phase;
+use crate::model::websocket::Offer;
+use crate::model::ws_session::Phase;
 
 /// Largest text payload: the echo's JSON around it must stay under the message cap.
 const TEXT_MAX: u64 = WS_MAX_MESSAGE_BYTES as u64 - 1024;

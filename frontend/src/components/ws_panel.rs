@@ -12,7 +12,7 @@ use super::state_badge::StateBadge;
 use super::{bind_text, use_lang};
 use crate::format;
 use crate::i18n::Key;
-use crate::ws_session::{Phase, SessionView};
+use crate::model::ws_session::{Phase, SessionView};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct WsPanelProps {

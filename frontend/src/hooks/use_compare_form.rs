@@ -4,7 +4,8 @@
 
 use yew::prelude::*;
 
-use crate::compare::{Edit, Form};
+use crate::dom;
+use crate::model::compare::{Edit, Form};
 
 /// The form and a way to change it.
 #[derive(Clone, PartialEq)]
@@ -13,13 +14,8 @@ pub(crate) struct CompareForm {
     pub(crate) edit: Callback<Edit>,
 }
 
-fn current_url() -> Option<web_sys::Url> {
-    let href = web_sys::window()?.location().href().ok()?;
-    web_sys::Url::new(&href).ok()
-}
-
 fn read() -> Form {
-    let Some(url) = current_url() else {
+    let Some(url) = dom::current_url() else {
         return Form::default();
     };
     let params = url.search_params();
@@ -34,7 +30,9 @@ fn read() -> Form {
 }
 
 fn write(form: &Form) {
-    let Some(url) = current_url() else { return };
+    let Some(url) = dom::current_url() else {
+        return;
+    };
     let params = url.search_params();
     // A custom network's values leave the URL when another profile is chosen.
     params.delete("rtt");
@@ -42,9 +40,7 @@ fn write(form: &Form) {
     for (name, value) in form.to_query() {
         params.set(name, &value);
     }
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url.href()));
-    }
+    dom::replace_url(&url);
 }
 
 #[hook]

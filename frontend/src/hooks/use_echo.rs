@@ -1,4 +1,4 @@
-//! `use_echo`: send echo requests and keep the recent results.
+//! `use_echo`: send echo requests and keep the recent results ([`EchoState`]).
 
 use std::rc::Rc;
 
@@ -6,45 +6,8 @@ use protocol::HttpMethod;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::services::echo::{self, EchoResult};
-
-/// How many results the panel keeps (newest first).
-const KEEP: usize = 8;
-
-/// The HTTP panel's state.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct EchoState {
-    /// Requests in flight.
-    pub(crate) in_flight: u32,
-    /// Newest first, at most [`KEEP`]; numbered from 1 in send order.
-    pub(crate) results: Rc<Vec<(u32, EchoResult)>>,
-    finished: u32,
-}
-
-pub(crate) enum Action {
-    Started,
-    Finished(EchoResult),
-}
-
-impl Reducible for EchoState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        match action {
-            Action::Started => next.in_flight += 1,
-            Action::Finished(result) => {
-                next.in_flight = next.in_flight.saturating_sub(1);
-                next.finished += 1;
-                let mut results = Vec::with_capacity(KEEP);
-                results.push((next.finished, result));
-                results.extend(self.results.iter().take(KEEP - 1).cloned());
-                next.results = Rc::new(results);
-            }
-        }
-        Rc::new(next)
-    }
-}
+use crate::model::echo::{Action, EchoState};
+use crate::services::echo;
 
 /// Handle returned by [`use_echo`].
 #[derive(Clone, PartialEq)]

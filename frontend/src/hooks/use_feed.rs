@@ -3,7 +3,9 @@
 //! recording for each event how stale it was when the page had it (the page's clock,
 //! corrected by the measured clock offset, minus the server's emit time). The server's
 //! own counts for each strategy (requests, bytes, connections held) are fetched every
-//! second while it runs and once at the end.
+//! second while it runs and once at the end. Stop ends the feed on the server; a reader
+//! that fails after the page's own stop (a poll answered 404, one aborted in flight)
+//! ends quietly.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,40 +13,57 @@ use std::rc::Rc;
 use futures::StreamExt;
 use futures::future::join_all;
 use gloo_timers::future::TimeoutFuture;
-use protocol::compare::{
-    FEED_LONG_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, FeedEvent, Strategy,
-};
+use protocol::compare::{FeedEvent, Strategy};
 use protocol::emulate::NetModel;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::use_batched::{Batched, use_batched};
 use crate::clock::{now_ms, unix_us_at};
-use crate::compare::{Failure, FeedSettings, StrategyResult};
-use crate::services::compare as svc;
+use crate::model::compare::{Failure, FeedSettings, StrategyResult};
+use crate::model::feed::{FeedModel, reader_error};
+use crate::model::websocket::WsEvent;
+use crate::services::compare::{self as svc, Abort, Stream};
 use crate::services::sse::{EventStream, SseEvent};
-use crate::services::ws::{Connection, WsEvent};
-
-/// The feed as the page shows it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct FeedModel {
-    pub(crate) running: bool,
-    pub(crate) results: Vec<StrategyResult>,
-    /// Server clock minus page clock, µs (`None`: could not be measured; 0 assumed).
-    pub(crate) offset_us: Option<f64>,
-    pub(crate) settings: Option<FeedSettings>,
-    pub(crate) net: NetModel,
-    /// Events the feed emits in all.
-    pub(crate) total: u64,
-    /// Starting the feed failed.
-    pub(crate) error: Option<Failure>,
-}
+use crate::services::ws::Connection;
 
 #[derive(Clone)]
 pub(crate) struct Feed {
     pub(crate) model: Batched<FeedModel>,
     pub(crate) start: Callback<(FeedSettings, Vec<Strategy>, NetModel)>,
     pub(crate) stop: Callback<()>,
+}
+
+/// The page's own stop of one feed. Set before the server is told, so that a reader that
+/// fails from then on (a poll answered 404, an aborted fetch, a dropped stream) ends
+/// quietly ([`reader_error`]); the polls in flight are aborted and no new one is sent.
+struct Stopper {
+    stopped: Cell<bool>,
+    /// The server's id once the feed started.
+    feed: Cell<Option<u64>>,
+    abort: Abort,
+}
+
+impl Stopper {
+    fn new() -> Self {
+        Self {
+            stopped: Cell::new(false),
+            feed: Cell::new(None),
+            abort: Abort::new(),
+        }
+    }
+
+    /// Stops the feed: quietly for its readers, then on the server (if it started yet).
+    fn stop(&self, key: &AttrValue) {
+        if self.stopped.replace(true) {
+            return;
+        }
+        self.abort.abort();
+        if let Some(feed) = self.feed.get() {
+            let key = key.clone();
+            spawn_local(async move { svc::stop_feed(&key, feed).await });
+        }
+    }
 }
 
 /// Shared by the readers of one feed.
@@ -58,6 +77,7 @@ struct Ctx {
     offset_us: f64,
     /// `performance.now()` when the feed started.
     t0: f64,
+    stopper: Rc<Stopper>,
 }
 
 impl Ctx {
@@ -65,15 +85,14 @@ impl Ctx {
         self.model.update(|m| f(&mut m.results[idx]));
     }
 
-    /// The address of a stream reader (SSE, WebSocket: they cannot send headers, so the
-    /// client key goes in the query).
-    fn stream_path(&self, base: &str, run: u64) -> String {
-        format!(
-            "{base}?feed={}&run={run}&client={}{}",
-            self.feed,
-            self.key,
-            svc::emu_param(self.net)
-        )
+    /// The page stopped the feed: send nothing more.
+    fn stopped(&self) -> bool {
+        self.stopper.stopped.get()
+    }
+
+    /// The address of a stream reader.
+    fn stream_path(&self, stream: Stream, run: u64) -> String {
+        svc::feed_stream_path(stream, self.feed, run, &self.key, self.net)
     }
 
     /// An event the page has had since `at` (`performance.now()`).
@@ -87,7 +106,8 @@ impl Ctx {
 #[hook]
 pub(crate) fn use_feed(key: AttrValue) -> Feed {
     let model = use_batched(FeedModel::default);
-    let current = use_mut_ref(|| None::<u64>);
+    // The running feed's stopper (a fresh one per start).
+    let current = use_mut_ref(|| None::<Rc<Stopper>>);
     let next_run = use_mut_ref(|| 1_000_000u64);
 
     let start = {
@@ -118,6 +138,8 @@ pub(crate) fn use_feed(key: AttrValue) -> Feed {
                         ..FeedModel::default()
                     };
                 });
+                let stopper = Rc::new(Stopper::new());
+                *current.borrow_mut() = Some(Rc::clone(&stopper));
                 let (model, key, current) = (model.clone(), key.clone(), current.clone());
                 spawn_local(async move {
                     let offset = svc::clock_offset_us().await;
@@ -128,10 +150,15 @@ pub(crate) fn use_feed(key: AttrValue) -> Feed {
                                 m.error = Some(Failure::from(e));
                                 m.running = false;
                             });
+                            current.borrow_mut().take();
                             return;
                         }
                     };
-                    *current.borrow_mut() = Some(started.feed);
+                    stopper.feed.set(Some(started.feed));
+                    if stopper.stopped.get() {
+                        // Stopped while it was starting: end it on the server too.
+                        svc::stop_feed(&key, started.feed).await;
+                    }
                     model.update(|m| m.offset_us = offset);
                     let ctx = Ctx {
                         model,
@@ -141,6 +168,7 @@ pub(crate) fn use_feed(key: AttrValue) -> Feed {
                         settings,
                         offset_us: offset.unwrap_or(0.0),
                         t0: now_ms(),
+                        stopper,
                     };
                     run(ctx, strategies, first_run).await;
                     current.borrow_mut().take();
@@ -151,11 +179,9 @@ pub(crate) fn use_feed(key: AttrValue) -> Feed {
     let stop = {
         let current = current.clone();
         Callback::from(move |()| {
-            let Some(feed) = *current.borrow() else {
-                return;
-            };
-            let key = key.clone();
-            spawn_local(async move { svc::stop_feed(&key, feed).await });
+            if let Some(stopper) = &*current.borrow() {
+                stopper.stop(&key);
+            }
         })
     };
     Feed { model, start, stop }
@@ -174,9 +200,10 @@ async fn run(ctx: Ctx, strategies: Vec<Strategy>, first_run: u64) {
                 Strategy::Sse => sse(&ctx, idx, run).await,
                 Strategy::WebSocket => websocket(&ctx, idx, run).await,
             };
+            let error = reader_error(ctx.stopped(), outcome);
             ctx.update(idx, |r| {
                 r.done = true;
-                r.error = outcome.err();
+                r.error = error;
             });
         }
     });
@@ -210,11 +237,14 @@ async fn fetch_tallies(ctx: &Ctx, runs: &[u64]) {
 /// Short polling (a request every `poll_ms` after the last answer) or long polling (the
 /// next request as soon as the last answer is in).
 async fn poll(ctx: &Ctx, idx: usize, run: u64, long: bool) -> Result<(), Failure> {
-    let path = if long { FEED_LONG_PATH } else { FEED_POLL_PATH };
     let mut after = 0;
     loop {
+        if ctx.stopped() {
+            return Ok(());
+        }
         ctx.update(idx, |r| r.requests += 1);
-        let batch = svc::poll(path, &ctx.key, ctx.feed, after, run, ctx.net)
+        let abort = &ctx.stopper.abort;
+        let batch = svc::poll(long, &ctx.key, ctx.feed, after, run, ctx.net, abort)
             .await
             .map_err(Failure::from)?;
         let at = now_ms();
@@ -239,8 +269,11 @@ fn parse_event(text: &str) -> Option<FeedEvent> {
 }
 
 async fn sse(ctx: &Ctx, idx: usize, run: u64) -> Result<(), Failure> {
+    if ctx.stopped() {
+        return Ok(());
+    }
     let (on_event, mut rx) = super::event_channel::<SseEvent>();
-    let path = ctx.stream_path(FEED_SSE_PATH, run);
+    let path = ctx.stream_path(Stream::Sse, run);
     ctx.update(idx, |r| r.requests += 1);
     let _stream = EventStream::open(&path, on_event).ok_or(Failure::Network)?;
     while let Some(e) = rx.next().await {
@@ -259,8 +292,11 @@ async fn sse(ctx: &Ctx, idx: usize, run: u64) -> Result<(), Failure> {
 }
 
 async fn websocket(ctx: &Ctx, idx: usize, run: u64) -> Result<(), Failure> {
+    if ctx.stopped() {
+        return Ok(());
+    }
     let (on_event, mut rx) = super::event_channel::<WsEvent>();
-    let path = ctx.stream_path(FEED_WS_PATH, run);
+    let path = ctx.stream_path(Stream::WebSocket, run);
     ctx.update(idx, |r| r.requests += 1);
     let _conn = Connection::open(&path, &[], on_event).map_err(|_| Failure::Network)?;
     while let Some(e) = rx.next().await {

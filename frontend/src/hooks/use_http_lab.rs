@@ -1,5 +1,6 @@
 //! `use_http_lab`: runs a batch of lab requests, sequentially or all at once, and keeps
-//! one row per request. Starting a new run or clearing cancels what is left of the old one.
+//! one row per request ([`LabState`]). Starting a new run or clearing cancels what is
+//! left of the old one.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,91 +9,8 @@ use futures::future::join_all;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::services::lab::{self, LabResult, LabSpec};
-use crate::services::timing;
-
-/// One run's settings.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabRun {
-    pub(crate) spec: LabSpec,
-    pub(crate) count: u32,
-    pub(crate) parallel: bool,
-}
-
-/// One request of a run; `result` is `None` while it is in flight.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabRow {
-    pub(crate) run: u32,
-    pub(crate) n: u32,
-    pub(crate) spec: LabSpec,
-    pub(crate) result: Option<LabResult>,
-}
-
-/// The lab's rows, oldest first, at most [`MAX_ROWS`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct LabState {
-    pub(crate) rows: Rc<Vec<LabRow>>,
-    pub(crate) running: bool,
-    /// The run stopped early because the server refused (its quota).
-    pub(crate) stopped_by_server: bool,
-}
-
-/// Rows kept across runs.
-const MAX_ROWS: usize = 300;
-
-pub(crate) enum Action {
-    Start(u32, LabRun),
-    Done { run: u32, n: u32, result: LabResult },
-    Finished { run: u32, stopped: bool },
-    Clear,
-}
-
-impl LabState {
-    fn current_run(&self) -> Option<u32> {
-        self.rows.last().map(|r| r.run)
-    }
-}
-
-impl Reducible for LabState {
-    type Action = Action;
-
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        match action {
-            Action::Start(run, cfg) => {
-                let rows = Rc::make_mut(&mut next.rows);
-                rows.extend((1..=cfg.count).map(|n| LabRow {
-                    run,
-                    n,
-                    spec: cfg.spec.clone(),
-                    result: None,
-                }));
-                let excess = rows.len().saturating_sub(MAX_ROWS);
-                rows.drain(..excess);
-                next.running = true;
-                next.stopped_by_server = false;
-            }
-            Action::Done { run, n, result } => {
-                let rows = Rc::make_mut(&mut next.rows);
-                match rows.iter_mut().find(|r| r.run == run && r.n == n) {
-                    Some(row) => row.result = Some(result),
-                    None => return self,
-                }
-            }
-            Action::Finished { run, stopped } => {
-                if next.current_run() != Some(run) {
-                    return self;
-                }
-                next.running = false;
-                next.stopped_by_server = stopped;
-                // Requests never sent (stopped early) leave no empty rows behind.
-                Rc::make_mut(&mut next.rows).retain(|r| r.run != run || r.result.is_some());
-            }
-            Action::Clear => next = LabState::default(),
-        }
-        Rc::new(next)
-    }
-}
+use crate::model::lab::{Action, LabRun, LabState};
+use crate::services::{lab, timing};
 
 /// Handle returned by [`use_http_lab`].
 #[derive(Clone, PartialEq)]
@@ -126,7 +44,7 @@ pub(crate) fn use_http_lab(client: AttrValue) -> UseHttpLabHandle {
                         let (d, spec, client) = (d.clone(), cfg.spec.clone(), client.clone());
                         async move {
                             let result = lab::send(&spec, &client, run, n).await;
-                            let refused = lab::is_rate_limited(&result.outcome);
+                            let refused = result.rate_limited();
                             d.dispatch(Action::Done { run, n, result });
                             refused
                         }
@@ -139,7 +57,7 @@ pub(crate) fn use_http_lab(client: AttrValue) -> UseHttpLabHandle {
                             break;
                         }
                         let result = lab::send(&cfg.spec, &client, run, n).await;
-                        refused = lab::is_rate_limited(&result.outcome);
+                        refused = result.rate_limited();
                         d.dispatch(Action::Done { run, n, result });
                         if refused {
                             break;

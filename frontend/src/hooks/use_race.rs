@@ -11,41 +11,18 @@ use std::rc::Rc;
 
 use futures::StreamExt;
 use futures::future::join_all;
-use protocol::compare::{Contender, RACE_WS_PATH};
+use protocol::compare::Contender;
 use protocol::emulate::NetModel;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::use_batched::{Batched, use_batched};
 use crate::clock::now_ms;
-use crate::compare::{ContenderResult, Failure, RaceSettings};
+use crate::model::compare::{ContenderResult, Failure, RaceSettings};
+use crate::model::race::RaceModel;
+use crate::model::websocket::WsEvent;
 use crate::services::compare as svc;
-use crate::services::ws::{Connection, WsEvent};
-
-/// The race as the page shows it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct RaceModel {
-    pub(crate) running: bool,
-    pub(crate) cancelled: bool,
-    /// Round trips finished and asked for, over every contender.
-    pub(crate) completed: u64,
-    pub(crate) total: u64,
-    pub(crate) results: Vec<ContenderResult>,
-    /// The settings and network of the results shown.
-    pub(crate) settings: Option<RaceSettings>,
-    pub(crate) net: NetModel,
-}
-
-impl RaceModel {
-    /// Progress in percent (0 before any run).
-    pub(crate) fn percent(&self) -> f64 {
-        if self.total == 0 {
-            0.0
-        } else {
-            self.completed as f64 * 100.0 / self.total as f64
-        }
-    }
-}
+use crate::services::ws::Connection;
 
 /// What the page gets.
 #[derive(Clone)]
@@ -158,7 +135,7 @@ async fn race(ctx: Ctx, contenders: Vec<Contender>, first_run: u64) {
 /// Returns the wall time (first send → last answer).
 async fn http(ctx: &Ctx, idx: usize, run: u64, close: bool) -> Result<f64, Failure> {
     let url = svc::race_url(run, close, ctx.net);
-    let body = js_sys::Uint8Array::from(&vec![b'x'; ctx.settings.size as usize][..]);
+    let body = svc::race_body(ctx.settings.size);
     let next = Cell::new(0u64);
     let failed: Cell<Option<Failure>> = Cell::new(None);
     let span = Cell::new((f64::MAX, 0.0f64));
@@ -196,12 +173,7 @@ async fn http(ctx: &Ctx, idx: usize, run: u64, close: bool) -> Result<f64, Failu
 /// One WebSocket: `k` messages out, each answer sends the next, until `n` are back.
 async fn websocket(ctx: &Ctx, idx: usize, run: u64) -> Result<f64, Failure> {
     let (on_event, mut rx) = super::event_channel::<WsEvent>();
-    let path = format!(
-        "{RACE_WS_PATH}?n={}&run={run}&client={}{}",
-        ctx.settings.n,
-        ctx.key,
-        svc::emu_param(ctx.net)
-    );
+    let path = svc::race_ws_path(ctx.settings.n, run, &ctx.key, ctx.net);
     let conn = Connection::open(&path, &[], on_event).map_err(|_| Failure::Network)?;
     loop {
         match rx.next().await {

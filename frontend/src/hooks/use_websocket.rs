@@ -1,21 +1,20 @@
 //! `use_websocket`: one session on `/ws` — connect (offering a subprotocol), send text or
 //! binary echoes, drive the server's ticker, pings and closes, close from the page, and
 //! reconnect with backoff when asked. The session's state is a
-//! [`crate::ws_session::SessionView`]; this hook owns the connection and the timers.
+//! [`crate::model::websocket::WsState`]; this hook owns the connection and the timers.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use protocol::observe::CLIENT_PARAM;
-use protocol::ws::SUBPROTOCOL;
-use protocol::{ClientMsg, close_code};
+use protocol::ClientMsg;
 use yew::prelude::*;
 
 use crate::clock::{now_ms, unix_us_at};
 use crate::hooks::use_batched::{Batched, use_batched};
-use crate::services::ws::{Connection, WsEvent};
-use crate::ws_session::{Command, Initiator, Phase, SessionView};
+use crate::model::websocket::{Action, Offer, WsState};
+use crate::model::ws_session::{Command, Initiator, Phase, SessionView};
+use crate::services::ws::{Connection, session_path};
 
 /// Clock probes sent when a session opens, for the offset estimate, spaced so that one
 /// busy moment of the page does not spoil them all.
@@ -24,110 +23,6 @@ const CLOCK_PROBE_GAP_MS: u32 = 120;
 /// Reconnect delays double from this, up to [`BACKOFF_MAX_MS`].
 const BACKOFF_FIRST_MS: u32 = 500;
 const BACKOFF_MAX_MS: u32 = 30_000;
-
-/// The subprotocols a connect offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Offer {
-    /// The one the server speaks.
-    #[default]
-    Duplex,
-    /// Only one the server does not speak: none is chosen.
-    Unsupported,
-    /// No `Sec-WebSocket-Protocol` header at all.
-    Nothing,
-}
-
-impl Offer {
-    fn protocols(self) -> &'static [&'static str] {
-        match self {
-            Offer::Duplex => &[SUBPROTOCOL],
-            Offer::Unsupported => &["chat.v9"],
-            Offer::Nothing => &[],
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct WsState {
-    pub(crate) view: Rc<SessionView>,
-    /// Which connection the view describes; events of older ones are ignored.
-    generation: u32,
-}
-
-pub(crate) enum Action {
-    Connecting {
-        generation: u32,
-        at: f64,
-    },
-    OpenFailed {
-        detail: String,
-    },
-    SentEcho {
-        seq: u64,
-        bytes: usize,
-        at: f64,
-    },
-    SentBinary {
-        bytes: usize,
-        at: f64,
-    },
-    SentClock {
-        seq: u64,
-        unix_us: f64,
-    },
-    SentCommand {
-        what: Command,
-        bytes: usize,
-        at: f64,
-    },
-    Closing {
-        code: u16,
-        at: f64,
-    },
-    Reconnecting {
-        in_ms: u32,
-        at: f64,
-    },
-    Event {
-        generation: u32,
-        event: WsEvent,
-    },
-}
-
-impl WsState {
-    fn apply(&mut self, action: Action) {
-        let view = Rc::make_mut(&mut self.view);
-        match action {
-            Action::Connecting { generation, at } => {
-                self.view = Rc::new(self.view.connecting(at));
-                self.generation = generation;
-            }
-            Action::OpenFailed { detail } => view.open_failed(now_ms(), detail),
-            Action::SentEcho { seq, bytes, at } => view.sent_echo(seq, bytes, at),
-            Action::SentBinary { bytes, at } => view.sent_binary(bytes, at),
-            Action::SentClock { seq, unix_us } => view.sent_clock(seq, unix_us),
-            Action::SentCommand { what, bytes, at } => view.sent_command(what, bytes, at),
-            Action::Closing { code, at } => view.closing(code, at),
-            Action::Reconnecting { in_ms, at } => view.reconnecting(in_ms, at),
-            Action::Event { generation, event } => {
-                if generation != self.generation {
-                    return;
-                }
-                match event {
-                    WsEvent::Opened { at } => view.opened(at),
-                    WsEvent::Text { text, at, .. } => view.text(&text, at, unix_us_at(at)),
-                    WsEvent::Binary { bytes, at } => view.binary(bytes, at),
-                    WsEvent::Closed {
-                        code,
-                        reason,
-                        clean,
-                        at,
-                    } => view.closed(code, reason, clean, at),
-                }
-            }
-        }
-    }
-}
 
 /// Applies actions to the batched session model.
 #[derive(Clone)]
@@ -210,13 +105,22 @@ pub(crate) fn use_websocket(client: AttrValue) -> UseWebSocketHandle {
             });
             let events = {
                 let d = d.clone();
-                Callback::from(move |event| d.dispatch(Action::Event { generation, event }))
+                Callback::from(move |event: crate::model::websocket::WsEvent| {
+                    let unix_us = unix_us_at(event.at());
+                    d.dispatch(Action::Event {
+                        generation,
+                        event,
+                        unix_us,
+                    });
+                })
             };
-            let path = format!("/ws?{CLIENT_PARAM}={client}");
             // Replacing an older connection drops (and so closes) it.
-            match Connection::open(&path, offer.protocols(), events) {
+            match Connection::open(&session_path(&client), offer.protocols(), events) {
                 Ok(c) => *conn.borrow_mut() = Some(c),
-                Err(detail) => d.dispatch(Action::OpenFailed { detail }),
+                Err(detail) => d.dispatch(Action::OpenFailed {
+                    detail,
+                    at: now_ms(),
+                }),
             }
         })
     };
@@ -360,9 +264,4 @@ fn next_seq(counters: &RefCell<Counters>) -> u64 {
     let mut c = counters.borrow_mut();
     c.seq += 1;
     c.seq
-}
-
-/// The close a page makes from its Close button when it has no other choice.
-pub(crate) fn default_close() -> (u16, String) {
-    (close_code::NORMAL, "closed from the page".to_owned())
 }

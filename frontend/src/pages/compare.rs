@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::compare::{self as model, Run};
 use crate::components::feed_controls::{FeedControls, strategy_color, strategy_key};
 use crate::components::feed_table::FeedTable;
 use crate::components::histogram_plot::{HistogramPlot, PlotSeries};
@@ -16,13 +15,14 @@ use crate::components::race_controls::{RaceControls, contender_color, contender_
 use crate::components::race_table::{RaceTable, failure_text};
 use crate::components::time_plot::{TimePlot, TimeSeries};
 use crate::components::use_lang;
+use crate::dom;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_compare_form::use_compare_form;
 use crate::hooks::use_feed::use_feed;
 use crate::hooks::use_race::use_race;
-use crate::hooks::use_viewport_width::use_viewport_width;
 use crate::i18n::Key;
-use crate::services::compare as svc;
+use crate::model::compare::{self as model, Run};
+use crate::ui::use_viewport_width::use_viewport_width;
 
 #[function_component(Compare)]
 pub(crate) fn compare() -> Html {
@@ -32,7 +32,7 @@ pub(crate) fn compare() -> Html {
     let race = use_race(key.clone());
     let feed = use_feed(key);
     let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
-    let isolated = use_memo((), |_| svc::isolated());
+    let isolated = use_memo((), |_| dom::cross_origin_isolated());
 
     let f = &form.form;
     let net = f.net();
@@ -66,13 +66,13 @@ pub(crate) fn compare() -> Html {
                 feed: &fm.results,
             };
             if json {
-                svc::download(
+                dom::download(
                     "duplex-compare.json",
                     "application/json",
                     &model::to_json(&run),
                 );
             } else {
-                svc::download("duplex-compare.csv", "text/csv", &model::to_csv(&run));
+                dom::download("duplex-compare.csv", "text/csv", &model::to_csv(&run));
             }
         })
     };

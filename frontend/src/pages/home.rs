@@ -6,7 +6,8 @@ use crate::components::http_panel::HttpPanel;
 use crate::components::ws_panel::WsPanel;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_echo::use_echo;
-use crate::hooks::use_websocket::{Offer, default_close, use_websocket};
+use crate::hooks::use_websocket::use_websocket;
+use crate::model::websocket::{Offer, default_close};
 
 #[function_component(Home)]
 pub(crate) fn home() -> Html {

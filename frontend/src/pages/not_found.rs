@@ -3,9 +3,8 @@
 use yew::prelude::*;
 
 use crate::components::use_lang;
-use crate::hooks::use_route::Router;
 use crate::i18n::Key;
-use crate::route::Route;
+use crate::route::{Route, Router};
 
 #[function_component(NotFound)]
 pub(crate) fn not_found() -> Html {

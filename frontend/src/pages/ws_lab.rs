@@ -16,7 +16,7 @@ use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_observer::use_observer;
 use crate::hooks::use_websocket::use_websocket;
 use crate::i18n::Key;
-use crate::ws_session::Dir;
+use crate::model::ws_session::Dir;
 
 #[function_component(WsLab)]
 pub(crate) fn ws_lab() -> Html {

@@ -1,38 +1,22 @@
 //! The Compare page's network calls: one race round trip over fetch (timed where the whole
 //! answer has arrived, before any rendering), the run tally, starting, stopping and
-//! polling a feed, and a clock-offset estimate against the server.
+//! polling a feed (cancellable with [`Abort`]), a clock-offset estimate against the
+//! server, and the race and feed addresses.
 
-use gloo_net::http::{Request, Response};
-use protocol::compare::{FEED_PATH, FeedBatch, FeedStarted, RACE_HTTP_PATH, TALLY_PATH, Tally};
+use gloo_net::http::Request;
+use protocol::EchoReply;
+use protocol::compare::{
+    FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, FeedBatch, FeedStarted,
+    RACE_HTTP_PATH, RACE_WS_PATH, TALLY_PATH, Tally,
+};
 use protocol::emulate::{EMU_PARAM, NetModel};
 use protocol::observe::CLIENT_HEADER;
-use protocol::{EchoReply, ErrorBody};
 
 use crate::clock::{now_ms, unix_us_at};
-
-/// Why a call failed.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum CallError {
-    /// The server refused, with its reason.
-    Refused(ErrorBody),
-    /// No answer, or one this page does not understand.
-    Network,
-}
-
-impl From<CallError> for crate::compare::Failure {
-    fn from(e: CallError) -> Self {
-        match e {
-            CallError::Refused(body) => crate::compare::Failure::Refused {
-                code: body.code,
-                message: body.message,
-            },
-            CallError::Network => crate::compare::Failure::Network,
-        }
-    }
-}
+use crate::model::fetch::FetchError;
 
 /// `…&emu=…` for a model that emulates something, else nothing.
-pub(crate) fn emu_param(net: NetModel) -> String {
+fn emu_param(net: NetModel) -> String {
     if net.is_none() {
         String::new()
     } else {
@@ -50,11 +34,67 @@ pub(crate) fn race_url(run: u64, close: bool, net: NetModel) -> String {
     )
 }
 
-async fn refusal(resp: Response) -> CallError {
-    match resp.json::<ErrorBody>().await {
-        Ok(body) => CallError::Refused(body),
-        Err(_) => CallError::Network,
+/// The race's WebSocket address: `n` echoes for run `run` (the client key goes in the
+/// query: a handshake cannot carry the header).
+pub(crate) fn race_ws_path(n: u64, run: u64, key: &str, net: NetModel) -> String {
+    format!(
+        "{RACE_WS_PATH}?n={n}&run={run}&client={key}{}",
+        emu_param(net)
+    )
+}
+
+/// Which stream reads a feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stream {
+    Sse,
+    WebSocket,
+}
+
+/// The address of a stream reader of `feed` (SSE, WebSocket: they cannot send headers,
+/// so the client key goes in the query).
+pub(crate) fn feed_stream_path(
+    stream: Stream,
+    feed: u64,
+    run: u64,
+    key: &str,
+    net: NetModel,
+) -> String {
+    let base = match stream {
+        Stream::Sse => FEED_SSE_PATH,
+        Stream::WebSocket => FEED_WS_PATH,
+    };
+    format!(
+        "{base}?feed={feed}&run={run}&client={key}{}",
+        emu_param(net)
+    )
+}
+
+/// Cancels the fetches that carry its signal (`AbortController`): a feed's polls still
+/// in flight when the page stops it end at once instead of waiting for (or counting) an
+/// answer about a feed the server has forgotten.
+pub(crate) struct Abort(Option<web_sys::AbortController>);
+
+impl Abort {
+    pub(crate) fn new() -> Self {
+        Self(web_sys::AbortController::new().ok())
     }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.0.as_ref().map(web_sys::AbortController::signal)
+    }
+
+    /// Aborts every fetch sent with this signal (they fail with `FetchError::Network`).
+    pub(crate) fn abort(&self) {
+        if let Some(c) = &self.0 {
+            c.abort();
+        }
+    }
+}
+
+/// A race request's body: `size` bytes, made once per contender and sent by every round
+/// trip.
+pub(crate) fn race_body(size: u64) -> js_sys::Uint8Array {
+    js_sys::Uint8Array::from(&vec![b'x'; size as usize][..])
 }
 
 /// One race round trip: posts `body` to `url` and reads the whole answer. Returns the
@@ -63,42 +103,39 @@ pub(crate) async fn round_trip(
     url: &str,
     key: &str,
     body: &js_sys::Uint8Array,
-) -> Result<f64, CallError> {
+) -> Result<f64, FetchError> {
     let request = Request::post(url)
         .header(CLIENT_HEADER, key)
         .header("content-type", "application/octet-stream")
         .body(body.clone())
-        .map_err(|_| CallError::Network)?;
-    let resp = request.send().await.map_err(|_| CallError::Network)?;
+        .map_err(|_| FetchError::Network)?;
+    let resp = request.send().await.map_err(|_| FetchError::Network)?;
     if !resp.ok() {
-        return Err(refusal(resp).await);
+        return Err(super::refusal(resp).await);
     }
-    resp.binary().await.map_err(|_| CallError::Network)?;
+    resp.binary().await.map_err(|_| FetchError::Network)?;
     Ok(now_ms())
 }
 
 async fn get_json<T: serde::de::DeserializeOwned>(
     request: Result<Request, gloo_net::Error>,
-) -> Result<T, CallError> {
+) -> Result<T, FetchError> {
     let resp = request
-        .map_err(|_| CallError::Network)?
+        .map_err(|_| FetchError::Network)?
         .send()
         .await
-        .map_err(|_| CallError::Network)?;
-    if !resp.ok() {
-        return Err(refusal(resp).await);
-    }
-    resp.json::<T>().await.map_err(|_| CallError::Network)
+        .map_err(|_| FetchError::Network)?;
+    super::read_json(resp).await
 }
 
 /// What the server counted for `run`.
-pub(crate) async fn tally(key: &str, run: u64) -> Result<Tally, CallError> {
+pub(crate) async fn tally(key: &str, run: u64) -> Result<Tally, FetchError> {
     let url = format!("{}{TALLY_PATH}?run={run}", super::origin());
     get_json(Request::get(&url).header(CLIENT_HEADER, key).build()).await
 }
 
 /// Starts a feed.
-pub(crate) async fn start_feed(key: &str, rate: u64, secs: u64) -> Result<FeedStarted, CallError> {
+pub(crate) async fn start_feed(key: &str, rate: u64, secs: u64) -> Result<FeedStarted, FetchError> {
     let url = format!("{}{FEED_PATH}?rate={rate}&secs={secs}", super::origin());
     get_json(Request::post(&url).header(CLIENT_HEADER, key).build()).await
 }
@@ -111,21 +148,31 @@ pub(crate) async fn stop_feed(key: &str, feed: u64) {
     }
 }
 
-/// One poll (`path` is the short- or long-poll path), answered with a batch.
+/// One poll (`long`: held by the server until there is news), answered with a batch;
+/// `abort` cancels it while in flight.
 pub(crate) async fn poll(
-    path: &str,
+    long: bool,
     key: &str,
     feed: u64,
     after: u64,
     run: u64,
     net: NetModel,
-) -> Result<FeedBatch, CallError> {
+    abort: &Abort,
+) -> Result<FeedBatch, FetchError> {
+    let path = if long { FEED_LONG_PATH } else { FEED_POLL_PATH };
     let url = format!(
         "{}{path}?feed={feed}&after={after}&run={run}{}",
         super::origin(),
         emu_param(net)
     );
-    get_json(Request::get(&url).header(CLIENT_HEADER, key).build()).await
+    let signal = abort.signal();
+    get_json(
+        Request::get(&url)
+            .header(CLIENT_HEADER, key)
+            .abort_signal(signal.as_ref())
+            .build(),
+    )
+    .await
 }
 
 /// The server's clock minus the page's, in µs, from the best of five echo round trips
@@ -146,37 +193,4 @@ pub(crate) async fn clock_offset_us() -> Option<f64> {
         }
     }
     best.map(|(_, offset)| offset)
-}
-
-/// Whether the page is cross-origin isolated (then `performance.now()` has 5 µs
-/// resolution rather than 100 µs).
-pub(crate) fn isolated() -> bool {
-    // web-sys has no binding for `crossOriginIsolated`; read the property.
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"crossOriginIsolated".into()).ok())
-        .is_some_and(|v| v.as_bool() == Some(true))
-}
-
-/// Offers `text` as a file download named `name`.
-pub(crate) fn download(name: &str, mime: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let anchor = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
-    if let Some(a) = anchor {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }

@@ -1,45 +1,15 @@
 //! One HTTP lab request to `/api/lab`: sent with the page's client key, timed with
 //! `performance.now()`, then matched to its Resource Timing entry by its unique URL.
 
-use gloo_net::http::{Request, Response};
-use protocol::lab::{LAB_PATH, LabReply};
+use gloo_net::http::Request;
+use protocol::HttpMethod;
+use protocol::lab::LAB_PATH;
 use protocol::observe::CLIENT_HEADER;
-use protocol::{ErrorBody, ErrorCode, HttpMethod};
 
-use super::timing::{self, Phases};
+use super::timing;
 use crate::clock::now_ms;
-
-/// What one lab request asks for.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabSpec {
-    pub(crate) method: HttpMethod,
-    pub(crate) request_bytes: u64,
-    pub(crate) response_bytes: u64,
-    pub(crate) delay_ms: u64,
-    pub(crate) close: bool,
-}
-
-/// What came back.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum LabOutcome {
-    Reply(Box<LabReply>),
-    Refused(ErrorBody),
-    Unexpected,
-    Network,
-}
-
-/// One finished lab request.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabResult {
-    pub(crate) status: Option<u16>,
-    /// `fetch` called → whole body read, in ms.
-    pub(crate) total_ms: f64,
-    /// The server's own processing time from `Server-Timing: app;dur=…`.
-    pub(crate) server_ms: Option<f64>,
-    pub(crate) phases: Option<Phases>,
-    pub(crate) response_headers: Vec<(String, String)>,
-    pub(crate) outcome: LabOutcome,
-}
+use crate::model::fetch::FetchError;
+use crate::model::lab::{LabResult, LabSpec, Measured};
 
 /// Sends request `n` of run `run` and waits for all of it.
 pub(crate) async fn send(spec: &LabSpec, client: &str, run: u32, n: u32) -> LabResult {
@@ -68,12 +38,14 @@ pub(crate) async fn send(spec: &LabSpec, client: &str, run: u32, n: u32) -> LabR
     };
     let Ok(response) = response else {
         return LabResult {
-            status: None,
-            total_ms: now_ms() - started,
-            server_ms: None,
-            phases: None,
-            response_headers: Vec::new(),
-            outcome: LabOutcome::Network,
+            measured: Measured {
+                status: None,
+                total_ms: now_ms() - started,
+                server_ms: None,
+                phases: None,
+                response_headers: Vec::new(),
+            },
+            answer: Err(FetchError::Network),
         };
     };
     let status = response.status();
@@ -82,29 +54,17 @@ pub(crate) async fn send(spec: &LabSpec, client: &str, run: u32, n: u32) -> LabR
         .headers()
         .get("server-timing")
         .and_then(|h| server_timing(&h));
-    let outcome = read(response).await;
+    let answer = super::read_json(response).await.map(Box::new);
     let total_ms = now_ms() - started;
     LabResult {
-        status: Some(status),
-        total_ms,
-        server_ms,
-        phases: timing::phases_of(&url),
-        response_headers,
-        outcome,
-    }
-}
-
-async fn read(resp: Response) -> LabOutcome {
-    if resp.ok() {
-        match resp.json::<LabReply>().await {
-            Ok(reply) => LabOutcome::Reply(Box::new(reply)),
-            Err(_) => LabOutcome::Unexpected,
-        }
-    } else {
-        match resp.json::<ErrorBody>().await {
-            Ok(body) => LabOutcome::Refused(body),
-            Err(_) => LabOutcome::Unexpected,
-        }
+        measured: Measured {
+            status: Some(status),
+            total_ms,
+            server_ms,
+            phases: timing::phases_of(&url),
+            response_headers,
+        },
+        answer,
     }
 }
 
@@ -129,11 +89,6 @@ fn parse_number(text: &str) -> Option<f64> {
 #[cfg(not(target_arch = "wasm32"))]
 fn parse_number(text: &str) -> Option<f64> {
     text.parse().ok()
-}
-
-/// Whether a refusal is the server's quota (so the run stops instead of hammering on).
-pub(crate) fn is_rate_limited(outcome: &LabOutcome) -> bool {
-    matches!(outcome, LabOutcome::Refused(b) if b.code == ErrorCode::RateLimited)
 }
 
 #[cfg(test)]

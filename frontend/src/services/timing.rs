@@ -7,22 +7,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::PerformanceResourceTiming;
 
-/// Phases of one request as the browser timed them, in ms.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Phases {
-    /// Waiting for a connection to become free (or for the browser to start).
-    pub(crate) queueing_ms: f64,
-    /// TCP connect; 0 when an open connection was reused.
-    pub(crate) connect_ms: f64,
-    /// Request sent → first byte of the response.
-    pub(crate) first_byte_ms: f64,
-    /// First byte → last byte of the response.
-    pub(crate) download_ms: f64,
-    /// `http/1.1`, `h2`, … (empty if the browser does not say).
-    pub(crate) protocol: String,
-    /// The browser's own verdict: no connect phase, so it reused a connection.
-    pub(crate) reused: bool,
-}
+use crate::model::lab::Phases;
 
 /// Most entries a run can leave behind: the largest run plus the page's own files.
 const BUFFER: u32 = protocol::lab::LAB_MAX_COUNT as u32 + 150;

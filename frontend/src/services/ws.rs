@@ -6,33 +6,22 @@ use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
 use gloo_net::websocket::{Message, WebSocketError};
+use protocol::observe::{CLIENT_PARAM, OBSERVE_PATH};
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
 use crate::clock::now_ms;
+use crate::model::websocket::WsEvent;
 
-/// What the connection reports, each stamped with `performance.now()` when the page's
-/// task saw it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum WsEvent {
-    Opened {
-        at: f64,
-    },
-    Text {
-        text: String,
-        bytes: usize,
-        at: f64,
-    },
-    Binary {
-        bytes: usize,
-        at: f64,
-    },
-    Closed {
-        code: u16,
-        reason: String,
-        clean: bool,
-        at: f64,
-    },
+/// The address of the page's `/ws` session, tagged with its client key (a WebSocket
+/// handshake cannot carry the key's header, so it goes in the query).
+pub(crate) fn session_path(client: &str) -> String {
+    format!("/ws?{CLIENT_PARAM}={client}")
+}
+
+/// The address of the page's observer socket (its own connections, live).
+pub(crate) fn observe_path(client: &str) -> String {
+    format!("{OBSERVE_PATH}?{CLIENT_PARAM}={client}")
 }
 
 /// A live connection. Dropping it closes the socket with 1000.

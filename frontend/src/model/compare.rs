@@ -8,6 +8,7 @@ use protocol::emulate::{NetModel, Profile};
 use protocol::lab::{LabParam, ParamProblem};
 use serde_json::json;
 
+use super::fetch::FetchError;
 use crate::stats::{self, Summary};
 
 /// The form as typed (text fields stay text until checked).
@@ -257,7 +258,9 @@ impl Form {
     }
 }
 
-/// Why a contender or strategy stopped early.
+/// Why a contender or strategy stopped early. Not a `FetchError`: a contender or strategy
+/// is many requests or one WebSocket, and a socket ends with a close code and reason
+/// ([`Failure::Closed`]) that no fetch has; a fetch's error converts into it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// The server refused (its code is translated by the page; `message` is its English).
@@ -278,6 +281,19 @@ impl Failure {
             Failure::Refused { message, .. } => message.clone(),
             Failure::Network => "no answer from the server".to_owned(),
             Failure::Closed { code, reason } => format!("closed {code} {reason}"),
+        }
+    }
+}
+
+impl From<FetchError> for Failure {
+    fn from(e: FetchError) -> Self {
+        match e {
+            FetchError::Refused(body) => Failure::Refused {
+                code: body.code,
+                message: body.message,
+            },
+            // The Compare page does not tell "no answer" from "not understood".
+            FetchError::Unexpected | FetchError::Network => Failure::Network,
         }
     }
 }

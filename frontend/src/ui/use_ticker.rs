@@ -1,5 +1,6 @@
 //! `use_ticker`: re-renders the component every `ms` milliseconds while it is mounted, for
-//! pictures that move with time (open connections growing on a timeline).
+//! pictures that move with time (open connections growing on a timeline). View-only: no
+//! network.
 
 use gloo_timers::callback::Interval;
 use yew::prelude::*;

@@ -1,11 +1,11 @@
 //! `use_viewport_width`: the window's inner width in CSS pixels, read at render time, for
 //! pictures that draw differently on phones (pair it with `use_ticker` or another source
-//! of re-renders to follow a resize).
+//! of re-renders to follow a resize). View-only: no network.
 
 use yew::prelude::*;
 
 /// `None` outside a browser window.
 #[hook]
 pub(crate) fn use_viewport_width() -> Option<f64> {
-    web_sys::window()?.inner_width().ok()?.as_f64()
+    crate::dom::inner_width()
 }

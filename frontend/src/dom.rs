@@ -1,0 +1,107 @@
+//! The browser page itself, not the network: the address bar (read, `pushState`,
+//! `replaceState`, `popstate`), `<html lang>`, the browser's languages, the window's width, whether
+//! the page is cross-origin isolated, and file downloads. Every function does nothing (or
+//! answers "nothing") outside a browser window.
+
+use wasm_bindgen::JsValue;
+
+/// `location.pathname` (empty outside a browser).
+pub(crate) fn pathname() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// The page's address as a `URL` (to read and change its query).
+pub(crate) fn current_url() -> Option<web_sys::Url> {
+    let href = web_sys::window()?.location().href().ok()?;
+    web_sys::Url::new(&href).ok()
+}
+
+/// One query parameter of the page's address.
+pub(crate) fn query_param(name: &str) -> Option<String> {
+    current_url()?.search_params().get(name)
+}
+
+/// Shows `url` in the address bar without a new history entry or a reload.
+pub(crate) fn replace_url(url: &web_sys::Url) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
+    }
+}
+
+/// Goes to `path` with a new history entry (back returns), keeping the query (`?lang=`).
+pub(crate) fn push_path(path: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let query = w.location().search().unwrap_or_default();
+    if let Ok(history) = w.history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{query}")));
+    }
+}
+
+/// Calls `f` on every `popstate` (the browser's back and forward buttons) until the
+/// returned listener is dropped.
+pub(crate) fn on_popstate(mut f: impl FnMut() + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(
+        &window,
+        "popstate",
+        move |_| f(),
+    ))
+}
+
+/// The browser's preferred languages (`navigator.languages`), most wanted first.
+pub(crate) fn preferred_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| w.navigator().languages())
+        .map(|arr| arr.iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Sets `<html lang>` (fonts, screen readers).
+pub(crate) fn set_root_lang(tag: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", tag);
+    }
+}
+
+/// The window's inner width in CSS pixels.
+pub(crate) fn inner_width() -> Option<f64> {
+    web_sys::window()?.inner_width().ok()?.as_f64()
+}
+
+/// Whether the page is cross-origin isolated (then `performance.now()` has 5 µs
+/// resolution rather than 100 µs).
+pub(crate) fn cross_origin_isolated() -> bool {
+    // web-sys has no binding for `crossOriginIsolated`; read the property.
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"crossOriginIsolated".into()).ok())
+        .is_some_and(|v| v.as_bool() == Some(true))
+}
+
+/// Offers `text` as a file download named `name`.
+pub(crate) fn download(name: &str, mime: &str, text: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let anchor = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(a) = anchor {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

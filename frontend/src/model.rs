@@ -1,0 +1,19 @@
+//! View state: the page's pure types and reducers (`struct` + `Action` + `Reducible`),
+//! shared by `hooks` (which fill them from the network) and `components` (which draw
+//! them). Nothing here touches the browser or the network, so every module tests
+//! natively.
+//!
+//! Pure helpers that hold no state (`crate::stats`, `crate::format`) sit beside this
+//! module rather than in it: they are arithmetic and text, used by models and components
+//! alike.
+
+pub mod compare;
+pub(crate) mod echo;
+pub(crate) mod feed;
+pub mod fetch;
+pub(crate) mod lab;
+pub mod observed;
+pub(crate) mod observer;
+pub(crate) mod race;
+pub(crate) mod websocket;
+pub mod ws_session;

@@ -1,0 +1,230 @@
+//! The HTTP lab: what a run asks for, one row per request (in flight, then answered or
+//! failed, with what the page measured), and the reducer that keeps the rows.
+
+use std::rc::Rc;
+
+use protocol::lab::LabReply;
+use protocol::{ErrorCode, HttpMethod};
+use yew::Reducible;
+
+use super::fetch::{FetchError, FetchState};
+
+/// What one lab request asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LabSpec {
+    pub(crate) method: HttpMethod,
+    pub(crate) request_bytes: u64,
+    pub(crate) response_bytes: u64,
+    pub(crate) delay_ms: u64,
+    pub(crate) close: bool,
+}
+
+/// One run's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LabRun {
+    pub(crate) spec: LabSpec,
+    pub(crate) count: u32,
+    pub(crate) parallel: bool,
+}
+
+/// Phases of one request as the browser timed them (Resource Timing), in ms.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Phases {
+    /// Waiting for a connection to become free (or for the browser to start).
+    pub(crate) queueing_ms: f64,
+    /// TCP connect; 0 when an open connection was reused.
+    pub(crate) connect_ms: f64,
+    /// Request sent → first byte of the response.
+    pub(crate) first_byte_ms: f64,
+    /// First byte → last byte of the response.
+    pub(crate) download_ms: f64,
+    /// `http/1.1`, `h2`, … (empty if the browser does not say).
+    pub(crate) protocol: String,
+    /// The browser's own verdict: no connect phase, so it reused a connection.
+    pub(crate) reused: bool,
+}
+
+/// What the page measured of one finished request, whether it was answered or not.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Measured {
+    pub(crate) status: Option<u16>,
+    /// `fetch` called → whole body read, in ms.
+    pub(crate) total_ms: f64,
+    /// The server's own processing time from `Server-Timing: app;dur=…`.
+    pub(crate) server_ms: Option<f64>,
+    pub(crate) phases: Option<Phases>,
+    pub(crate) response_headers: Vec<(String, String)>,
+}
+
+/// One finished lab request, as the service hands it back.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LabResult {
+    pub(crate) measured: Measured,
+    pub(crate) answer: Result<Box<LabReply>, FetchError>,
+}
+
+impl LabResult {
+    /// Whether the server refused for its quota (so the run stops instead of hammering on).
+    pub(crate) fn rate_limited(&self) -> bool {
+        matches!(&self.answer, Err(e) if e.is(ErrorCode::RateLimited))
+    }
+}
+
+/// One request of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LabRow {
+    pub(crate) run: u32,
+    pub(crate) n: u32,
+    pub(crate) spec: LabSpec,
+    /// `Fetching` until the whole answer is read; then the reply, or why there is none.
+    pub(crate) fetch: FetchState<Box<LabReply>>,
+    /// Set together with `fetch` when the request finishes (either way).
+    pub(crate) measured: Option<Measured>,
+}
+
+impl LabRow {
+    /// What the page measured and how the request ended; `None` while it is in flight.
+    pub(crate) fn finished(&self) -> Option<(&Measured, Result<&LabReply, &FetchError>)> {
+        let answer = self.fetch.finished()?.map(|reply| &**reply);
+        Some((self.measured.as_ref()?, answer))
+    }
+}
+
+/// The lab's rows, oldest first, at most [`MAX_ROWS`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct LabState {
+    pub(crate) rows: Rc<Vec<LabRow>>,
+    pub(crate) running: bool,
+    /// The run stopped early because the server refused (its quota).
+    pub(crate) stopped_by_server: bool,
+}
+
+/// Rows kept across runs.
+const MAX_ROWS: usize = 300;
+
+pub(crate) enum Action {
+    Start(u32, LabRun),
+    Done { run: u32, n: u32, result: LabResult },
+    Finished { run: u32, stopped: bool },
+    Clear,
+}
+
+impl LabState {
+    fn current_run(&self) -> Option<u32> {
+        self.rows.last().map(|r| r.run)
+    }
+}
+
+impl Reducible for LabState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Start(run, cfg) => {
+                let rows = Rc::make_mut(&mut next.rows);
+                rows.extend((1..=cfg.count).map(|n| LabRow {
+                    run,
+                    n,
+                    spec: cfg.spec.clone(),
+                    fetch: FetchState::Fetching,
+                    measured: None,
+                }));
+                let excess = rows.len().saturating_sub(MAX_ROWS);
+                rows.drain(..excess);
+                next.running = true;
+                next.stopped_by_server = false;
+            }
+            Action::Done { run, n, result } => {
+                let rows = Rc::make_mut(&mut next.rows);
+                match rows.iter_mut().find(|r| r.run == run && r.n == n) {
+                    Some(row) => {
+                        row.fetch = result.answer.into();
+                        row.measured = Some(result.measured);
+                    }
+                    None => return self,
+                }
+            }
+            Action::Finished { run, stopped } => {
+                if next.current_run() != Some(run) {
+                    return self;
+                }
+                next.running = false;
+                next.stopped_by_server = stopped;
+                // Requests never sent (stopped early) leave no empty rows behind.
+                Rc::make_mut(&mut next.rows).retain(|r| r.run != run || !r.fetch.is_fetching());
+            }
+            Action::Clear => next = LabState::default(),
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use protocol::{ErrorBody, ErrorCode, HttpMethod};
+    use yew::Reducible;
+
+    use super::{Action, LabResult, LabRun, LabSpec, LabState, Measured};
+    use crate::model::fetch::{FetchError, FetchState};
+
+    fn refused(code: ErrorCode) -> LabResult {
+        LabResult {
+            measured: Measured {
+                status: Some(429),
+                total_ms: 2.0,
+                server_ms: None,
+                phases: None,
+                response_headers: Vec::new(),
+            },
+            answer: Err(FetchError::Refused(ErrorBody {
+                code,
+                message: String::new(),
+                param: None,
+            })),
+        }
+    }
+
+    #[test]
+    fn rows_go_from_fetching_to_failed_and_unsent_ones_leave() {
+        let spec = LabSpec {
+            method: HttpMethod::Get,
+            request_bytes: 0,
+            response_bytes: 0,
+            delay_ms: 0,
+            close: false,
+        };
+        let run = LabRun {
+            spec,
+            count: 3,
+            parallel: false,
+        };
+        let mut s = Rc::new(LabState::default()).reduce(Action::Start(1, run));
+        assert!(
+            s.rows
+                .iter()
+                .all(|r| r.fetch.is_fetching() && r.measured.is_none())
+        );
+        let result = refused(ErrorCode::RateLimited);
+        assert!(result.rate_limited());
+        assert!(!refused(ErrorCode::NotFound).rate_limited());
+        s = s.reduce(Action::Done {
+            run: 1,
+            n: 1,
+            result,
+        });
+        assert!(matches!(s.rows[0].fetch, FetchState::Failed(_)));
+        let (measured, answer) = s.rows[0].finished().unwrap();
+        assert_eq!(measured.status, Some(429));
+        assert!(answer.is_err());
+        assert!(s.rows[1].finished().is_none());
+        s = s.reduce(Action::Finished {
+            run: 1,
+            stopped: true,
+        });
+        assert_eq!(s.rows.len(), 1);
+        assert!(s.stopped_by_server && !s.running);
+    }
+}
