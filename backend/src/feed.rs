@@ -9,9 +9,11 @@
 //!
 //! [`FeedHub`] is the handlers' view (the state they take): start, stop, read (one token
 //! of the client's feed quota each), long-poll slots, and a [`Cursor`] for the streaming
-//! readers. The HTTP and WebSocket adapters live in `routes/compare/`.
+//! readers. `feed/ws.rs` is the WebSocket reader's push loop; the HTTP and WebSocket
+//! handlers that adapt to all this live in `routes/compare/`.
 
 mod cursor;
+pub(crate) mod ws;
 
 pub(crate) use cursor::Cursor;
 

@@ -1,7 +1,10 @@
 //! The round-trip race's rules, apart from HTTP: every round trip takes one token of the
 //! client's per-minute race quota (a WebSocket takes its `n` at the handshake, so it is
 //! refused before upgrading), a payload is at most `RACE_MAX_PAYLOAD_BYTES` each way, and
-//! a WebSocket echoes at most the `n` round trips it announced.
+//! a WebSocket echoes at most the `n` round trips it announced. The WebSocket's echo loop
+//! is `race/ws.rs`.
+
+pub(crate) mod ws;
 
 use std::sync::Arc;
 

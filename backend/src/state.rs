@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
 use axum::extract::FromRef;
 use tokio_util::sync::CancellationToken;
@@ -13,24 +13,12 @@ use crate::conn::Observatory;
 use crate::feed::FeedHub;
 use crate::quota::LabQuotas;
 use crate::race::Race;
+use crate::session::Sessions;
 use crate::ws_loop::WsLife;
 
 /// The Trunk `dist/` folder the page is served from.
 #[derive(Debug, Clone)]
 pub(crate) struct Dist(pub(crate) Arc<PathBuf>);
-
-/// `/ws` sessions: the shared life of WebSocket loops plus session ids.
-#[derive(Debug, Clone)]
-pub(crate) struct Sessions {
-    pub(crate) life: WsLife,
-    next: Arc<AtomicU64>,
-}
-
-impl Sessions {
-    pub(crate) fn next_id(&self) -> u64 {
-        self.next.fetch_add(1, Ordering::Relaxed)
-    }
-}
 
 /// Cheap to clone: every field is shared.
 #[derive(Clone)]
@@ -97,10 +85,7 @@ impl FromRef<AppState> for WsLife {
 
 impl FromRef<AppState> for Sessions {
     fn from_ref(s: &AppState) -> Self {
-        Sessions {
-            life: s.life.clone(),
-            next: Arc::clone(&s.next_session),
-        }
+        Sessions::new(s.life.clone(), Arc::clone(&s.next_session))
     }
 }
 

@@ -1,17 +1,29 @@
-//! The one shape every WebSocket loop has (`/ws`, `/ws/observe`, `/ws/race`, `/ws/feed`),
-//! and the helpers it ends with: [`close`] (send a close frame, then a bounded drain so the
-//! page's reply is read and it sees our code, not 1006) and [`drain`] (the page closed:
-//! let tungstenite answer and read until the socket ends, for at most [`DRAIN_WAIT`]).
+//! The one shape every WebSocket loop has, and the helpers it ends with: [`close`] (send a
+//! close frame, then a bounded drain so the page's reply is read and it sees our code, not
+//! 1006) and [`drain`] (the page closed: let tungstenite answer and read until the socket
+//! ends, for at most [`DRAIN_WAIT`]).
+//!
+//! Each loop lives in its domain, never under `routes/`: `/ws` in `session.rs` (+
+//! `session/`), `/ws/observe` in `observe.rs`, `/ws/race` in `race/ws.rs`, `/ws/feed` in
+//! `feed/ws.rs`. The route only extracts, makes the checks that belong to HTTP (upgrade,
+//! subprotocol, handshake headers, quota) and ends with
+//! `ws.on_upgrade(move |socket| domain::run(socket, life, …))`.
 //!
 //! Upgraded sockets are not awaited by axum's graceful shutdown (axum#3003), so every loop
 //! watches [`WsLife::shutdown`] and ends with 1001; a loop the page must keep busy also
 //! ends after [`WsLife::idle`] without a message.
 //!
-//! **To add a loop** (the chat room will be the fifth), take `State<WsLife>` in the
-//! handler, move it into the session task and copy this:
+//! **To add a loop** (the chat room will be the fifth): give it a domain module (say
+//! `chat.rs`) with a `pub(crate) async fn run`; its route takes `State<WsLife>` (or a
+//! sub-state holding it, like `session::Sessions`) and moves it into `run`. The example
+//! to copy is `session::run` (`session.rs`, the fullest): shutdown, an idle deadline the
+//! page's data messages push back, two more sources (ticker, pings), a flood cap, in-band
+//! refusals and close codes, all through one `Next` that carries an [`End`]. For a
+//! broadcast source (what a chat room reads), see `observe::run` (`observe.rs`): `Lagged`
+//! becomes `Missed`, never the end. The shape:
 //!
 //! ```text
-//! async fn session(mut socket: WebSocket, life: WsLife /* , what it serves */) {
+//! pub(crate) async fn run(mut socket: WebSocket, life: WsLife /* , what it serves */) {
 //!     let mut idle_at = Instant::now() + life.idle;
 //!     let end = loop {
 //!         tokio::select! {
@@ -26,7 +38,7 @@
 //!             },
 //!         }
 //!     };
-//!     finish(&mut socket, end).await;
+//!     ws_loop::finish(&mut socket, end).await;
 //! }
 //! ```
 //!

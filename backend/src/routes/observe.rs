@@ -1,26 +1,22 @@
 //! `GET /ws/observe?client=KEY`: the page's live view of its own connections, as a
 //! WebSocket (an SSE stream would hold one of the browser's six HTTP/1.1 connections per
-//! host and disturb the lab it is watching; a WebSocket does not).
-//!
-//! The session sends `Hello` (naming the observer's own connection), a snapshot of the
-//! client's live connections, then every event of its key's channel on the bus, and
-//! `Missed { count }` when it fell behind. Other clients' events never reach it.
+//! host and disturb the lab it is watching; a WebSocket does not). The handler upgrades
+//! and hands the socket to [`crate::observe::run`].
 
 use std::sync::Arc;
 
 use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use futures_util::SinkExt;
-use protocol::observe::{ObserveMsg, ObserveQuery};
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use protocol::observe::ObserveQuery;
 
 use crate::conn::Observatory;
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
 use crate::extract::Params;
-use crate::ws_loop::{self, End, WsLife};
+use crate::observe;
+use crate::ws_loop::WsLife;
 
 pub(crate) async fn upgrade(
     State(obs): State<Arc<Observatory>>,
@@ -31,87 +27,5 @@ pub(crate) async fn upgrade(
 ) -> Result<Response, AppError> {
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let own = on_conn.map(|axum::Extension(c)| c.handle.id());
-    Ok(ws.on_upgrade(move |socket| session(socket, obs, life, Arc::from(q.client), own)))
-}
-
-/// The loop (`ws_loop`'s shape) with one more source, the key's channel on the bus, and
-/// no idle deadline (the page only listens).
-async fn session(
-    mut socket: WebSocket,
-    obs: Arc<Observatory>,
-    life: WsLife,
-    key: Arc<str>,
-    own: Option<u64>,
-) {
-    // Subscribe before the snapshot so nothing falls between them (the page ignores a
-    // connection it already knows).
-    let mut events = obs.subscribe(&key);
-    let hello = ObserveMsg::Hello {
-        observer_conn: own,
-        now_us: obs.now_us(),
-    };
-    if send(&mut socket, &hello).await.is_err() {
-        return;
-    }
-    for record in obs.live_of(&key) {
-        let msg = ObserveMsg::Event {
-            event: record.accepted_event(),
-        };
-        if send(&mut socket, &msg).await.is_err() {
-            return;
-        }
-    }
-    loop {
-        let msg = tokio::select! {
-            () = life.shutdown.cancelled() => {
-                ws_loop::finish(&mut socket, End::shutting_down()).await;
-                return;
-            }
-            incoming = socket.recv() => match incoming {
-                // The page has nothing to say on this channel; pings are answered by
-                // tungstenite. Anything else is ignored.
-                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
-                Some(Ok(_)) => continue,
-            },
-            event = events.recv() => match event {
-                Ok(event) => ObserveMsg::Event { event: (*event).clone() },
-                Err(RecvError::Lagged(count)) => ObserveMsg::Missed { count },
-                Err(RecvError::Closed) => return,
-            },
-        };
-        // Whatever else is already waiting goes out with it, flushed once: under load
-        // a write per event would cost a syscall each and slow the server it watches.
-        if feed(&mut socket, &msg).await.is_err() {
-            return;
-        }
-        for _ in 0..BATCH {
-            let more = match events.try_recv() {
-                Ok(event) => ObserveMsg::Event {
-                    event: (*event).clone(),
-                },
-                Err(TryRecvError::Lagged(count)) => ObserveMsg::Missed { count },
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Closed) => return,
-            };
-            if feed(&mut socket, &more).await.is_err() {
-                return;
-            }
-        }
-        if socket.flush().await.is_err() {
-            return;
-        }
-    }
-}
-
-/// Most queued events sent per flush.
-const BATCH: usize = 256;
-
-async fn feed(socket: &mut WebSocket, msg: &ObserveMsg) -> Result<(), axum::Error> {
-    let text = serde_json::to_string(msg).unwrap_or_default();
-    socket.feed(Message::Text(Utf8Bytes::from(text))).await
-}
-
-async fn send(socket: &mut WebSocket, msg: &ObserveMsg) -> Result<(), axum::Error> {
-    let text = serde_json::to_string(msg).unwrap_or_default();
-    socket.send(Message::Text(Utf8Bytes::from(text))).await
+    Ok(ws.on_upgrade(move |socket| observe::run(socket, obs, life, Arc::from(q.client), own)))
 }

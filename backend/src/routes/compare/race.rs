@@ -1,22 +1,22 @@
 //! The race's two echo endpoints over the `race` domain. `POST /api/race` answers its body
-//! as its body (`close=1`: and then closes the connection); `/ws/race` echoes binary
-//! messages, at most `n` of them (the quota takes all `n` before upgrading).
+//! as its body (`close=1`: and then closes the connection); `/ws/race` takes all `n` round
+//! trips from the quota before upgrading, then hands the socket to
+//! [`crate::race::ws::run`], which echoes at most `n` binary messages.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use protocol::compare::{RACE_MAX_PAYLOAD_BYTES, RaceHttpQuery, RaceWsQuery};
-use protocol::ws::close_code;
+use protocol::compare::{RaceHttpQuery, RaceWsQuery};
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
 use crate::extract::{Params, Who};
-use crate::race::{Echoes, Race, RaceError};
-use crate::ws_loop::{self, End, WsLife};
+use crate::race::{Race, RaceError};
+use crate::ws_loop::WsLife;
 
 /// `POST /api/race`.
 pub(crate) async fn http(
@@ -52,42 +52,8 @@ pub(crate) async fn ws(
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let echoes = race.socket(&who, q.n)?;
     let hold = on_conn.and_then(|c| c.hold());
-    let limit = RACE_MAX_PAYLOAD_BYTES as usize;
     Ok(ws
-        .max_message_size(limit * 4)
-        .max_frame_size(limit * 4)
-        .on_upgrade(move |socket| async move {
-            let _hold = hold;
-            echo(socket, life, echoes).await;
-        }))
-}
-
-/// Echoes the binary messages `echoes` admits; anything else ends the session with a
-/// close code that says why.
-async fn echo(mut socket: WebSocket, life: WsLife, mut echoes: Echoes) {
-    let end = loop {
-        let msg = tokio::select! {
-            () = life.shutdown.cancelled() => break End::shutting_down(),
-            msg = tokio::time::timeout(life.idle, socket.recv()) => msg,
-        };
-        match msg {
-            Err(_) => break End::close(close_code::GOING_AWAY, "idle for too long"),
-            Ok(None | Some(Err(_))) => break End::Drop,
-            Ok(Some(Ok(Message::Binary(bytes)))) => {
-                if let Err((code, reason)) = echoes.admit(bytes.len()) {
-                    break End::close(code, reason);
-                }
-                if socket.send(Message::Binary(bytes)).await.is_err() {
-                    break End::Drop;
-                }
-            }
-            Ok(Some(Ok(Message::Text(_)))) => {
-                break End::close(close_code::UNSUPPORTED, "binary messages only");
-            }
-            // tungstenite answers the close; drain until the socket ends.
-            Ok(Some(Ok(Message::Close(_)))) => break End::Drain,
-            Ok(Some(Ok(_))) => {}
-        }
-    };
-    ws_loop::finish(&mut socket, end).await;
+        .max_message_size(crate::race::ws::HARD_LIMIT_BYTES)
+        .max_frame_size(crate::race::ws::HARD_LIMIT_BYTES)
+        .on_upgrade(move |socket| crate::race::ws::run(socket, life, echoes, hold)))
 }
