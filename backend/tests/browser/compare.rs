@@ -213,3 +213,51 @@ async fn compare_refuses_bad_settings_and_keeps_the_setup_in_the_url() {
     .await;
     b.finish().await;
 }
+
+/// Stopping a live feed mid-run ends every strategy quietly: a poll sent or in flight
+/// when the page itself ended the feed (answered 404 for the forgotten feed, or aborted)
+/// is not a failure. (It showed "The server has no such resource." on short polling.)
+#[tokio::test]
+async fn compare_feed_stopped_mid_run_ends_every_strategy_quietly() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    // A long feed and short polls every 100 ms, so one is always about to go out or in
+    // flight when Stop is pressed.
+    b.open_compare(
+        &server,
+        "lang=en&net=none&rate=20&secs=60&poll=100&s=short,long,sse,ws",
+    )
+    .await;
+    b.click("[data-test=feed-start]").await;
+    let number = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<u64>().ok());
+    wait_for(
+        "every strategy delivering, short polling asking again",
+        || async {
+            let delivered = b.attrs("[data-test=feed-row]", "data-delivered").await;
+            let short = b
+                .attrs("[data-test=feed-row][data-strategy=short]", "data-requests")
+                .await;
+            let all = delivered.len() == 4 && delivered.iter().all(|d| number(d) >= Some(5));
+            (all && short.first().and_then(number) >= Some(5)).then_some(())
+        },
+    )
+    .await;
+    b.click("[data-test=feed-stop]").await;
+    wait_for("every strategy done after Stop", || async {
+        (b.count("[data-test=feed-row][data-done=true]").await == 4).then_some(())
+    })
+    .await;
+    // Finished (the server's last counts are in) when Start is back.
+    b.wait_visible("[data-test=feed-start]").await;
+    assert_eq!(
+        b.text("[data-test=feed-error]").await,
+        None,
+        "no strategy shows a failure after the page's own Stop"
+    );
+    assert_eq!(b.text("[data-test=feed-failed]").await, None);
+    // It did stop early: far fewer than the 1,200 events the feed would have sent.
+    for d in b.attrs("[data-test=feed-row]", "data-delivered").await {
+        assert!(number(&d).is_some_and(|n| n < 1_200), "{d:?}");
+    }
+    b.finish().await;
+}

@@ -6,41 +6,39 @@
 use gloo_net::http::Request;
 use protocol::EchoReply;
 use protocol::compare::{
-    FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, FeedBatch, FeedStarted,
-    RACE_HTTP_PATH, RACE_WS_PATH, TALLY_PATH, Tally,
+    FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, FeedBatch,
+    FeedReadQuery, FeedStartQuery, FeedStarted, FeedStopQuery, RACE_HTTP_PATH, RACE_WS_PATH,
+    RaceHttpQuery, RaceWsQuery, TALLY_PATH, Tally, TallyQuery,
 };
-use protocol::emulate::{EMU_PARAM, NetModel};
+use protocol::emulate::NetModel;
+use protocol::http::ECHO_PATH;
 use protocol::observe::CLIENT_HEADER;
+use protocol::query::target;
 
 use crate::clock::{now_ms, unix_us_at};
 use crate::model::fetch::FetchError;
 
-/// `…&emu=…` for a model that emulates something, else nothing.
-fn emu_param(net: NetModel) -> String {
-    if net.is_none() {
-        String::new()
-    } else {
-        format!("&{EMU_PARAM}={}", net.to_param())
-    }
-}
-
 /// The race URL of a run (`close`: the server closes after each answer).
 pub(crate) fn race_url(run: u64, close: bool, net: NetModel) -> String {
-    format!(
-        "{}{RACE_HTTP_PATH}?run={run}{}{}",
-        super::origin(),
-        if close { "&close=1" } else { "" },
-        emu_param(net)
-    )
+    let query = RaceHttpQuery {
+        run: Some(run),
+        close,
+        emu: net,
+        ..RaceHttpQuery::default()
+    };
+    format!("{}{}", super::origin(), target(RACE_HTTP_PATH, &query))
 }
 
 /// The race's WebSocket address: `n` echoes for run `run` (the client key goes in the
 /// query: a handshake cannot carry the header).
 pub(crate) fn race_ws_path(n: u64, run: u64, key: &str, net: NetModel) -> String {
-    format!(
-        "{RACE_WS_PATH}?n={n}&run={run}&client={key}{}",
-        emu_param(net)
-    )
+    let query = RaceWsQuery {
+        n,
+        run: Some(run),
+        emu: net,
+        client: Some(key.to_owned()),
+    };
+    target(RACE_WS_PATH, &query)
 }
 
 /// Which stream reads a feed.
@@ -63,10 +61,14 @@ pub(crate) fn feed_stream_path(
         Stream::Sse => FEED_SSE_PATH,
         Stream::WebSocket => FEED_WS_PATH,
     };
-    format!(
-        "{base}?feed={feed}&run={run}&client={key}{}",
-        emu_param(net)
-    )
+    let query = FeedReadQuery {
+        feed,
+        run: Some(run),
+        emu: net,
+        client: Some(key.to_owned()),
+        ..FeedReadQuery::default()
+    };
+    target(base, &query)
 }
 
 /// Cancels the fetches that carry its signal (`AbortController`): a feed's polls still
@@ -130,19 +132,27 @@ async fn get_json<T: serde::de::DeserializeOwned>(
 
 /// What the server counted for `run`.
 pub(crate) async fn tally(key: &str, run: u64) -> Result<Tally, FetchError> {
-    let url = format!("{}{TALLY_PATH}?run={run}", super::origin());
+    let query = TallyQuery { run, client: None };
+    let url = format!("{}{}", super::origin(), target(TALLY_PATH, &query));
     get_json(Request::get(&url).header(CLIENT_HEADER, key).build()).await
 }
 
 /// Starts a feed.
 pub(crate) async fn start_feed(key: &str, rate: u64, secs: u64) -> Result<FeedStarted, FetchError> {
-    let url = format!("{}{FEED_PATH}?rate={rate}&secs={secs}", super::origin());
+    // Out of u32 is far out of range: sent as u32::MAX, the server refuses it with its reason.
+    let query = FeedStartQuery {
+        rate_hz: u32::try_from(rate).unwrap_or(u32::MAX),
+        seconds: u32::try_from(secs).unwrap_or(u32::MAX),
+        client: None,
+    };
+    let url = format!("{}{}", super::origin(), target(FEED_PATH, &query));
     get_json(Request::post(&url).header(CLIENT_HEADER, key).build()).await
 }
 
 /// Ends a feed early (every reader gets its end).
 pub(crate) async fn stop_feed(key: &str, feed: u64) {
-    let url = format!("{}{FEED_PATH}?feed={feed}", super::origin());
+    let query = FeedStopQuery { feed, client: None };
+    let url = format!("{}{}", super::origin(), target(FEED_PATH, &query));
     if let Ok(r) = Request::delete(&url).header(CLIENT_HEADER, key).build() {
         let _ = r.send().await;
     }
@@ -160,11 +170,14 @@ pub(crate) async fn poll(
     abort: &Abort,
 ) -> Result<FeedBatch, FetchError> {
     let path = if long { FEED_LONG_PATH } else { FEED_POLL_PATH };
-    let url = format!(
-        "{}{path}?feed={feed}&after={after}&run={run}{}",
-        super::origin(),
-        emu_param(net)
-    );
+    let query = FeedReadQuery {
+        feed,
+        after: Some(after),
+        run: Some(run),
+        emu: net,
+        ..FeedReadQuery::default()
+    };
+    let url = format!("{}{}", super::origin(), target(path, &query));
     let signal = abort.signal();
     get_json(
         Request::get(&url)
@@ -179,7 +192,7 @@ pub(crate) async fn poll(
 /// (the one with the shortest round trip; its uncertainty is half that round trip).
 /// Not emulated: the offset belongs to the clocks, not the network.
 pub(crate) async fn clock_offset_us() -> Option<f64> {
-    let url = format!("{}/api/echo", super::origin());
+    let url = format!("{}{ECHO_PATH}", super::origin());
     let mut best: Option<(f64, f64)> = None;
     for _ in 0..5 {
         let t0 = now_ms();

@@ -1,6 +1,8 @@
 //! `GET|POST /api/echo` over fetch, timed with `performance.now()`.
 
 use gloo_net::http::Request;
+use protocol::http::ECHO_PATH;
+use protocol::query::target;
 use protocol::{EchoRequest, HttpMethod};
 
 use crate::clock::now_ms;
@@ -9,14 +11,16 @@ use crate::model::fetch::FetchError;
 
 /// Sends one echo request and times it end to end (request out → body in).
 pub(crate) async fn send(method: HttpMethod, payload: String) -> EchoResult {
-    let url = format!("{}/api/echo", super::origin());
+    let origin = super::origin();
     let started = now_ms();
     let request = match method {
         HttpMethod::Get => {
-            let q = js_sys::encode_uri_component(&payload);
-            Request::get(&format!("{url}?payload={q}")).build()
+            let path = target(ECHO_PATH, &EchoRequest { payload });
+            Request::get(&format!("{origin}{path}")).build()
         }
-        HttpMethod::Post => Request::post(&url).json(&EchoRequest { payload }),
+        HttpMethod::Post => {
+            Request::post(&format!("{origin}{ECHO_PATH}")).json(&EchoRequest { payload })
+        }
     };
     let response = match request {
         Ok(request) => request.send().await,

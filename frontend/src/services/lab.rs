@@ -3,8 +3,9 @@
 
 use gloo_net::http::Request;
 use protocol::HttpMethod;
-use protocol::lab::LAB_PATH;
+use protocol::lab::{LAB_PATH, LabQuery};
 use protocol::observe::CLIENT_HEADER;
+use protocol::query::target;
 
 use super::timing;
 use crate::clock::now_ms;
@@ -13,13 +14,14 @@ use crate::model::lab::{LabResult, LabSpec, Measured};
 
 /// Sends request `n` of run `run` and waits for all of it.
 pub(crate) async fn send(spec: &LabSpec, client: &str, run: u32, n: u32) -> LabResult {
-    let url = format!(
-        "{}{LAB_PATH}?resp={}&delay={}&close={}&n={run}-{n}",
-        super::origin(),
-        spec.response_bytes,
-        spec.delay_ms,
-        u8::from(spec.close),
-    );
+    let query = LabQuery {
+        resp: spec.response_bytes,
+        delay_ms: spec.delay_ms,
+        close: spec.close,
+        // Unique per request, so its Resource Timing entry can be found by URL.
+        tag: Some(format!("{run}-{n}")),
+    };
+    let url = format!("{}{}", super::origin(), target(LAB_PATH, &query));
     let started = now_ms();
     let builder = match spec.method {
         HttpMethod::Get => Request::get(&url),

@@ -6,7 +6,9 @@ use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
 use gloo_net::websocket::{Message, WebSocketError};
-use protocol::observe::{CLIENT_PARAM, OBSERVE_PATH};
+use protocol::observe::{OBSERVE_PATH, ObserveQuery, WsQuery};
+use protocol::query::target;
+use protocol::ws::WS_PATH;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
@@ -16,12 +18,18 @@ use crate::model::websocket::WsEvent;
 /// The address of the page's `/ws` session, tagged with its client key (a WebSocket
 /// handshake cannot carry the key's header, so it goes in the query).
 pub(crate) fn session_path(client: &str) -> String {
-    format!("/ws?{CLIENT_PARAM}={client}")
+    let query = WsQuery {
+        client: Some(client.to_owned()),
+    };
+    target(WS_PATH, &query)
 }
 
 /// The address of the page's observer socket (its own connections, live).
 pub(crate) fn observe_path(client: &str) -> String {
-    format!("{OBSERVE_PATH}?{CLIENT_PARAM}={client}")
+    let query = ObserveQuery {
+        client: client.to_owned(),
+    };
+    target(OBSERVE_PATH, &query)
 }
 
 /// A live connection. Dropping it closes the socket with 1000.
