@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's build, serve and test orchestration, in Rust so it runs
 //! wherever cargo does. `serve` and `test` install what is missing first (idempotently).
 
+mod doc_map;
 mod lock;
 mod run;
 mod tidy;
@@ -39,6 +40,12 @@ enum Task {
     /// Benchmarks, each reported as ratios against a baseline measured in the same run
     /// (the connection layer against plain `axum::serve`).
     Bench,
+    /// Install what is missing, build the page and run the browser tests whose names
+    /// contain FILTER (all of them without one), e.g. `cargo xtask browser compare::`.
+    Browser {
+        /// A libtest name filter: a test name or a module path such as `ws_lab::`.
+        filter: Option<String>,
+    },
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
@@ -83,6 +90,18 @@ fn main() -> Result<()> {
             steps.report();
             Ok(())
         }
+        Task::Browser { filter } => {
+            tools::ensure_build_tools(&mut steps, &root)?;
+            tools::ensure_browser(&mut steps)?;
+            build_frontend(&mut steps, &root)?;
+            let mut tally = run::Tally::default();
+            let filter: Vec<&str> = filter.as_deref().into_iter().collect();
+            steps.run("browser tests (headless Chromium)", || {
+                tally.add(browser_tests(&root, None, &filter)?)
+            })?;
+            steps.report();
+            tally.finish()
+        }
         Task::Screenshots => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;
@@ -109,7 +128,10 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     if !no_browser {
         tools::ensure_browser(steps)?;
     }
-    steps.run("tidy (//! docs, front-end layers)", || tidy::check(root))?;
+    steps.run(
+        "tidy (//! docs, front-end layers, ARCHITECTURE paths)",
+        || tidy::check(root),
+    )?;
     steps.run("cargo fmt --check", || {
         run::cargo(&["fmt", "--all", "--", "--check"])
     })?;

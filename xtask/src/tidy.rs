@@ -1,5 +1,5 @@
 //! Source-tree rules the compiler does not check: every Rust module opens with a `//!`
-//! doc, and the front end's layers import only downwards — components (and the view-only
+//! doc, ARCHITECTURE.md names only paths that exist (`doc_map.rs`), and the front end's layers import only downwards — components (and the view-only
 //! `ui` hooks) never import `crate::hooks` or `crate::services`, pages (and `app.rs`) never
 //! import `crate::services`, and `model` imports none of the browser-facing modules.
 //!
@@ -59,6 +59,9 @@ pub(crate) fn check(root: &Path) -> Result<()> {
         problems.push(e.to_string());
     }
     if let Err(e) = check_layers(root) {
+        problems.push(e.to_string());
+    }
+    if let Err(e) = crate::doc_map::check(root) {
         problems.push(e.to_string());
     }
     if !problems.is_empty() {
