@@ -9,8 +9,9 @@ use crate::common::TestServer;
 use crate::harness::{Browser, dist};
 use crate::stage::Page;
 
-/// Draws each CJK character of the page's text and of the `<body>` font stack; returns
-/// `{chars, missing, font}`.
+/// Draws each CJK character of the page's text in the `<body>` font stack; returns
+/// `{chars, missing, distinct, font}` (`distinct`: how many different bitmaps they made —
+/// missing glyphs all look alike, even when drawn as some other box than `.notdef`).
 const GLYPH_PROBE: &str = r#"
 const text = document.body.innerText;
 const font = getComputedStyle(document.body).fontFamily;
@@ -28,7 +29,13 @@ const draw = s => {
   return ctx.getImageData(0, 0, 48, 48).data.join(',');
 };
 const notdef = draw('\u0378');
-return { chars: chars.length, missing: chars.filter(c => draw(c) === notdef), font };
+const drawn = chars.map(draw);
+return {
+  chars: chars.length,
+  missing: chars.filter((c, i) => drawn[i] === notdef),
+  distinct: new Set(drawn).size,
+  font,
+};
 "#;
 
 #[tokio::test]
@@ -44,6 +51,12 @@ async fn japanese_and_korean_text_has_real_glyphs() {
             assert!(
                 chars >= 10,
                 "{lang} {}: only {chars} CJK characters",
+                page.name()
+            );
+            let distinct = got["distinct"].as_u64().unwrap_or(0);
+            assert!(
+                distinct * 10 >= chars * 9,
+                "{lang} {}: {chars} characters drew only {distinct} different shapes",
                 page.name()
             );
             assert_eq!(

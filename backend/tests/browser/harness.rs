@@ -392,6 +392,13 @@ impl Browser {
     /// Runs the race and waits until every contender row is done; returns (contender, p50 ms,
     /// round trips, TCP connections opened) per row.
     pub(crate) async fn run_race(&self, rows: usize) -> Vec<(String, f64, usize, String)> {
+        // Waiting for "rows done" after a second run on the same load would see the first
+        // run's rows: one run per page load, checked.
+        assert_eq!(
+            self.count("[data-test=race-row][data-done=true]").await,
+            0,
+            "run_race runs once per page load"
+        );
         self.click("[data-test=race-run]").await;
         wait_for("every contender done", || async {
             (self.count("[data-test=race-row][data-done=true]").await == rows).then_some(())
@@ -432,6 +439,11 @@ impl Browser {
     /// Starts the feed and waits until every strategy is done; returns (strategy, delivered,
     /// requests, p50 staleness) per row.
     pub(crate) async fn run_feed(&self, rows: usize) -> Vec<(String, usize, u64, Option<f64>)> {
+        assert_eq!(
+            self.count("[data-test=feed-row][data-done=true]").await,
+            0,
+            "run_feed runs once per page load"
+        );
         self.click("[data-test=feed-start]").await;
         wait_for("every strategy done", || async {
             (self.count("[data-test=feed-row][data-done=true]").await == rows).then_some(())
