@@ -17,14 +17,11 @@ use axum::http::{HeaderMap, Uri};
 use protocol::lab::HeaderLine;
 
 /// Request or response headers as the wire types carry them (names lower-case, values
-/// lossily decoded).
+/// lossily decoded, credentials redacted to their length).
 pub(crate) fn header_lines(headers: &HeaderMap) -> Vec<HeaderLine> {
     headers
         .iter()
-        .map(|(name, value)| HeaderLine {
-            name: name.as_str().to_owned(),
-            value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        })
+        .map(|(name, value)| HeaderLine::new(name.as_str(), value.as_bytes()))
         .collect()
 }
 

@@ -205,6 +205,15 @@ pub fn error_key(code: protocol::ErrorCode) -> Key {
     }
 }
 
+/// A header's value as the labs show it: a credential the server redacted is named with
+/// its length, never its value.
+pub fn header_value(lang: Lang, line: &protocol::lab::HeaderLine) -> String {
+    match line.redacted_bytes {
+        Some(n) => lang.tf(Key::header_redacted, &[("size", &crate::format::bytes(n))]),
+        None => line.value.clone(),
+    }
+}
+
 /// The message shown beside a lab field whose value is refused, with its bounds filled in.
 pub fn param_problem(
     lang: Lang,

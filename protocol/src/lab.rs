@@ -213,11 +213,42 @@ impl QueryString for LabQuery {
 
 const _: () = assert!(LAB_MAX_TAG_BYTES == 64, "update the message above");
 
-/// A request header as the server received it.
+/// Request headers that carry credentials. The labs show that one was sent and how long it
+/// was, never its value: a lab reflects request headers to the page, and a page must not
+/// read back a cookie or a token it could not read itself.
+pub const CREDENTIAL_HEADERS: [&str; 3] = ["cookie", "authorization", "proxy-authorization"];
+
+/// A header as the server received (or sent) it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeaderLine {
+    /// Lower-case name.
     pub name: String,
+    /// The value, lossily decoded as UTF-8; empty when redacted.
     pub value: String,
+    /// For a credential header ([`CREDENTIAL_HEADERS`]): the length of the withheld value,
+    /// in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted_bytes: Option<u64>,
+}
+
+impl HeaderLine {
+    /// The line for header `name` with raw `value`, redacted if it is a credential.
+    pub fn new(name: &str, value: &[u8]) -> Self {
+        let name = name.to_ascii_lowercase();
+        if CREDENTIAL_HEADERS.contains(&name.as_str()) {
+            HeaderLine {
+                name,
+                value: String::new(),
+                redacted_bytes: Some(value.len() as u64),
+            }
+        } else {
+            HeaderLine {
+                name,
+                value: String::from_utf8_lossy(value).into_owned(),
+                redacted_bytes: None,
+            }
+        }
+    }
 }
 
 /// The body of a `200` from `/api/lab`.
@@ -321,5 +352,19 @@ mod tests {
             LabQuery::from_query("n=%E3%81"),
             Err(QueryError::BadEscape(_))
         ));
+    }
+
+    #[test]
+    fn credentials_are_redacted_to_their_length() {
+        let c = super::HeaderLine::new("Cookie", b"session=s3cr3t");
+        assert_eq!((c.name.as_str(), c.value.as_str()), ("cookie", ""));
+        assert_eq!(c.redacted_bytes, Some(14));
+        let a = super::HeaderLine::new("authorization", b"Bearer abc");
+        assert_eq!((a.value.as_str(), a.redacted_bytes), ("", Some(10)));
+        let u = super::HeaderLine::new("user-agent", b"x/1");
+        assert_eq!((u.value.as_str(), u.redacted_bytes), ("x/1", None));
+        // The wire omits the field for plain headers.
+        let json = serde_json::to_string(&u).unwrap();
+        assert!(!json.contains("redacted"), "{json}");
     }
 }

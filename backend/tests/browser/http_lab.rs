@@ -145,3 +145,26 @@ async fn lab_refuses_bad_settings_beside_the_field() {
     assert_eq!(b.run_lab(1).await.len(), 1);
     b.finish().await;
 }
+
+#[tokio::test]
+async fn lab_shows_that_a_cookie_was_sent_but_never_its_value() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_lab(&server, "en").await;
+    // A cookie for this origin: the browser attaches it to the lab's same-origin fetch.
+    b.client
+        .execute(
+            "document.cookie = 'session=very-secret-cookie-value; path=/';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.run_lab(3).await;
+    b.click("[data-test=lab-row]").await;
+    let headers = b.text("[data-test=lab-request-headers]").await.unwrap();
+    assert!(headers.contains("cookie"), "{headers}");
+    assert!(!headers.contains("very-secret"), "{headers}");
+    // "session=very-secret-cookie-value" is 32 bytes.
+    assert!(headers.contains("hidden: 32 B sent"), "{headers}");
+    b.finish().await;
+}

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, header_value};
 use crate::model::ws_session::Handshake;
 
 #[derive(Properties, PartialEq)]
@@ -25,7 +25,7 @@ pub(crate) fn handshake_view(props: &HandshakeViewProps) -> Html {
                     // The lines that make it a WebSocket handshake stand out.
                     let key = matches!(l.name.as_str(), "upgrade" | "connection" | "sec-websocket-key"
                         | "sec-websocket-accept" | "sec-websocket-version" | "sec-websocket-protocol");
-                    html! { <><dt class={classes!(key.then_some("hl"))}>{ &l.name }</dt><dd class={classes!(key.then_some("hl"))}>{ &l.value }</dd></> }
+                    html! { <><dt class={classes!(key.then_some("hl"))}>{ &l.name }</dt><dd class={classes!(key.then_some("hl"))}>{ header_value(lang, l) }</dd></> }
                 }) }
             </dl>
         }

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, header_value};
 use crate::model::lab::LabRow;
 
 #[derive(Properties, PartialEq)]
@@ -24,7 +24,7 @@ pub(crate) fn lab_detail(props: &LabDetailProps) -> Html {
             reply
                 .request_headers
                 .iter()
-                .map(|h| (h.name.clone(), h.value.clone()))
+                .map(|h| (h.name.clone(), header_value(lang, h)))
                 .collect()
         },
     );
