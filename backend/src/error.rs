@@ -55,6 +55,8 @@ pub(crate) enum AppError {
     BadQuery(String),
     #[error("this endpoint only speaks WebSocket: send an HTTP/1.1 Upgrade request")]
     UpgradeRequired,
+    #[error("requests from the origin {0} are not allowed here (the server's --allow-origin)")]
+    ForbiddenOrigin(String),
     #[error("the front end has not been built; run `cargo xtask serve`")]
     FrontendMissing,
     #[error("internal error")]
@@ -82,6 +84,7 @@ impl AppError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             Self::BadQuery(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadQuery),
             Self::UpgradeRequired => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpgradeRequired),
+            Self::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, ErrorCode::ForbiddenOrigin),
             Self::FrontendMissing => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::FrontendMissing),
             Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }

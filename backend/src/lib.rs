@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod feed;
 mod observe;
+pub mod origin;
 mod quota;
 mod race;
 mod routes;
@@ -23,6 +24,7 @@ use std::future::Future;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::FromRef;
 use axum::routing::{any, get, post};
 use protocol::compare::{
     FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, RACE_HTTP_PATH,
@@ -71,6 +73,10 @@ pub fn app(state: AppState) -> Router {
         .route(OBSERVE_PATH, get(routes::observe::upgrade))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .fallback(site::serve)
+        .layer(axum::middleware::from_fn_with_state(
+            origin::Origins::from_ref(&state),
+            origin::guard,
+        ))
         .layer(axum::middleware::from_fn(conn::tag::observe))
         .layer(DefaultBodyLimit::max(protocol::limits::HTTP_MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -21,6 +21,10 @@ struct Args {
     /// Trunk's output folder.
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
+    /// A page origin (`https://host[:port]`) allowed to open WebSocket sessions and send
+    /// state-changing requests besides this site's own; repeatable.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origin: Vec<String>,
 }
 
 #[tokio::main]
@@ -37,7 +41,8 @@ async fn main() -> anyhow::Result<()> {
     if !args.dist.join("index.html").is_file() {
         tracing::warn!(dist = %args.dist.display(), "no index.html: the page is not built (cargo xtask serve builds it)");
     }
-    let state = AppState::new(args.dist);
+    let origins = backend::origin::Origins::new(&args.allow_origin)?;
+    let state = AppState::new(args.dist).with_allowed_origins(origins);
     let shutdown = state.shutdown_token();
     let listener = tokio::net::TcpListener::bind(addr)
         .await

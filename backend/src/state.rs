@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::conn::Observatory;
 use crate::feed::FeedHub;
+use crate::origin::Origins;
 use crate::quota::LabQuotas;
 use crate::race::Race;
 use crate::session::Sessions;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub(crate) race: Race,
     /// The Compare page's live feeds.
     pub(crate) feeds: FeedHub,
+    /// The pages besides this site's own that may open sessions and change state.
+    pub(crate) origins: Origins,
 }
 
 impl AppState {
@@ -51,7 +54,14 @@ impl AppState {
             lab: LabQuotas::new(),
             race: Race::new(),
             feeds: FeedHub::new(shutdown),
+            origins: Origins::default(),
         }
+    }
+
+    /// The same state allowing pages on `origins` too (`--allow-origin`).
+    pub fn with_allowed_origins(mut self, origins: Origins) -> Self {
+        self.origins = origins;
+        self
     }
 
     /// The same state with another WebSocket idle timeout (tests use a short one).
@@ -104,6 +114,12 @@ impl FromRef<AppState> for LabQuotas {
 impl FromRef<AppState> for Race {
     fn from_ref(s: &AppState) -> Self {
         s.race.clone()
+    }
+}
+
+impl FromRef<AppState> for Origins {
+    fn from_ref(s: &AppState) -> Self {
+        s.origins.clone()
     }
 }
 

@@ -1,13 +1,16 @@
 //! A public instance can't be turned against its readers, over real TCP on 127.0.0.1:
 //! credentials a browser attaches to a request (cookies, tokens) are never reflected to the
-//! page by the labs that show request headers — only that they were sent, and how long.
+//! page by the labs that show request headers — only that they were sent, and how long —
+//! and a page on another origin can neither open a WebSocket session nor change state here
+//! unless the server allows that origin.
 
 mod common;
 
+use backend::origin::Origins;
 use common::TestServer;
 use futures_util::StreamExt;
-use protocol::ServerMsg;
 use protocol::lab::{HeaderLine, LabReply};
+use protocol::{ErrorBody, ErrorCode, ServerMsg};
 use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -85,4 +88,82 @@ async fn the_websocket_welcome_never_reflects_cookies_or_tokens() {
         } => assert_redacted(&request_headers, &raw),
         other => panic!("expected the welcome, got {other:?}"),
     }
+}
+
+/// Opens `/ws` with `origin` (if any); the status of the answer and its JSON error, if any.
+async fn upgrade_from(server: &TestServer, origin: Option<&str>) -> (u16, Option<ErrorBody>) {
+    let mut req = server.ws_url().into_client_request().unwrap();
+    if let Some(origin) = origin {
+        req.headers_mut().insert("origin", origin.parse().unwrap());
+    }
+    match connect_async(req).await {
+        Ok((_, resp)) => (resp.status().as_u16(), None),
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            let body = resp.body().as_deref().unwrap_or_default();
+            (
+                resp.status().as_u16(),
+                Some(serde_json::from_slice(body).expect("a JSON error body")),
+            )
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// POSTs an echo with `origin`; the status.
+async fn post_from(server: &TestServer, origin: &str) -> (u16, String) {
+    let resp = reqwest::Client::new()
+        .post(server.url("/api/echo"))
+        .header("origin", origin)
+        .json(&serde_json::json!({ "payload": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn another_origin_can_neither_open_a_session_nor_change_state() {
+    let server = TestServer::start().await;
+    let own = format!("http://{}", server.addr);
+    assert_eq!(upgrade_from(&server, Some(&own)).await.0, 101, "own origin");
+    assert_eq!(
+        upgrade_from(&server, None).await.0,
+        101,
+        "no Origin (not a browser)"
+    );
+    let (status, body) = upgrade_from(&server, Some("https://evil.example")).await;
+    assert_eq!(status, 403);
+    assert_eq!(body.unwrap().code, ErrorCode::ForbiddenOrigin);
+    // A sandboxed frame or a file says "null": not this site either.
+    assert_eq!(upgrade_from(&server, Some("null")).await.0, 403);
+
+    let (status, body) = post_from(&server, "https://evil.example").await;
+    assert_eq!(status, 403, "{body}");
+    let body: ErrorBody = serde_json::from_str(&body).unwrap();
+    assert_eq!(body.code, ErrorCode::ForbiddenOrigin);
+    assert_eq!(post_from(&server, &own).await.0, 200);
+    // Reading is not guarded: a GET from anywhere is answered (CORS decides what a page
+    // may read of it).
+    let get = reqwest::Client::new()
+        .get(server.url("/api/echo?payload=x"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), 200);
+}
+
+#[tokio::test]
+async fn an_allowed_origin_may_open_sessions_and_post() {
+    let origins = Origins::new(&["https://blog.example"]).unwrap();
+    let server = TestServer::start_with(|s| s.with_allowed_origins(origins)).await;
+    assert_eq!(
+        upgrade_from(&server, Some("https://blog.example")).await.0,
+        101
+    );
+    assert_eq!(post_from(&server, "https://blog.example").await.0, 200);
+    assert_eq!(
+        upgrade_from(&server, Some("https://other.example")).await.0,
+        403
+    );
 }

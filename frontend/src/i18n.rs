@@ -200,6 +200,7 @@ pub fn error_key(code: protocol::ErrorCode) -> Key {
         C::MissingClientKey => Key::err_missing_client_key,
         C::TooManyAtOnce => Key::err_too_many_at_once,
         C::UpgradeRequired => Key::err_upgrade_required,
+        C::ForbiddenOrigin => Key::err_forbidden_origin,
         C::FrontendMissing => Key::err_frontend_missing,
         C::Internal => Key::err_internal,
     }

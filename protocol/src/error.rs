@@ -34,6 +34,9 @@ pub enum ErrorCode {
     TooManyAtOnce,
     /// `/ws` was requested without a WebSocket upgrade.
     UpgradeRequired,
+    /// A WebSocket upgrade or a state-changing request from a page on another origin
+    /// that this server does not allow (`--allow-origin`).
+    ForbiddenOrigin,
     /// The front end has not been built (no `dist/`).
     FrontendMissing,
     /// Anything else; details stay in the server log.

@@ -206,7 +206,10 @@ pub(crate) fn exec_server(root: &Path, host: &str, port: u16) -> Result<()> {
     let binary = root.join("target/release/backend");
     let mut cmd = Command::new(&binary);
     cmd.args(["--host", host, "--port", &port.to_string(), "--dist"])
-        .arg(root.join("dist"));
+        .arg(root.join("dist"))
+        // `trunk serve` (Trunk.toml: port 8081) proxies the API and WebSockets here for
+        // front-end work; its page is another origin, allowed in development.
+        .args(["--allow-origin", "http://127.0.0.1:8081"]);
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
