@@ -364,3 +364,32 @@ async fn a_slow_delay_does_not_hold_up_other_requests() {
     );
     assert_eq!(slow.await.unwrap().unwrap().status().as_u16(), 200);
 }
+
+/// The page closing its observer gets the server's close reply (a clean close), not a
+/// reset or an end of stream without one (which a browser reports as 1006).
+#[tokio::test]
+async fn an_observer_closed_by_the_page_gets_the_close_reply() {
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    let server = TestServer::start().await;
+    let mut obs = Observer::open(&server, KEY_A).await;
+    obs.ws
+        .close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        }))
+        .await
+        .expect("close sent");
+    let reply = loop {
+        let msg = tokio::time::timeout(PATIENCE, obs.ws.next())
+            .await
+            .expect("the server answers in time");
+        match msg {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => {}
+            other => panic!("no close reply from the server: {other:?}"),
+        }
+    };
+    assert_eq!(reply.map(|f| u16::from(f.code)), Some(1000));
+}
