@@ -393,3 +393,36 @@ async fn an_observer_closed_by_the_page_gets_the_close_reply() {
     };
     assert_eq!(reply.map(|f| u16::from(f.code)), Some(1000));
 }
+
+/// The connection layer tags with the key the handler's own decoder sees: a `client` given
+/// twice (refused by `/ws` with 400) tags the connection with no key, so its owner's
+/// observer never sees it.
+#[tokio::test]
+async fn a_refused_repeated_client_tags_nothing() {
+    let server = TestServer::start().await;
+    let mut obs = Observer::open(&server, KEY_A).await;
+    let url = format!("ws://{}/ws?client={KEY_A}&client={KEY_A}", server.addr);
+    match tokio_tungstenite::connect_async(url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 400);
+        }
+        Ok(_) => panic!("a repeated client was accepted"),
+        Err(other) => panic!("{other}"),
+    }
+    // Then a request of A's own: once A sees it, A would have seen the refused one.
+    let mut raw = Raw::connect(server.addr).await;
+    raw.send("GET", "/api/lab", KEY_A, b"").await;
+    let conn = reply(&raw.response().await).conn.unwrap();
+    obs.until(
+        "A's own request",
+        |e| matches!(e, ConnEvent::Request { conn: c, .. } if *c == conn),
+    )
+    .await;
+    let own = obs.own.unwrap();
+    for e in &obs.events {
+        assert!(
+            e.conn() == conn || e.conn() == own,
+            "the refused handshake was tagged: {e:?}"
+        );
+    }
+}
