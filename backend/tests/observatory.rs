@@ -395,8 +395,8 @@ async fn an_observer_closed_by_the_page_gets_the_close_reply() {
 }
 
 /// The connection layer tags with the key the handler's own decoder sees: a `client` given
-/// twice (refused by `/ws` with 400) tags the connection with no key, so its owner's
-/// observer never sees it.
+/// twice (refused by `/ws` and by `/api/tally` with 400) tags the connection with no key,
+/// so its owner's observer never sees it.
 #[tokio::test]
 async fn a_refused_repeated_client_tags_nothing() {
     let server = TestServer::start().await;
@@ -409,7 +409,11 @@ async fn a_refused_repeated_client_tags_nothing() {
         Ok(_) => panic!("a repeated client was accepted"),
         Err(other) => panic!("{other}"),
     }
-    // Then a request of A's own: once A sees it, A would have seen the refused one.
+    // The same over plain HTTP (refused by the endpoint's strict decoder with 400).
+    let url = server.url(&format!("/api/tally?run=1&client={KEY_A}&client={KEY_A}"));
+    let resp = reqwest::get(url).await.unwrap();
+    assert_eq!(error_of(resp, 400).await.code, ErrorCode::BadQuery);
+    // Then a request of A's own: once A sees it, A would have seen the refused ones.
     let mut raw = Raw::connect(server.addr).await;
     raw.send("GET", "/api/lab", KEY_A, b"").await;
     let conn = reply(&raw.response().await).conn.unwrap();
