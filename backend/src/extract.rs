@@ -1,34 +1,29 @@
-//! Extractors that read the wire the way `protocol` defines it, with rejections that are
-//! [`AppError`]s (status + JSON `{code, message}`), so no handler parses a query string:
+//! Reading the wire the way `protocol` defines it, with refusals that are [`AppError`]s
+//! (status + JSON `{code, message}`), so no handler parses a query string:
 //!
-//! - [`Params<T>`]: the endpoint's typed query (`protocol`'s [`QueryString`] decoder);
-//!   unknown or repeated names and bad escapes → `bad_query`, values out of bounds →
-//!   `bad_param` with `param` naming the field.
-//! - [`ClientKey`]: the page's key, from the `x-duplex-client` header or `?client=`
-//!   (WebSocket handshakes cannot carry headers); absent or malformed →
-//!   `missing_client_key`. `Option<ClientKey>` never refuses.
-//! - [`RunId`]: the run a request counts towards (`?run=`); `Option<RunId>` is `None` when
-//!   absent and refuses a malformed one with `bad_query`.
-//! - [`Who`]: whose quota a request takes from — its client key, else its peer's address.
+//! - [`Params<T>`] (an extractor): the endpoint's typed query (`protocol`'s
+//!   [`QueryString`] decoder); unknown or repeated names and bad escapes → `bad_query`,
+//!   values out of bounds → `bad_param` with `param` naming the field.
+//! - [`ClientKey::of`]: the page's key from the `x-duplex-client` header, else the
+//!   `client` the endpoint's query decoded (`q.client`: WebSocket handshakes cannot carry
+//!   headers), by `protocol::observe::client_key_from` — the rule the connection layer
+//!   tags the connection with (`protocol::observe::client_key`); absent or malformed →
+//!   `missing_client_key`.
+//! - [`Who::of`]: whose quota a request takes from — its client key, else its peer's
+//!   address.
 //!
 //! The network model (`?emu=`) has no extractor: the connection layer applies it before
 //! hyper reads the request (`conn/link.rs`, with `protocol`'s decoder), and each endpoint's
 //! typed query refuses a malformed one.
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Uri};
-use protocol::compare::RUN_PARAM;
-use protocol::observe::{CLIENT_HEADER, CLIENT_PARAM, valid_client_key};
-use protocol::query::{self, QueryError, QueryString};
+use protocol::observe::{CLIENT_HEADER, client_key_from};
+use protocol::query::QueryString;
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-
-/// The part of a URI after `?` (empty when none).
-fn raw_query(uri: &Uri) -> &str {
-    uri.query().unwrap_or("")
-}
 
 /// An endpoint's typed query, decoded by `protocol`.
 #[derive(Debug)]
@@ -38,7 +33,7 @@ impl<S: Send + Sync, T: QueryString> FromRequestParts<S> for Params<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        Ok(Self(T::from_query(raw_query(&parts.uri))?))
+        Ok(Self(T::from_query(parts.uri.query().unwrap_or(""))?))
     }
 }
 
@@ -47,65 +42,13 @@ impl<S: Send + Sync, T: QueryString> FromRequestParts<S> for Params<T> {
 pub(crate) struct ClientKey(pub(crate) String);
 
 impl ClientKey {
-    /// The key from the header, else from the query; `None` when absent or malformed (a
-    /// readable but malformed header is not made up for by the query).
-    pub(crate) fn of(headers: &HeaderMap, uri: &Uri) -> Option<Self> {
-        let from_header = headers
-            .get(CLIENT_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let key = from_header.or_else(|| query::lookup(raw_query(uri), CLIENT_PARAM))?;
-        valid_client_key(&key).then_some(Self(key))
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        Self::of(&parts.headers, &parts.uri).ok_or(AppError::NeedsClientKey)
-    }
-}
-
-impl<S: Send + Sync> OptionalFromRequestParts<S> for ClientKey {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
-        Ok(Self::of(&parts.headers, &parts.uri))
-    }
-}
-
-/// The run a request names (`?run=<id>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct RunId(pub(crate) u64);
-
-impl RunId {
-    /// The run in `uri`'s query: `Ok(None)` when absent.
-    pub(crate) fn of(uri: &Uri) -> Result<Option<Self>, QueryError> {
-        query::lookup(raw_query(uri), RUN_PARAM)
-            .map(|v| {
-                v.parse().map(Self).map_err(|_| QueryError::Invalid {
-                    name: RUN_PARAM,
-                    expected: "a whole number",
-                })
-            })
-            .transpose()
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for RunId {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        Ok(Self::of(&parts.uri)?.ok_or(QueryError::Missing(RUN_PARAM))?)
-    }
-}
-
-impl<S: Send + Sync> OptionalFromRequestParts<S> for RunId {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, AppError> {
-        Ok(Self::of(&parts.uri)?)
+    /// The key from the header, else from `client`, the one the endpoint's query decoded
+    /// (a readable but malformed header is not made up for by the query).
+    pub(crate) fn of(headers: &HeaderMap, client: Option<&str>) -> Result<Self, AppError> {
+        let header = headers.get(CLIENT_HEADER).and_then(|v| v.to_str().ok());
+        client_key_from(header, client)
+            .map(Self)
+            .ok_or(AppError::NeedsClientKey)
     }
 }
 
@@ -114,18 +57,19 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for RunId {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Who(pub(crate) String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Who {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let who = ClientKey::of(&parts.headers, &parts.uri)
-            .map(|ClientKey(k)| k)
-            .or_else(|| {
-                let on_conn = parts.extensions.get::<OnConn>()?;
-                Some(format!("ip:{}", on_conn.handle.peer().ip()))
-            })
-            .unwrap_or_else(|| "anonymous".to_owned());
-        Ok(Self(who))
+impl Who {
+    /// `client` is the one the endpoint's query decoded (`None` when it takes none).
+    pub(crate) fn of(headers: &HeaderMap, client: Option<&str>, on_conn: Option<&OnConn>) -> Self {
+        let who = ClientKey::of(headers, client).map_or_else(
+            |_| {
+                on_conn.map_or_else(
+                    || "anonymous".to_owned(),
+                    |c| format!("ip:{}", c.handle.peer().ip()),
+                )
+            },
+            |ClientKey(k)| k,
+        );
+        Self(who)
     }
 }
 
@@ -157,37 +101,25 @@ mod tests {
         (status, body.code)
     }
 
-    #[tokio::test]
-    async fn client_key_from_header_or_query_else_refused() {
-        let mut p = parts("/api/tally?run=1", Some(KEY));
-        let got = <ClientKey as FromRequestParts<()>>::from_request_parts(&mut p, &()).await;
-        assert_eq!(got.unwrap(), ClientKey(KEY.into()));
-        let mut p = parts(&format!("/ws/race?n=1&client={KEY}"), None);
-        let got = <ClientKey as FromRequestParts<()>>::from_request_parts(&mut p, &()).await;
-        assert_eq!(got.unwrap(), ClientKey(KEY.into()));
-        // A malformed header is not made up for by the query.
-        let mut p = parts(&format!("/x?client={KEY}"), Some("short"));
-        let refused = <ClientKey as FromRequestParts<()>>::from_request_parts(&mut p, &())
-            .await
-            .unwrap_err();
-        assert_eq!(code_of(refused).await, (400, ErrorCode::MissingClientKey));
-        let mut p = parts("/x", None);
-        let none = <ClientKey as OptionalFromRequestParts<()>>::from_request_parts(&mut p, &());
-        assert_eq!(none.await.unwrap(), None);
+    fn headers(key: Option<&str>) -> HeaderMap {
+        parts("/", key).headers
     }
 
     #[tokio::test]
-    async fn run_ids_and_typed_queries_refuse_as_json() {
-        let mut p = parts("/api/tally?run=12", None);
-        let run = <RunId as FromRequestParts<()>>::from_request_parts(&mut p, &()).await;
-        assert_eq!(run.unwrap(), RunId(12));
-        let mut p = parts("/api/tally?run=x", None);
-        let bad = <RunId as OptionalFromRequestParts<()>>::from_request_parts(&mut p, &()).await;
-        assert_eq!(code_of(bad.unwrap_err()).await, (400, ErrorCode::BadQuery));
-        let mut p = parts("/api/tally", None);
-        let none = <RunId as OptionalFromRequestParts<()>>::from_request_parts(&mut p, &()).await;
-        assert_eq!(none.unwrap(), None);
+    async fn client_key_from_header_else_the_query_else_refused() {
+        let got = ClientKey::of(&headers(Some(KEY)), None).unwrap();
+        assert_eq!(got, ClientKey(KEY.into()));
+        let got = ClientKey::of(&headers(None), Some(KEY)).unwrap();
+        assert_eq!(got, ClientKey(KEY.into()));
+        // A malformed header is not made up for by the query.
+        for (header, client) in [(Some("short"), Some(KEY)), (None, None), (None, Some("x"))] {
+            let refused = ClientKey::of(&headers(header), client).unwrap_err();
+            assert_eq!(code_of(refused).await, (400, ErrorCode::MissingClientKey));
+        }
+    }
 
+    #[tokio::test]
+    async fn typed_queries_refuse_as_json() {
         let mut p = parts("/api/tally?run=1&bogus=2", None);
         let bad = <Params<TallyQuery> as FromRequestParts<()>>::from_request_parts(&mut p, &());
         assert_eq!(
@@ -209,13 +141,10 @@ mod tests {
         assert_eq!(ok.await.unwrap().0.run, 4);
     }
 
-    #[tokio::test]
-    async fn who_is_the_key_else_anonymous() {
-        let mut p = parts("/api/lab", Some(KEY));
-        let Ok(Who(w)) = <Who as FromRequestParts<()>>::from_request_parts(&mut p, &()).await;
-        assert_eq!(w, KEY);
-        let mut p = parts("/api/lab", None);
-        let Ok(Who(w)) = <Who as FromRequestParts<()>>::from_request_parts(&mut p, &()).await;
-        assert_eq!(w, "anonymous");
+    #[test]
+    fn who_is_the_key_else_anonymous() {
+        assert_eq!(Who::of(&headers(Some(KEY)), None, None), Who(KEY.into()));
+        assert_eq!(Who::of(&headers(None), Some(KEY), None), Who(KEY.into()));
+        assert_eq!(Who::of(&headers(None), None, None), Who("anonymous".into()));
     }
 }

@@ -158,17 +158,20 @@ impl Drop for LongPollGuard {
     }
 }
 
-/// Why a feed request was refused.
-#[derive(Debug, thiserror::Error)]
+/// Why a feed request was refused. No text of its own: the words are `AppError`'s (the
+/// one place a refusal is worded), which each variant converts into.
+#[derive(Debug)]
 pub(crate) enum FeedError {
-    #[error("this client already runs as many feeds as it may")]
     TooManyFeeds,
-    #[error("this client already has as many long polls waiting as it may")]
     TooManyLongPolls,
-    #[error("no feed {0} for this client")]
     NotFound(u64),
-    #[error(transparent)]
-    RateLimited(#[from] RateLimited),
+    RateLimited(RateLimited),
+}
+
+impl From<RateLimited> for FeedError {
+    fn from(r: RateLimited) -> Self {
+        Self::RateLimited(r)
+    }
 }
 
 impl From<TooManyFeeds> for FeedError {

@@ -47,29 +47,29 @@ pub(crate) async fn run(
             return;
         }
     }
-    loop {
+    let end = loop {
         let msg = tokio::select! {
-            () = life.shutdown.cancelled() => {
-                ws_loop::finish(&mut socket, End::shutting_down()).await;
-                return;
-            }
+            () = life.shutdown.cancelled() => break End::shutting_down(),
             incoming = socket.recv() => match incoming {
+                // The page closed: drain, so tungstenite's reply goes out (not 1006).
+                Some(Ok(Message::Close(_))) => break End::Drain,
                 // The page has nothing to say on this channel; pings are answered by
                 // tungstenite. Anything else is ignored.
-                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                 Some(Ok(_)) => continue,
+                Some(Err(_)) | None => break End::Drop,
             },
             event = events.recv() => match event {
                 Ok(event) => ObserveMsg::Event { event: (*event).clone() },
                 Err(RecvError::Lagged(count)) => ObserveMsg::Missed { count },
-                Err(RecvError::Closed) => return,
+                Err(RecvError::Closed) => break End::Drop,
             },
         };
         // Whatever else is already waiting goes out with it, flushed once: under load
         // a write per event would cost a syscall each and slow the server it watches.
         if feed(&mut socket, &msg).await.is_err() {
-            return;
+            break End::Drop;
         }
+        let mut closed = false;
         for _ in 0..BATCH {
             let more = match events.try_recv() {
                 Ok(event) => ObserveMsg::Event {
@@ -77,16 +77,21 @@ pub(crate) async fn run(
                 },
                 Err(TryRecvError::Lagged(count)) => ObserveMsg::Missed { count },
                 Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Closed) => return,
+                Err(TryRecvError::Closed) => {
+                    closed = true;
+                    break;
+                }
             };
             if feed(&mut socket, &more).await.is_err() {
-                return;
+                closed = true;
+                break;
             }
         }
-        if socket.flush().await.is_err() {
-            return;
+        if closed || socket.flush().await.is_err() {
+            break End::Drop;
         }
-    }
+    };
+    ws_loop::finish(&mut socket, end).await;
 }
 
 async fn feed(socket: &mut WebSocket, msg: &ObserveMsg) -> Result<(), axum::Error> {

@@ -13,13 +13,18 @@ use protocol::compare::RACE_MAX_PAYLOAD_BYTES;
 
 use crate::quota::{self, Quota, RateLimited};
 
-/// Why a race request was refused.
-#[derive(Debug, thiserror::Error)]
+/// Why a race request was refused. No text of its own: the words are `AppError`'s (the
+/// one place a refusal is worded), which each variant converts into.
+#[derive(Debug)]
 pub(crate) enum RaceError {
-    #[error("the race payload is larger than {RACE_MAX_PAYLOAD_BYTES} bytes")]
     PayloadTooLarge,
-    #[error(transparent)]
-    RateLimited(#[from] RateLimited),
+    RateLimited(RateLimited),
+}
+
+impl From<RateLimited> for RaceError {
+    fn from(r: RateLimited) -> Self {
+        Self::RateLimited(r)
+    }
 }
 
 /// The race as handlers see it: the round-trip quota.

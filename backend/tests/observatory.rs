@@ -364,3 +364,69 @@ async fn a_slow_delay_does_not_hold_up_other_requests() {
     );
     assert_eq!(slow.await.unwrap().unwrap().status().as_u16(), 200);
 }
+
+/// The page closing its observer gets the server's close reply (a clean close), not a
+/// reset or an end of stream without one (which a browser reports as 1006).
+#[tokio::test]
+async fn an_observer_closed_by_the_page_gets_the_close_reply() {
+    use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+    let server = TestServer::start().await;
+    let mut obs = Observer::open(&server, KEY_A).await;
+    obs.ws
+        .close(Some(CloseFrame {
+            code: CloseCode::Normal,
+            reason: "bye".into(),
+        }))
+        .await
+        .expect("close sent");
+    let reply = loop {
+        let msg = tokio::time::timeout(PATIENCE, obs.ws.next())
+            .await
+            .expect("the server answers in time");
+        match msg {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => {}
+            other => panic!("no close reply from the server: {other:?}"),
+        }
+    };
+    assert_eq!(reply.map(|f| u16::from(f.code)), Some(1000));
+}
+
+/// The connection layer tags with the key the handler's own decoder sees: a `client` given
+/// twice (refused by `/ws` and by `/api/tally` with 400) tags the connection with no key,
+/// so its owner's observer never sees it.
+#[tokio::test]
+async fn a_refused_repeated_client_tags_nothing() {
+    let server = TestServer::start().await;
+    let mut obs = Observer::open(&server, KEY_A).await;
+    let url = format!("ws://{}/ws?client={KEY_A}&client={KEY_A}", server.addr);
+    match tokio_tungstenite::connect_async(url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+            assert_eq!(resp.status().as_u16(), 400);
+        }
+        Ok(_) => panic!("a repeated client was accepted"),
+        Err(other) => panic!("{other}"),
+    }
+    // The same over plain HTTP (refused by the endpoint's strict decoder with 400).
+    let url = server.url(&format!("/api/tally?run=1&client={KEY_A}&client={KEY_A}"));
+    let resp = reqwest::get(url).await.unwrap();
+    assert_eq!(error_of(resp, 400).await.code, ErrorCode::BadQuery);
+    // Then a request of A's own: once A sees it, A would have seen the refused ones.
+    let mut raw = Raw::connect(server.addr).await;
+    raw.send("GET", "/api/lab", KEY_A, b"").await;
+    let conn = reply(&raw.response().await).conn.unwrap();
+    obs.until(
+        "A's own request",
+        |e| matches!(e, ConnEvent::Request { conn: c, .. } if *c == conn),
+    )
+    .await;
+    let own = obs.own.unwrap();
+    for e in &obs.events {
+        assert!(
+            e.conn() == conn || e.conn() == own,
+            "the refused handshake was tagged: {e:?}"
+        );
+    }
+}

@@ -493,3 +493,39 @@ async fn clock_probes_report_receive_and_send_times() {
         other => panic!("expected clock, got {other:?}"),
     }
 }
+
+/// `/ws` decodes its query (`protocol::observe::WsQuery`): a bad escape or a repeated
+/// `client` refuses the handshake with the JSON 400 every endpoint sends; names it does
+/// not know are passed over (conformance tools append their own).
+#[tokio::test]
+async fn a_bad_or_repeated_query_refuses_the_handshake_as_json() {
+    use tokio_tungstenite::tungstenite::Error;
+    const KEY: &str = "k-ws-query-test-0001";
+    let server = TestServer::start().await;
+    for query in [
+        format!("client=%zz&client={KEY}"),
+        format!("client={KEY}&client={KEY}"),
+        format!("agent=%zz&client={KEY}"),
+    ] {
+        let url = format!("{}?{query}", server.ws_url());
+        match connect_async(url).await {
+            Err(Error::Http(resp)) => {
+                assert_eq!(resp.status().as_u16(), 400, "{query}");
+                let body: protocol::ErrorBody =
+                    serde_json::from_slice(resp.body().as_deref().unwrap_or_default())
+                        .expect("a JSON error body");
+                assert_eq!(body.code, protocol::ErrorCode::BadQuery, "{query}");
+            }
+            Ok(_) => panic!("handshake accepted: {query}"),
+            Err(other) => panic!("{query}: {other}"),
+        }
+    }
+    let url = format!("{}?agent=kosoku&case=1&client={KEY}", server.ws_url());
+    let (mut ws, _) = connect_async(url)
+        .await
+        .expect("unknown names are passed over");
+    match next_server_msg(&mut ws).await {
+        ServerMsg::Welcome { .. } => {}
+        other => panic!("expected Welcome, got {other:?}"),
+    }
+}

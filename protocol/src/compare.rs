@@ -15,6 +15,17 @@ use crate::query::{Fields, QueryError, QueryString, Writer};
 /// Query parameter naming the run a request counts towards.
 pub const RUN_PARAM: &str = "run";
 
+/// The run `raw_query` names, decoded as every endpoint's query decodes `run`
+/// ([`Fields`]): `None` when absent, not a whole number, given twice, or when the query
+/// has a bad escape (the endpoint's own decoder then refuses the request). What the
+/// connection layer counts a request towards.
+pub fn run_id(raw_query: &str) -> Option<u64> {
+    Fields::lenient(raw_query, &[RUN_PARAM])
+        .ok()?
+        .id(RUN_PARAM)
+        .ok()?
+}
+
 /// `POST`: the body comes back as the response body. `?run=` names the run, `close=1`
 /// makes the server close the connection after the response, `emu=` sets the network.
 pub const RACE_HTTP_PATH: &str = "/api/race";
@@ -80,6 +91,17 @@ pub struct RaceHttpQuery {
     pub seq: Option<u64>,
 }
 
+impl RaceHttpQuery {
+    /// The names [`QueryString::to_query`] writes, from the same constants.
+    const KNOWN: &'static [&'static str] = &[
+        RUN_PARAM,
+        LabParam::Close.query_name(),
+        EMU_PARAM,
+        CLIENT_PARAM,
+        SEQ_PARAM,
+    ];
+}
+
 impl QueryString for RaceHttpQuery {
     fn to_query(&self) -> String {
         Writer::default()
@@ -92,8 +114,7 @@ impl QueryString for RaceHttpQuery {
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
-        let known = &[RUN_PARAM, "close", EMU_PARAM, CLIENT_PARAM, SEQ_PARAM];
-        let f = Fields::strict(raw, known)?;
+        let f = Fields::strict(raw, Self::KNOWN)?;
         Ok(Self {
             run: f.id(RUN_PARAM)?,
             seq: f.id(SEQ_PARAM)?,
@@ -114,6 +135,16 @@ pub struct RaceWsQuery {
     pub client: Option<String>,
 }
 
+impl RaceWsQuery {
+    /// The names [`QueryString::to_query`] writes, from the same constants.
+    const KNOWN: &'static [&'static str] = &[
+        RUN_PARAM,
+        LabParam::RoundTrips.query_name(),
+        EMU_PARAM,
+        CLIENT_PARAM,
+    ];
+}
+
 impl QueryString for RaceWsQuery {
     fn to_query(&self) -> String {
         Writer::default()
@@ -125,7 +156,7 @@ impl QueryString for RaceWsQuery {
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
-        let f = Fields::strict(raw, &[RUN_PARAM, "n", EMU_PARAM, CLIENT_PARAM])?;
+        let f = Fields::strict(raw, Self::KNOWN)?;
         Ok(Self {
             run: f.id(RUN_PARAM)?,
             emu: f.emu()?,
@@ -142,6 +173,10 @@ pub struct TallyQuery {
     pub client: Option<String>,
 }
 
+impl TallyQuery {
+    const KNOWN: &'static [&'static str] = &[RUN_PARAM, CLIENT_PARAM];
+}
+
 impl QueryString for TallyQuery {
     fn to_query(&self) -> String {
         Writer::default()
@@ -151,7 +186,7 @@ impl QueryString for TallyQuery {
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
-        let f = Fields::strict(raw, &[RUN_PARAM, CLIENT_PARAM])?;
+        let f = Fields::strict(raw, Self::KNOWN)?;
         Ok(Self {
             run: f.need_id(RUN_PARAM)?,
             client: f.text(CLIENT_PARAM).map(str::to_owned),
@@ -167,6 +202,15 @@ pub struct FeedStartQuery {
     pub client: Option<String>,
 }
 
+impl FeedStartQuery {
+    /// The names [`QueryString::to_query`] writes, from the same constants.
+    const KNOWN: &'static [&'static str] = &[
+        LabParam::FeedRateHz.query_name(),
+        LabParam::FeedSeconds.query_name(),
+        CLIENT_PARAM,
+    ];
+}
+
 impl QueryString for FeedStartQuery {
     fn to_query(&self) -> String {
         Writer::default()
@@ -177,7 +221,7 @@ impl QueryString for FeedStartQuery {
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
-        let f = Fields::strict(raw, &["rate", "secs", CLIENT_PARAM])?;
+        let f = Fields::strict(raw, Self::KNOWN)?;
         // Both bounds lie within u32 (checked below).
         Ok(Self {
             rate_hz: f.need_num(LabParam::FeedRateHz)? as u32,
@@ -197,6 +241,10 @@ pub struct FeedStopQuery {
     pub client: Option<String>,
 }
 
+impl FeedStopQuery {
+    const KNOWN: &'static [&'static str] = &[FEED_PARAM, CLIENT_PARAM];
+}
+
 impl QueryString for FeedStopQuery {
     fn to_query(&self) -> String {
         Writer::default()
@@ -206,7 +254,7 @@ impl QueryString for FeedStopQuery {
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
-        let f = Fields::strict(raw, &[FEED_PARAM, CLIENT_PARAM])?;
+        let f = Fields::strict(raw, Self::KNOWN)?;
         Ok(Self {
             feed: f.need_id(FEED_PARAM)?,
             client: f.text(CLIENT_PARAM).map(str::to_owned),
@@ -227,6 +275,17 @@ pub struct FeedReadQuery {
     pub seq: Option<u64>,
 }
 
+impl FeedReadQuery {
+    const KNOWN: &'static [&'static str] = &[
+        FEED_PARAM,
+        AFTER_PARAM,
+        RUN_PARAM,
+        EMU_PARAM,
+        CLIENT_PARAM,
+        SEQ_PARAM,
+    ];
+}
+
 impl QueryString for FeedReadQuery {
     fn to_query(&self) -> String {
         Writer::default()
@@ -240,15 +299,7 @@ impl QueryString for FeedReadQuery {
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
-        let known = &[
-            FEED_PARAM,
-            AFTER_PARAM,
-            RUN_PARAM,
-            EMU_PARAM,
-            CLIENT_PARAM,
-            SEQ_PARAM,
-        ];
-        let f = Fields::strict(raw, known)?;
+        let f = Fields::strict(raw, Self::KNOWN)?;
         Ok(Self {
             emu: f.emu()?,
             run: f.id(RUN_PARAM)?,
@@ -514,6 +565,125 @@ mod tests {
                 expected: "a whole number"
             }
         );
+    }
+
+    /// Every name `to_query` writes (every optional field set) is one `from_query` knows,
+    /// and the query comes back whole; the run and key the connection layer reads
+    /// ([`run_id`], [`crate::observe::client_key`]) are the ones the decoder sees.
+    fn writes_only_known_names<Q: QueryString + PartialEq + std::fmt::Debug>(
+        q: Q,
+        known: &[&str],
+        run: Option<u64>,
+        client: Option<&str>,
+    ) {
+        let text = q.to_query();
+        for piece in text.split('&') {
+            let name = piece.split_once('=').map_or(piece, |(n, _)| n);
+            assert!(
+                known.contains(&name),
+                "`{name}` written but not known: {text}"
+            );
+        }
+        assert_eq!(
+            text.split('&').count(),
+            known.len(),
+            "a field left unset: {text}"
+        );
+        assert_eq!(Q::from_query(&text).as_ref(), Ok(&q), "{text}");
+        assert_eq!(run_id(&text), run, "{text}");
+        assert_eq!(
+            crate::observe::client_key(None, &text).as_deref(),
+            client,
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn every_written_name_is_accepted() {
+        const KEY: &str = "k-compare-test-0001";
+        let key = Some(KEY.to_owned());
+        let emu = NetModel {
+            rtt_ms: 50,
+            jitter_ms: 8,
+        };
+        let (run, client) = (Some(3), Some(KEY));
+        writes_only_known_names(
+            RaceHttpQuery {
+                run: Some(3),
+                close: true,
+                emu,
+                client: key.clone(),
+                seq: Some(9),
+            },
+            RaceHttpQuery::KNOWN,
+            run,
+            client,
+        );
+        writes_only_known_names(
+            RaceWsQuery {
+                n: 5,
+                run: Some(3),
+                emu,
+                client: key.clone(),
+            },
+            RaceWsQuery::KNOWN,
+            run,
+            client,
+        );
+        writes_only_known_names(
+            TallyQuery {
+                run: 3,
+                client: key.clone(),
+            },
+            TallyQuery::KNOWN,
+            run,
+            client,
+        );
+        writes_only_known_names(
+            FeedStartQuery {
+                rate_hz: 10,
+                seconds: 5,
+                client: key.clone(),
+            },
+            FeedStartQuery::KNOWN,
+            None,
+            client,
+        );
+        writes_only_known_names(
+            FeedStopQuery {
+                feed: 2,
+                client: key.clone(),
+            },
+            FeedStopQuery::KNOWN,
+            None,
+            client,
+        );
+        writes_only_known_names(
+            FeedReadQuery {
+                feed: 2,
+                after: Some(4),
+                run: Some(3),
+                emu,
+                client: key.clone(),
+                seq: Some(1),
+            },
+            FeedReadQuery::KNOWN,
+            run,
+            client,
+        );
+    }
+
+    #[test]
+    fn run_id_is_the_strictly_decoded_run() {
+        assert_eq!(run_id("run=12&x=1"), Some(12));
+        assert_eq!(run_id(""), None);
+        assert_eq!(run_id("run=x"), None);
+        // Refused by every decoder, so counted towards no run (the old first-that-decodes
+        // lookup answered 5 for each).
+        for bad in ["run=5&run=6", "run=%zz&run=5", "x=%zz&run=5"] {
+            assert_eq!(run_id(bad), None, "{bad}");
+            assert!(TallyQuery::from_query(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

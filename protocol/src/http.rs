@@ -24,17 +24,20 @@ pub struct EchoRequest {
     pub payload: String,
 }
 
+/// The one name of [`EchoRequest`]'s query.
+pub const PAYLOAD_PARAM: &str = "payload";
+
 /// `GET /api/echo?payload=…`: the one name, refused when unknown names or a repeat come
 /// with it.
 impl QueryString for EchoRequest {
     fn to_query(&self) -> String {
-        Writer::default().put("payload", &self.payload).finish()
+        Writer::default().put(PAYLOAD_PARAM, &self.payload).finish()
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
-        let f = Fields::strict(raw, &["payload"])?;
+        let f = Fields::strict(raw, &[PAYLOAD_PARAM])?;
         Ok(Self {
-            payload: f.text("payload").unwrap_or_default().to_owned(),
+            payload: f.text(PAYLOAD_PARAM).unwrap_or_default().to_owned(),
         })
     }
 }

@@ -168,6 +168,9 @@ pub const LAB_RESPONSE_BYTES_PER_MINUTE: u64 = 64 * 1024 * 1024;
 /// Longest `n` tag the lab accepts, in bytes.
 pub const LAB_MAX_TAG_BYTES: usize = 64;
 
+/// The name of [`LabQuery`]'s free tag.
+pub const TAG_PARAM: &str = "n";
+
 /// The query of [`LAB_PATH`]: `resp` (response padding bytes), `delay` (server processing
 /// ms), `close` (`1`: answer with `Connection: close`), and `n`, a free tag (at most
 /// [`LAB_MAX_TAG_BYTES`]) the page uses to make each URL unique.
@@ -180,7 +183,13 @@ pub struct LabQuery {
 }
 
 impl LabQuery {
-    const KNOWN: &'static [&'static str] = &["resp", "delay", "close", "n"];
+    /// The names [`QueryString::to_query`] writes, from the same constants.
+    const KNOWN: &'static [&'static str] = &[
+        LabParam::ResponseBytes.query_name(),
+        LabParam::DelayMs.query_name(),
+        LabParam::Close.query_name(),
+        TAG_PARAM,
+    ];
 }
 
 impl QueryString for LabQuery {
@@ -189,16 +198,16 @@ impl QueryString for LabQuery {
             .put(LabParam::ResponseBytes.query_name(), self.resp)
             .put(LabParam::DelayMs.query_name(), self.delay_ms)
             .put(LabParam::Close.query_name(), u8::from(self.close))
-            .put_some("n", self.tag.as_deref())
+            .put_some(TAG_PARAM, self.tag.as_deref())
             .finish()
     }
 
     fn from_query(raw: &str) -> Result<Self, QueryError> {
         let f = Fields::strict(raw, Self::KNOWN)?;
-        let tag = f.text("n").map(str::to_owned);
+        let tag = f.text(TAG_PARAM).map(str::to_owned);
         if tag.as_ref().is_some_and(|t| t.len() > LAB_MAX_TAG_BYTES) {
             return Err(QueryError::Invalid {
-                name: "n",
+                name: TAG_PARAM,
                 expected: "at most 64 bytes long",
             });
         }
@@ -295,6 +304,23 @@ mod tests {
         assert_eq!(LabParam::Count.parse("0"), Err(ParamProblem::TooSmall));
         assert_eq!(LabParam::Close.parse("true"), Ok(1));
         assert_eq!(LabParam::Close.parse("yes"), Err(ParamProblem::NotANumber));
+    }
+
+    #[test]
+    fn every_written_name_is_accepted() {
+        let q = LabQuery {
+            resp: 10,
+            delay_ms: 5,
+            close: true,
+            tag: Some("t".into()),
+        };
+        let text = q.to_query();
+        let names: Vec<&str> = text
+            .split('&')
+            .map(|p| p.split_once('=').map_or(p, |(n, _)| n))
+            .collect();
+        assert_eq!(names, LabQuery::KNOWN, "{text}");
+        assert_eq!(LabQuery::from_query(&text), Ok(q));
     }
 
     #[test]

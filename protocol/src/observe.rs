@@ -26,6 +26,26 @@ pub fn valid_client_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The page's key for a request: the one rule the connection layer (which tags the
+/// connection with it) and the handlers (whose quota, whose feed) share. The
+/// [`CLIENT_HEADER`] value when sent (a malformed header is not made up for by the
+/// query), else the `client` the endpoint's query decoded. `None` when absent or not a
+/// [`valid_client_key`].
+pub fn client_key_from(header: Option<&str>, client: Option<&str>) -> Option<String> {
+    let key = header.or(client)?;
+    valid_client_key(key).then(|| key.to_owned())
+}
+
+/// [`client_key_from`] over a raw query, for the connection layer (which knows no
+/// endpoint's query struct): `client` is decoded as every endpoint's query decodes it
+/// ([`Fields`]), so a query with a bad escape or with `client` given twice names no key —
+/// and the endpoint's own decoder refuses it.
+pub fn client_key(header: Option<&str>, raw_query: &str) -> Option<String> {
+    let fields = Fields::lenient(raw_query, &[CLIENT_PARAM]);
+    let client = fields.as_ref().ok().and_then(|f| f.text(CLIENT_PARAM));
+    client_key_from(header, client)
+}
+
 /// The query of [`OBSERVE_PATH`]: the page's own key, which must be valid.
 /// Names other than `client` are passed over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +206,37 @@ mod tests {
         assert!(!valid_client_key("short"));
         assert!(!valid_client_key("abcdefghijklmnop!"));
         assert!(!valid_client_key(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn client_key_is_the_header_else_the_strictly_decoded_query() {
+        const K: &str = "abcdefghijklmnop";
+        const H: &str = "A1b2-C3d4_E5f6G7h8";
+        assert_eq!(
+            client_key(Some(H), "client=abcdefghijklmnop").as_deref(),
+            Some(H)
+        );
+        assert_eq!(
+            client_key(None, "x=1&client=abcdefghijklmnop").as_deref(),
+            Some(K)
+        );
+        // A malformed header is not made up for by the query.
+        assert_eq!(client_key(Some("short"), "client=abcdefghijklmnop"), None);
+        assert_eq!(client_key(None, ""), None);
+        assert_eq!(client_key(None, "client=short"), None);
+        assert_eq!(client_key_from(None, Some(K)).as_deref(), Some(K));
+        assert_eq!(client_key_from(Some(H), Some(K)).as_deref(), Some(H));
+        assert_eq!(client_key_from(Some("short"), Some(K)), None);
+        // What the endpoints' decoders refuse names no key (the old first-that-decodes
+        // lookup answered K for each of these).
+        for bad in [
+            "client=%zz&client=abcdefghijklmnop",
+            "client=abcdefghijklmnop&client=abcdefghijklmnop",
+            "x=%zz&client=abcdefghijklmnop",
+        ] {
+            assert_eq!(client_key(None, bad), None, "{bad}");
+            assert!(WsQuery::from_query(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

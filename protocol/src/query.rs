@@ -147,9 +147,11 @@ pub fn pairs(raw: &str) -> impl Iterator<Item = Result<(String, String), QueryEr
     })
 }
 
-/// The decoded value of the first `name` in `raw`, for readers that look at one name only
-/// (the connection layer: client key, run, network model). Pieces that do not decode are
-/// passed over; the endpoint's own decoder refuses them.
+/// The decoded value of the first `name` in `raw`, for a reader that looks at one name
+/// only before any endpoint decodes the query (the emulated link's network model,
+/// `NetModel::in_query`). Pieces that do not decode are passed over; the endpoint's own
+/// decoder refuses them. The client key and run are read strictly instead
+/// (`observe::client_key`, `compare::run_id`), as the endpoints decode them.
 pub fn lookup(raw: &str, name: &str) -> Option<String> {
     pairs(raw)
         .filter_map(Result::ok)

@@ -1,7 +1,9 @@
 //! Middleware: ties each request to its connection record. Reads the page's client key
-//! (`x-duplex-client` header, or `?client=` on WebSocket handshakes), tags the connection
-//! with it, reports the request and its response, and notes upgrades. Handlers find the
-//! connection and request number in the [`OnConn`] extension.
+//! (`x-duplex-client` header, or `?client=` on WebSocket handshakes) and the run
+//! (`?run=`) with `protocol`'s pure functions (`observe::client_key`, `compare::run_id`:
+//! the rule the handlers' own decoders follow), tags the connection with the key, reports
+//! the request and its response, and notes upgrades. Handlers find the connection and
+//! request number in the [`OnConn`] extension.
 //!
 //! Without the connection layer (in-process `oneshot` tests) there is no `ConnectInfo`
 //! and the middleware steps aside.
@@ -12,12 +14,11 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
-use protocol::compare::TALLY_PATH;
-use protocol::observe::{ConnEvent, OBSERVE_PATH};
+use protocol::compare::{TALLY_PATH, run_id};
+use protocol::observe::{CLIENT_HEADER, ConnEvent, OBSERVE_PATH, client_key};
 
 use super::listener::ConnHandle;
 use super::tally::{HoldGuard, RunTally};
-use crate::extract::{ClientKey, RunId};
 
 /// The connection a request came in on, its number there (from 1), and the run it named
 /// (`?run=<id>` with a client key), whose counters the connection layer keeps.
@@ -42,15 +43,21 @@ pub(crate) async fn observe(mut req: Request, next: Next) -> Response {
         return next.run(req).await;
     };
     let record = &handle.0;
-    let key = ClientKey::of(req.headers(), req.uri()).map(|ClientKey(k)| k);
+    let raw_query = req.uri().query().unwrap_or("");
+    // The key and run as the handler's own decoder sees them (`protocol`'s one rule):
+    // a query it refuses names neither.
+    let header = req
+        .headers()
+        .get(CLIENT_HEADER)
+        .and_then(|v| v.to_str().ok());
+    let key = client_key(header, raw_query);
     if let Some(key) = &key {
         record.tag(key, req.uri().path() == OBSERVE_PATH);
     }
     let request = record.requests();
     // The tally endpoint names a run to read it, not to be counted in it.
     let counted = req.uri().path() != TALLY_PATH;
-    // A malformed run names none (the handler refuses it).
-    let run = RunId::of(req.uri()).ok().flatten().map(|RunId(r)| r);
+    let run = run_id(raw_query);
     let tally = key.zip(run.filter(|_| counted)).map(|(key, run)| {
         let tally = record.observatory().tallies.run(&Arc::from(key), run);
         tally.attach(request == 1);

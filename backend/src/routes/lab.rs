@@ -27,7 +27,6 @@ pub(crate) async fn lab(
     method: Method,
     headers: HeaderMap,
     query: Result<Params<LabQuery>, AppError>,
-    Who(who): Who,
     on_conn: Option<axum::Extension<OnConn>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -35,6 +34,8 @@ pub(crate) async fn lab(
     // A body over the limit is refused before a bad query, as it always was.
     let body = body.map_err(|_| AppError::LabBodyTooLarge)?;
     let Params(q) = query?;
+    // `LabQuery` takes no `client`: the header, else the peer.
+    let Who(who) = Who::of(&headers, None, on_conn.as_deref());
 
     // Quotas per client key, else per peer address.
     quotas.requests.take(&who, 1)?;

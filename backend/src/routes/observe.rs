@@ -8,13 +8,14 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use protocol::observe::ObserveQuery;
 
 use crate::conn::Observatory;
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::extract::Params;
+use crate::extract::{ClientKey, Params};
 use crate::observe;
 use crate::ws_loop::WsLife;
 
@@ -22,10 +23,14 @@ pub(crate) async fn upgrade(
     State(obs): State<Arc<Observatory>>,
     State(life): State<WsLife>,
     Params(q): Params<ObserveQuery>,
+    headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
+    // The channel of the key the connection layer tagged this connection with (a
+    // browser's handshake has no header, so it is the query's).
+    let ClientKey(key) = ClientKey::of(&headers, Some(&q.client))?;
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let own = on_conn.map(|axum::Extension(c)| c.handle.id());
-    Ok(ws.on_upgrade(move |socket| observe::run(socket, obs, life, Arc::from(q.client), own)))
+    Ok(ws.on_upgrade(move |socket| observe::run(socket, obs, life, Arc::from(key), own)))
 }

@@ -1,5 +1,7 @@
-//! `GET /ws` (`protocol::ws::WS_PATH`; its query, `protocol::observe::WsQuery`, is read by
-//! the connection layer): upgrade to a command session ([`crate::session`]).
+//! `GET /ws` (`protocol::ws::WS_PATH`): upgrade to a command session ([`crate::session`]).
+//! Its query, `protocol::observe::WsQuery`, is decoded here (lenient on unknown names:
+//! conformance tools append their own; a bad escape or a repeated `client` → 400
+//! `bad_query`); the key in it is what the connection layer tagged the connection with.
 //!
 //! The handler keeps a copy of the Upgrade request's headers and of its own `101`
 //! response's headers (a [`Handshake`]), so the session can show the page the handshake
@@ -13,15 +15,18 @@ use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use protocol::observe::WsQuery;
 use protocol::ws::SUBPROTOCOL;
 
 use super::header_lines;
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
+use crate::extract::Params;
 use crate::session::{self, Handshake, Sessions};
 
 pub(crate) async fn upgrade(
     State(sessions): State<Sessions>,
+    Params(_): Params<WsQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,

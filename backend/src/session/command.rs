@@ -28,9 +28,10 @@ fn check_close(code: u16, reason: &str) -> Option<String> {
 }
 
 impl Session {
-    /// Takes one token from the flood bucket; false when the page sends too fast.
+    /// Takes one token from the flood bucket; false when the page sends too fast. Tokio's
+    /// clock, as the bucket was made with (`session::run`).
     fn within_rate(&mut self) -> bool {
-        self.flood.take(1.0, std::time::Instant::now()).is_ok()
+        self.flood.take(1.0, Instant::now().into_std()).is_ok()
     }
 
     /// One message read from the socket.

@@ -27,8 +27,9 @@ use crate::feed::{Cursor, FeedHub};
 pub(crate) async fn start(
     State(hub): State<FeedHub>,
     Params(q): Params<FeedStartQuery>,
-    ClientKey(key): ClientKey,
+    headers: HeaderMap,
 ) -> Result<Json<FeedStarted>, AppError> {
+    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
     let feed = hub.start(&key, q.rate_hz, q.seconds)?;
     Ok(Json(FeedStarted {
         feed: feed.id,
@@ -42,8 +43,9 @@ pub(crate) async fn start(
 pub(crate) async fn stop(
     State(hub): State<FeedHub>,
     Params(q): Params<FeedStopQuery>,
-    ClientKey(key): ClientKey,
+    headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
+    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
     hub.get(&key, q.feed)?.stop();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -70,9 +72,10 @@ fn count_empty(on_conn: Option<&OnConn>, batch: &FeedBatch) {
 pub(crate) async fn poll(
     State(hub): State<FeedHub>,
     Params(q): Params<FeedReadQuery>,
-    ClientKey(key): ClientKey,
+    headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
 ) -> Result<Response, AppError> {
+    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
     let feed = hub.read(&key, q.feed)?;
     let batch = feed.after(q.after.unwrap_or(0));
     count_empty(on_conn.as_deref(), &batch);
@@ -83,9 +86,10 @@ pub(crate) async fn poll(
 pub(crate) async fn long(
     State(hub): State<FeedHub>,
     Params(q): Params<FeedReadQuery>,
-    ClientKey(key): ClientKey,
+    headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
 ) -> Result<Response, AppError> {
+    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
     let feed = hub.read(&key, q.feed)?;
     let after = q.after.unwrap_or(0);
     let _slot = hub.long_poll(&key)?;
@@ -104,10 +108,10 @@ pub(crate) async fn long(
 pub(crate) async fn sse(
     State(hub): State<FeedHub>,
     Params(q): Params<FeedReadQuery>,
-    ClientKey(key): ClientKey,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
 ) -> Result<Response, AppError> {
+    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
     let feed = hub.read(&key, q.feed)?;
     let after = headers
         .get("last-event-id")

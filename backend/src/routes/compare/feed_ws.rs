@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::http::HeaderMap;
 use axum::response::Response;
 use protocol::compare::FeedReadQuery;
 
@@ -16,10 +17,11 @@ use crate::feed::{self, FeedHub};
 pub(crate) async fn upgrade(
     State(hub): State<FeedHub>,
     Params(q): Params<FeedReadQuery>,
-    ClientKey(key): ClientKey,
+    headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
+    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
     let feed = hub.read(&key, q.feed)?;
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let hold = on_conn.as_deref().and_then(OnConn::hold);

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use protocol::compare::{RaceHttpQuery, RaceWsQuery};
 
@@ -22,9 +22,11 @@ use crate::ws_loop::WsLife;
 pub(crate) async fn http(
     State(race): State<Race>,
     Params(q): Params<RaceHttpQuery>,
-    Who(who): Who,
+    headers: HeaderMap,
+    on_conn: Option<axum::Extension<OnConn>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
+    let Who(who) = Who::of(&headers, q.client.as_deref(), on_conn.as_deref());
     let body = body.map_err(|_| RaceError::PayloadTooLarge)?;
     race.round_trip(&who, body.len() as u64)?;
     let mut response = body.into_response();
@@ -45,10 +47,11 @@ pub(crate) async fn ws(
     State(race): State<Race>,
     State(life): State<WsLife>,
     Params(q): Params<RaceWsQuery>,
-    Who(who): Who,
+    headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
+    let Who(who) = Who::of(&headers, q.client.as_deref(), on_conn.as_deref());
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let echoes = race.socket(&who, q.n)?;
     let hold = on_conn.and_then(|c| c.hold());

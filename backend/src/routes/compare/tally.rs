@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use protocol::compare::{Tally, TallyQuery};
 
 use crate::conn::Observatory;
@@ -19,8 +20,9 @@ const SETTLE_WAIT: Duration = Duration::from_secs(1);
 pub(crate) async fn tally(
     State(obs): State<Arc<Observatory>>,
     Params(q): Params<TallyQuery>,
-    ClientKey(key): ClientKey,
+    headers: HeaderMap,
 ) -> Result<Json<Tally>, AppError> {
+    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
     let tally = obs
         .tallies
         .get(&key, q.run)
