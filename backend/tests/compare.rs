@@ -401,7 +401,9 @@ async fn every_feed_strategy_delivers_every_event_once_and_in_order() {
     eprintln!("short {short_t:?}\nlong {long_t:?}\nsse {sse_t:?}\nws {ws_t:?}");
     // Short polling asks over and over, often for nothing; long polling asks about once
     // per event; SSE and WebSocket ask once and hold the connection.
-    assert!(short_t.requests >= 20, "{short_t:?}");
+    // About 33 polls fit in the 1 s feed (30 ms apart); a loaded 2-core machine fits
+    // fewer, so the bound only says "again and again", far above the streams' one.
+    assert!(short_t.requests >= 8, "{short_t:?}");
     assert!(short_t.empty_responses >= 1, "{short_t:?}");
     assert!(long_t.requests >= 10 && long_t.requests <= 42, "{long_t:?}");
     assert_eq!(long_t.held_peak, 1);
