@@ -30,7 +30,7 @@ pub(crate) fn app() -> Html {
         Callback::from(move |l: Lang| lang.set(l))
     };
     let router = use_route();
-    let route = router.route;
+    let route = router.route.clone();
     html! {
         <ContextProvider<Router> context={router}>
             <ContextProvider<Lang> context={*lang}>

@@ -5,7 +5,9 @@
 //! the [`model`] (view state: pure types and reducers) and talk to the network through
 //! `services`; `components` draw the model, with view-only hooks from `ui`; `dom` holds
 //! the browser page's own APIs (address bar, downloads). `cargo xtask test` checks that
-//! components import neither hooks nor services, and pages no services. [`model`],
+//! components import neither hooks nor services, pages no services, the leaves (`dom`,
+//! `clock`, `route`, `i18n`, `format`, `stats`) no layer, and that only hooks and
+//! services reach the network (ARCHITECTURE.md). [`model`],
 //! [`route`], [`i18n`], [`stats`] and [`format`] are pure and tested natively.
 
 mod app;

@@ -1,10 +1,25 @@
 //! The page's addresses. Every route is a real path the server answers with `index.html`,
 //! so a link (with its `?lang=`) can be shared and reloaded.
 //!
-//! Paths are matched segment by segment against one table of patterns, where a `:name`
-//! segment captures a parameter: adding `/learn/:lesson` is one row
-//! (`("/learn/:lesson", |p| Some(Route::Learn { lesson: p[0].to_owned() }))`) plus its
-//! variant. Hand-written rather than yew-router: a handful of routes need a path match,
+//! One table ([`ROUTES`], written with `routes!`) serves both directions: a path is
+//! matched segment by segment against its patterns, where a `:name` segment captures a
+//! parameter ([`Route::from_path`]), and a route's path is its row's pattern filled with
+//! its fields ([`Route::path`]). A parametrised route takes exactly this shape — the
+//! variant, with one field per `:name` in pattern order, named alike, each `FromStr +
+//! Display` (a `String`, a number):
+//!
+//! ```text
+//! Learn { lesson: String },                 // in `Route`
+//! "/learn/:lesson" => Learn { lesson },     // in `ROUTES`
+//! Route::Learn { lesson } => …              // in `app::switch`
+//! ```
+//!
+//! (`Route` is `Clone`, not `Copy`, so such a variant fits; the tests build an example
+//! table just like it.) A parameter is percent-encoded into its segment and decoded out of
+//! it, so any text round-trips (`/`, `?`, `#`, `%`, spaces, non-ASCII) but the three no URL
+//! path segment can carry: empty, `.` and `..`.
+//!
+//! Hand-written rather than yew-router: a handful of routes need a path match,
 //! `pushState` and a `popstate` listener (`hooks::use_route`), and yew-router cost 64 KB
 //! of wasm (25 KB gzip) for them.
 
@@ -19,7 +34,7 @@ pub struct Router {
 }
 
 /// A page of the app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Home,
     HttpLab,
@@ -28,29 +43,59 @@ pub enum Route {
     NotFound,
 }
 
-/// Makes a route from the parameters its pattern captured (in pattern order); `None`
-/// refuses them (then the next row is tried).
-pub type Build<R> = fn(&[&str]) -> Option<R>;
+/// One row of a route table: a pattern and the route it names, both ways. Written by
+/// `routes!`, which keeps the three in step.
+pub struct Row<R> {
+    /// `/`-separated segments; `:name` captures a parameter.
+    pub pattern: &'static str,
+    /// The route's field names, in order (they must be the pattern's `:name`s).
+    pub fields: &'static [&'static str],
+    /// The route from the captured parameters (decoded, in pattern order); `None` refuses
+    /// them (a number that does not parse), and the next row is tried.
+    pub build: fn(Vec<String>) -> Option<R>,
+    /// The route's parameters, in pattern order, if this row names it.
+    pub params: fn(&R) -> Option<Vec<String>>,
+}
 
-/// Every route with a path of its own, first match wins.
-const ROUTES: &[(&str, Build<Route>)] = &[
-    ("/", |_| Some(Route::Home)),
-    ("/lab/http", |_| Some(Route::HttpLab)),
-    ("/lab/ws", |_| Some(Route::WsLab)),
-    ("/compare", |_| Some(Route::Compare)),
+/// A route table: `&[Row<R>]` from `R; "pattern" => Variant, "pattern" => Variant { field,
+/// … }, …`, each field a `:name` of its pattern, in order.
+macro_rules! routes {
+    ($R:ident; $($pattern:literal => $variant:ident $({ $($field:ident),+ $(,)? })?),+ $(,)?) => {
+        &[$(
+            $crate::route::Row::<$R> {
+                pattern: $pattern,
+                fields: &[$($(stringify!($field)),+)?],
+                build: |params| {
+                    let mut params = params.into_iter();
+                    let route = $R::$variant $({ $($field: params.next()?.parse().ok()?),+ })?;
+                    params.next().is_none().then_some(route)
+                },
+                params: |route| match route {
+                    $R::$variant $({ $($field),+ })? => Some(vec![$($($field.to_string()),+)?]),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                },
+            }
+        ),+]
+    };
+}
+
+/// Every route with a path of its own; first match wins, both ways.
+pub const ROUTES: &[Row<Route>] = routes![Route;
+    "/" => Home,
+    "/lab/http" => HttpLab,
+    "/lab/ws" => WsLab,
+    "/compare" => Compare,
 ];
 
+/// The path `NotFound` (and a route the table cannot write) is given: no row matches it.
+const NOT_FOUND_PATH: &str = "/404";
+
 impl Route {
-    /// The path of the route (`NotFound` has none of its own: it keeps the unknown one).
-    pub fn path(self) -> String {
-        let pattern = match self {
-            Route::Home => "/",
-            Route::HttpLab => "/lab/http",
-            Route::WsLab => "/lab/ws",
-            Route::Compare => "/compare",
-            Route::NotFound => "/404",
-        };
-        fill(pattern, &[])
+    /// The path of the route; `NotFound` has none of its own (it keeps the unknown one)
+    /// and gets `/404`.
+    pub fn path(&self) -> String {
+        path_of(ROUTES, self).unwrap_or_else(|| NOT_FOUND_PATH.to_owned())
     }
 
     /// The route of a path; a trailing slash does not matter.
@@ -61,10 +106,20 @@ impl Route {
 
 /// The first row of `table` whose pattern matches `path` and whose builder accepts the
 /// captured parameters.
-pub fn match_table<R>(table: &[(&str, Build<R>)], path: &str) -> Option<R> {
+pub fn match_table<R>(table: &[Row<R>], path: &str) -> Option<R> {
     table
         .iter()
-        .find_map(|(pattern, build)| build(&captures(pattern, path)?))
+        .find_map(|row| (row.build)(captures(row.pattern, path)?))
+}
+
+/// The path of `route` in `table`: the first row naming it, filled with its parameters.
+/// `None` if no row names it, a parameter has no segment (empty, `.`, `..`), or an
+/// earlier row would read the path back as another route.
+pub fn path_of<R: PartialEq>(table: &[Row<R>], route: &R) -> Option<String> {
+    table
+        .iter()
+        .find_map(|row| fill(row.pattern, &(row.params)(route)?))
+        .filter(|path| match_table(table, path).as_ref() == Some(route))
 }
 
 /// The segments of a path: `/lab/http/` → `["lab", "http"]`, `/` and `` → `[]`.
@@ -76,9 +131,10 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The parameters `path` gives `pattern`'s `:name` segments, or `None` if it does not
-/// match (a different word, a segment more or less, an empty parameter).
-pub fn captures<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
+/// The parameters (decoded) `path` gives `pattern`'s `:name` segments, or `None` if it
+/// does not match (a different word, a segment more or less, an empty parameter, a bad
+/// escape).
+pub fn captures(pattern: &str, path: &str) -> Option<Vec<String>> {
     // An inner empty segment (`/lab//http`) is not a path this app makes.
     if path.trim_end_matches('/').contains("//") {
         return None;
@@ -89,36 +145,61 @@ pub fn captures<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
     loop {
         match (want.next(), have.next()) {
             (None, None) => return Some(params),
-            (Some(w), Some(h)) if w.starts_with(':') => params.push(h),
-            (Some(w), Some(h)) if w == h => {}
+            (Some(w), Some(h)) => {
+                let h = decode_segment(h)?;
+                if w.starts_with(':') {
+                    params.push(h);
+                } else if w != h {
+                    return None;
+                }
+            }
             _ => return None,
         }
     }
 }
 
-/// `pattern` with its `:name` segments replaced by `params`, in order.
-pub fn fill(pattern: &str, params: &[&str]) -> String {
+/// `pattern` with its `:name` segments replaced by `params` (encoded), in order; `None`
+/// if there are more or fewer, or one has no segment ([`encode_segment`]).
+pub fn fill(pattern: &str, params: &[String]) -> Option<String> {
     let mut params = params.iter();
-    let path: String = segments(pattern)
-        .map(|s| {
-            let s = if s.starts_with(':') {
-                params.next().copied().unwrap_or_default()
-            } else {
-                s
-            };
-            format!("/{s}")
-        })
-        .collect();
-    if path.is_empty() {
-        "/".to_owned()
-    } else {
-        path
+    let mut path = String::new();
+    for s in segments(pattern) {
+        path.push('/');
+        if s.starts_with(':') {
+            path.push_str(&encode_segment(params.next()?)?);
+        } else {
+            path.push_str(s);
+        }
     }
+    if params.next().is_some() {
+        return None;
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    Some(path)
+}
+
+/// `text` as one path segment: every byte but `A–Z a–z 0–9 - . _ ~ ,` percent-encoded
+/// (protocol's query encoder, so `/`, `?`, `#`, `%`, `+`, spaces and non-ASCII stay inside
+/// the segment). `None` for the text no segment can carry: empty (no segment), `.` and
+/// `..` (a browser drops or climbs them, `%2E` included).
+pub fn encode_segment(text: &str) -> Option<String> {
+    if matches!(text, "" | "." | "..") {
+        return None;
+    }
+    Some(protocol::query::encode(text))
+}
+
+/// Undoes [`encode_segment`] (and a browser's path encoding): `%XX` is a byte, the result
+/// must be UTF-8. Unlike in a query, `+` is itself, not a space.
+fn decode_segment(segment: &str) -> Option<String> {
+    protocol::query::decode(&segment.replace('+', "%2B")).ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Build, Route, captures, fill, match_table};
+    use super::{ROUTES, Route, Row, captures, encode_segment, fill, match_table, path_of};
 
     #[test]
     fn paths_round_trip() {
@@ -126,6 +207,8 @@ mod tests {
             assert_eq!(Route::from_path(&r.path()), r);
         }
         assert_eq!(Route::Home.path(), "/");
+        assert_eq!(Route::HttpLab.path(), "/lab/http");
+        assert_eq!(Route::NotFound.path(), "/404");
         assert_eq!(Route::from_path("/lab/http/"), Route::HttpLab);
         assert_eq!(Route::from_path("/compare//"), Route::Compare);
         assert_eq!(Route::from_path(""), Route::Home);
@@ -134,44 +217,59 @@ mod tests {
         assert_eq!(Route::from_path("/lab/http/x"), Route::NotFound);
         assert_eq!(Route::from_path("/lab//http"), Route::NotFound);
         assert_eq!(Route::from_path("/404"), Route::NotFound);
+        // A word is compared decoded; a bad escape matches nothing.
+        assert_eq!(Route::from_path("/lab/%68ttp"), Route::HttpLab);
+        assert_eq!(Route::from_path("/lab/%zz"), Route::NotFound);
     }
 
-    /// A route with a parameter, as `/learn/<lesson>` will be: one table row each.
-    #[derive(Debug, PartialEq)]
+    /// A table with parameters, the shape `/learn/:lesson` will take in `ROUTES`.
+    #[derive(Debug, Clone, PartialEq)]
     enum Example {
         Index,
-        Learn { lesson: Option<String> },
+        Lessons,
+        Learn { lesson: String },
         Embed { widget: String, size: u32 },
+        // Shadowed by `Learn` for the lesson `new`: its path would read back as `Learn`.
+        NewLesson,
     }
 
-    const EXAMPLE: &[(&str, Build<Example>)] = &[
-        ("/", |_| Some(Example::Index)),
-        ("/learn", |_| Some(Example::Learn { lesson: None })),
-        ("/learn/:lesson", |p| {
-            Some(Example::Learn {
-                lesson: Some(p[0].to_owned()),
-            })
-        }),
-        // A builder may refuse what it captured (a size that is not a number).
-        ("/embed/:widget/:size", |p| {
-            Some(Example::Embed {
-                widget: p[0].to_owned(),
-                size: p[1].parse().ok()?,
-            })
-        }),
+    const EXAMPLE: &[Row<Example>] = routes![Example;
+        "/" => Index,
+        "/learn" => Lessons,
+        "/learn/:lesson" => Learn { lesson },
+        // A builder refuses what does not parse (a size that is not a number).
+        "/embed/:widget/:size" => Embed { widget, size },
+        "/learn/new" => NewLesson,
     ];
 
+    fn learn(lesson: &str) -> Example {
+        Example::Learn {
+            lesson: lesson.to_owned(),
+        }
+    }
+
     #[test]
-    fn a_table_with_parameters_matches_segment_by_segment() {
-        let m = |path| match_table(EXAMPLE, path);
-        assert_eq!(m("/"), Some(Example::Index));
-        assert_eq!(m("/learn/"), Some(Example::Learn { lesson: None }));
-        assert_eq!(
-            m("/learn/handshake/"),
-            Some(Example::Learn {
-                lesson: Some("handshake".into())
-            })
-        );
+    fn every_row_names_its_parameters_in_pattern_order() {
+        fn check<R>(table: &[Row<R>]) {
+            for row in table {
+                let names: Vec<&str> = super::segments(row.pattern)
+                    .filter_map(|s| s.strip_prefix(':'))
+                    .collect();
+                assert_eq!(names, row.fields, "{}", row.pattern);
+            }
+        }
+        check(ROUTES);
+        check(EXAMPLE);
+    }
+
+    #[test]
+    fn a_route_with_a_string_parameter_round_trips_path_to_route_to_path() {
+        let m = |path: &str| match_table(EXAMPLE, path);
+        for path in ["/", "/learn", "/learn/handshake", "/embed/race/320"] {
+            let route = m(path).unwrap_or_else(|| panic!("{path}"));
+            assert_eq!(path_of(EXAMPLE, &route).as_deref(), Some(path));
+        }
+        assert_eq!(m("/learn/handshake/"), Some(learn("handshake")));
         assert_eq!(
             m("/embed/race/320"),
             Some(Example::Embed {
@@ -183,18 +281,81 @@ mod tests {
         assert_eq!(m("/embed/race"), None);
         assert_eq!(m("/learn/a/b"), None);
         assert_eq!(m("/learnx"), None);
+        // Route → path → route, with text a path segment must encode.
+        for lesson in [
+            "web socket",
+            "a/b",
+            "q?x=1#top",
+            "100%",
+            "a+b",
+            "日本語",
+            "ü",
+            "~.-_,",
+        ] {
+            let path = path_of(EXAMPLE, &learn(lesson)).unwrap();
+            assert!(path.starts_with("/learn/") && path[7..].is_ascii());
+            assert!(!path[7..].contains(['/', '?', '#', ' ']), "{path}");
+            assert_eq!(m(&path), Some(learn(lesson)), "{path}");
+        }
+        assert_eq!(path_of(EXAMPLE, &learn("a/b")).unwrap(), "/learn/a%2Fb");
+        // What no segment can carry, and a path an earlier row would read as another
+        // route, have no path.
+        for lesson in ["", ".", ".."] {
+            assert_eq!(path_of(EXAMPLE, &learn(lesson)), None, "{lesson:?}");
+        }
+        assert_eq!(path_of(EXAMPLE, &Example::NewLesson), None);
+        assert_eq!(m("/learn/new"), Some(learn("new")));
     }
 
     #[test]
-    fn captures_and_fill_are_inverse() {
-        assert_eq!(captures("/learn/:lesson", "/learn/ws"), Some(vec!["ws"]));
+    fn fill_encodes_and_captures_decodes_any_segment_text() {
+        let p = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(captures("/learn/:lesson", "/learn/ws"), Some(p(&["ws"])));
         assert_eq!(captures("/learn/:lesson", "/learn"), None);
         assert_eq!(captures("/lab/http", "/lab/http"), Some(vec![]));
-        assert_eq!(fill("/learn/:lesson", &["ws"]), "/learn/ws");
-        assert_eq!(fill("/", &[]), "/");
+        assert_eq!(fill("/learn/:lesson", &p(&["ws"])).unwrap(), "/learn/ws");
+        assert_eq!(fill("/", &[]).unwrap(), "/");
+        // Too many or too few parameters.
+        assert_eq!(fill("/learn/:lesson", &[]), None);
+        assert_eq!(fill("/learn", &p(&["x"])), None);
+        // A browser's path: `+` is itself, `%20` a space, UTF-8 bytes a character.
         assert_eq!(
-            captures("/embed/:w/:n", &fill("/embed/:w/:n", &["plot", "3"])),
-            Some(vec!["plot", "3"])
+            captures("/w/:w", "/w/a+b%20c%E6%97%A5"),
+            Some(p(&["a+b c日"]))
         );
+        // Not UTF-8, or a broken escape: no match.
+        assert_eq!(captures("/w/:w", "/w/%FF"), None);
+        assert_eq!(captures("/w/:w", "/w/%4"), None);
+        // Every string of up to three characters from an alphabet of the awkward ones.
+        let alphabet = [
+            'a', 'Z', '0', '/', '?', '#', '%', ' ', '+', '&', '=', '.', ':', ';', '\'', '"', 'é',
+            '日', '😀', '\\', '~',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.sort();
+        texts.dedup();
+        let mut checked = 0;
+        for text in &texts {
+            let Some(segment) = encode_segment(text) else {
+                assert!(matches!(text.as_str(), "" | "." | ".."), "{text:?}");
+                continue;
+            };
+            assert!(!segment.contains(['/', '?', '#', ' ']), "{segment}");
+            let path = fill("/x/:a/:b", &p(&[text, "tail"])).unwrap();
+            assert_eq!(
+                captures("/x/:a/:b", &path),
+                Some(p(&[text, "tail"])),
+                "{path}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 9_000, "{checked}");
     }
 }

@@ -4,7 +4,7 @@ use protocol::compare::Strategy;
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
-use super::number_field::form_field;
+use super::number_field::{Refused, form_field};
 use super::use_lang;
 use crate::i18n::Key;
 use crate::model::compare::{Edit, Form};
@@ -33,6 +33,9 @@ pub(crate) fn strategy_color(s: Strategy) -> &'static str {
 pub(crate) struct FeedControlsProps {
     pub(crate) form: Form,
     pub(crate) on_edit: Callback<Edit>,
+    /// A server refusal naming one of these fields, shown beside it.
+    #[prop_or_default]
+    pub(crate) refused: Refused,
     pub(crate) running: bool,
     pub(crate) ready: bool,
     pub(crate) on_start: Callback<()>,
@@ -44,7 +47,14 @@ pub(crate) fn feed_controls(props: &FeedControlsProps) -> Html {
     let lang = use_lang();
     let f = &props.form;
     let field = |p: LabParam, label: Key, test: &'static str| {
-        form_field(lang, f, &props.on_edit, (p, label, test), props.running)
+        form_field(
+            lang,
+            f,
+            &props.on_edit,
+            (p, label, test),
+            props.running,
+            &props.refused,
+        )
     };
     let chip = |s: Strategy| {
         let on_edit = props.on_edit.clone();

@@ -13,6 +13,7 @@ pub(crate) fn nav() -> Html {
     let tab = |route: Route, key: Key, test: &'static str| {
         let go = router.as_ref().map(|r| r.go.clone());
         let href = format!("{}?lang={}", route.path(), lang.tag());
+        let active = router.as_ref().is_some_and(|r| r.route == route);
         let onclick = Callback::from(move |e: MouseEvent| {
             // Plain clicks stay in the page; modified clicks open a new tab as usual.
             if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
@@ -20,10 +21,9 @@ pub(crate) fn nav() -> Html {
             }
             e.prevent_default();
             if let Some(go) = &go {
-                go.emit(route);
+                go.emit(route.clone());
             }
         });
-        let active = router.as_ref().is_some_and(|r| r.route == route);
         html! {
             <a {href} {onclick} class={classes!("tab", active.then_some("tab-active"))}
                aria-current={active.then_some("page")} data-test={test}>

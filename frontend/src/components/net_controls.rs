@@ -5,7 +5,7 @@ use protocol::emulate::{NetModel, Profile};
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
-use super::number_field::form_field;
+use super::number_field::{Refused, form_field};
 use super::use_lang;
 use crate::i18n::{Key, Lang};
 use crate::model::compare::{Edit, Form};
@@ -14,6 +14,9 @@ use crate::model::compare::{Edit, Form};
 pub(crate) struct NetControlsProps {
     pub(crate) form: Form,
     pub(crate) on_edit: Callback<Edit>,
+    /// A server refusal naming one of these fields, shown beside it.
+    #[prop_or_default]
+    pub(crate) refused: Refused,
     pub(crate) disabled: bool,
 }
 
@@ -63,7 +66,14 @@ pub(crate) fn net_controls(props: &NetControlsProps) -> Html {
         })
     };
     let field = |p: LabParam, label: Key, test: &'static str| {
-        form_field(lang, f, &props.on_edit, (p, label, test), props.disabled)
+        form_field(
+            lang,
+            f,
+            &props.on_edit,
+            (p, label, test),
+            props.disabled,
+            &props.refused,
+        )
     };
     html! {
         <div class="net-controls">

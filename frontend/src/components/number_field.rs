@@ -38,14 +38,20 @@ pub(crate) fn number_field(props: &NumberFieldProps) -> Html {
     }
 }
 
-/// A Compare form field: `param`'s text from `form`, its refusal (with bounds) beside it,
-/// and every keystroke sent as an [`Edit::Field`].
+/// A server refusal that named a Compare field, and its message (see
+/// `model::compare::refused_field`).
+pub(crate) type Refused = Option<(LabParam, AttrValue)>;
+
+/// A Compare form field: `param`'s text from `form`, its refusal (with bounds) beside it —
+/// or, when the value passes the page's check, the server's refusal if it named this
+/// field — and every keystroke sent as an [`Edit::Field`].
 pub(crate) fn form_field(
     lang: Lang,
     form: &Form,
     on_edit: &Callback<Edit>,
     field: (LabParam, Key, &'static str),
     disabled: bool,
+    refused: &Refused,
 ) -> Html {
     let (param, label, test) = field;
     let on_edit = on_edit.clone();
@@ -55,7 +61,13 @@ pub(crate) fn form_field(
     });
     let error = form
         .problem(param)
-        .map(|pr| AttrValue::from(param_problem(lang, param, pr)));
+        .map(|pr| AttrValue::from(param_problem(lang, param, pr)))
+        .or_else(|| {
+            refused
+                .as_ref()
+                .filter(|(p, _)| *p == param)
+                .map(|(_, message)| message.clone())
+        });
     html! {
         <NumberField label={lang.t(label)} {test} value={form.text(param).to_owned()} {oninput}
                      {error} {disabled} />

@@ -5,7 +5,7 @@ use protocol::compare::Contender;
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
-use super::number_field::form_field;
+use super::number_field::{Refused, form_field};
 use super::use_lang;
 use crate::i18n::Key;
 use crate::model::compare::{Edit, Form};
@@ -32,6 +32,9 @@ pub(crate) fn contender_color(c: Contender) -> &'static str {
 pub(crate) struct RaceControlsProps {
     pub(crate) form: Form,
     pub(crate) on_edit: Callback<Edit>,
+    /// A server refusal naming one of these fields, shown beside it.
+    #[prop_or_default]
+    pub(crate) refused: Refused,
     pub(crate) running: bool,
     /// Run is possible (every field valid, the network too).
     pub(crate) ready: bool,
@@ -47,7 +50,14 @@ pub(crate) fn race_controls(props: &RaceControlsProps) -> Html {
     let lang = use_lang();
     let f = &props.form;
     let field = |p: LabParam, label: Key, test: &'static str| {
-        form_field(lang, f, &props.on_edit, (p, label, test), props.running)
+        form_field(
+            lang,
+            f,
+            &props.on_edit,
+            (p, label, test),
+            props.running,
+            &props.refused,
+        )
     };
     let chip = |c: Contender| {
         let on_edit = props.on_edit.clone();

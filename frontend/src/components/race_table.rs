@@ -21,7 +21,7 @@ pub(crate) struct RaceTableProps {
 /// A stop reason in words.
 pub(crate) fn failure_text(lang: Lang, f: &Failure) -> String {
     match f {
-        Failure::Refused { code, .. } => lang.t(error_key(*code)).to_owned(),
+        Failure::Refused(body) => lang.t(error_key(body.code)).to_owned(),
         Failure::Network => lang.t(Key::cmp_err_network).to_owned(),
         Failure::Closed { code, reason } => lang.tf(
             Key::cmp_err_closed,

@@ -30,5 +30,8 @@ pub(crate) fn use_route() -> Router {
             route.set(to);
         })
     };
-    Router { route: *route, go }
+    Router {
+        route: (*route).clone(),
+        go,
+    }
 }

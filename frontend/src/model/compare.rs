@@ -3,6 +3,7 @@
 //! link reproduces the setup); per-contender and per-strategy results with their derived
 //! figures; and the JSON and CSV a run downloads as.
 
+use protocol::ErrorBody;
 use protocol::compare::{Contender, Strategy, Tally};
 use protocol::emulate::{NetModel, Profile};
 use protocol::lab::{LabParam, ParamProblem};
@@ -263,11 +264,9 @@ impl Form {
 /// ([`Failure::Closed`]) that no fetch has; a fetch's error converts into it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
-    /// The server refused (its code is translated by the page; `message` is its English).
-    Refused {
-        code: protocol::ErrorCode,
-        message: String,
-    },
+    /// The server refused: its code (translated by the page), its English `message`, and
+    /// the parameter at fault if it names one (shown beside that field, [`refused_field`]).
+    Refused(ErrorBody),
     /// No answer, or one the page does not understand.
     Network,
     /// A WebSocket closed before the end, with its code and reason.
@@ -278,7 +277,7 @@ impl Failure {
     /// English, for downloads.
     pub fn describe(&self) -> String {
         match self {
-            Failure::Refused { message, .. } => message.clone(),
+            Failure::Refused(body) => body.message.clone(),
             Failure::Network => "no answer from the server".to_owned(),
             Failure::Closed { code, reason } => format!("closed {code} {reason}"),
         }
@@ -288,14 +287,22 @@ impl Failure {
 impl From<FetchError> for Failure {
     fn from(e: FetchError) -> Self {
         match e {
-            FetchError::Refused(body) => Failure::Refused {
-                code: body.code,
-                message: body.message,
-            },
+            FetchError::Refused(body) => Failure::Refused(body),
             // The Compare page does not tell "no answer" from "not understood".
             FetchError::Unexpected | FetchError::Network => Failure::Network,
         }
     }
+}
+
+/// The first of `failures` that is a server refusal naming one of the form's [`FIELDS`],
+/// with that field: the page shows it beside the field.
+pub fn refused_field<'a>(
+    failures: impl IntoIterator<Item = &'a Failure>,
+) -> Option<(LabParam, &'a ErrorBody)> {
+    failures.into_iter().find_map(|f| match f {
+        Failure::Refused(body) => body.param.filter(|p| FIELDS.contains(p)).map(|p| (p, body)),
+        _ => None,
+    })
 }
 
 /// One contender's race so far.
@@ -501,6 +508,31 @@ pub fn to_csv(run: &Run<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_keeps_the_parameter_the_server_named() {
+        let body = |param| ErrorBody {
+            code: protocol::ErrorCode::BadParam,
+            message: "k must be at most 8".into(),
+            param,
+        };
+        let refused = Failure::from(FetchError::Refused(body(Some(LabParam::InFlight))));
+        assert_eq!(refused, Failure::Refused(body(Some(LabParam::InFlight))));
+        assert_eq!(refused.describe(), "k must be at most 8");
+        // The first refusal that names a form field is the one shown beside it.
+        let unnamed = Failure::Refused(body(None));
+        let not_a_field = Failure::Refused(body(Some(LabParam::ResponseBytes)));
+        let closed = Failure::Closed {
+            code: 1008,
+            reason: "flood".into(),
+        };
+        let all = [Failure::Network, unnamed, not_a_field, closed, refused];
+        assert_eq!(
+            refused_field(&all),
+            Some((LabParam::InFlight, &body(Some(LabParam::InFlight))))
+        );
+        assert_eq!(refused_field(&all[..4]), None);
+    }
 
     #[test]
     fn the_form_round_trips_through_the_url_and_keeps_refused_values() {

@@ -37,16 +37,17 @@ pub(crate) fn reader_error(stopped_by_page: bool, outcome: Result<(), Failure>) 
 
 #[cfg(test)]
 mod tests {
-    use protocol::ErrorCode;
+    use protocol::{ErrorBody, ErrorCode};
 
     use super::reader_error;
     use crate::model::compare::Failure;
 
     fn not_found() -> Failure {
-        Failure::Refused {
+        Failure::Refused(ErrorBody {
             code: ErrorCode::NotFound,
             message: "no such feed".into(),
-        }
+            param: None,
+        })
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_compare_form::use_compare_form;
 use crate::hooks::use_feed::use_feed;
 use crate::hooks::use_race::use_race;
-use crate::i18n::Key;
+use crate::i18n::{Key, error_key};
 use crate::model::compare::{self as model, Run};
 use crate::ui::use_viewport_width::use_viewport_width;
 
@@ -77,6 +77,14 @@ pub(crate) fn compare() -> Html {
         })
     };
 
+    // A server refusal that names a field is shown beside it too.
+    let failures = rm.results.iter().filter_map(|r| r.error.as_ref());
+    let failures = failures
+        .chain(&fm.error)
+        .chain(fm.results.iter().filter_map(|r| r.error.as_ref()));
+    let refused = model::refused_field(failures)
+        .map(|(p, body)| (p, AttrValue::from(lang.t(error_key(body.code)))));
+
     let race_emulated = !rm.net.is_none();
     let series: Vec<PlotSeries> = rm
         .results
@@ -121,7 +129,8 @@ pub(crate) fn compare() -> Html {
                 <h2 id="cmp-title">{ lang.t(Key::cmp_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_lead) }</p>
                 <h3>{ lang.t(Key::cmp_net_title) }</h3>
-                <NetControls form={f.clone()} on_edit={form.edit.clone()} disabled={rm.running || fm.running} />
+                <NetControls form={f.clone()} on_edit={form.edit.clone()} disabled={rm.running || fm.running}
+                             refused={refused.clone()} />
                 <p class="hint">{ lang.t(Key::cmp_net_not) }</p>
                 <p class="hint" data-test="timer-note" data-isolated={isolated.to_string()}>
                     { lang.t(if *isolated { Key::cmp_timer_isolated } else { Key::cmp_timer_coarse }) }
@@ -131,7 +140,7 @@ pub(crate) fn compare() -> Html {
             <section class="panel panel-http" aria-labelledby="race-title">
                 <h2 id="race-title">{ lang.t(Key::cmp_race_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_race_lead) }</p>
-                <RaceControls form={f.clone()} on_edit={form.edit.clone()} running={rm.running}
+                <RaceControls form={f.clone()} on_edit={form.edit.clone()} running={rm.running} refused={refused.clone()}
                               ready={f.race().is_some() && net.is_some() && !fm.running}
                               {on_run} on_cancel={race.cancel.clone()}
                               completed={rm.completed} total={rm.total} percent={rm.percent()} />
@@ -152,7 +161,7 @@ pub(crate) fn compare() -> Html {
             <section class="panel panel-ws" aria-labelledby="feed-title">
                 <h2 id="feed-title">{ lang.t(Key::cmp_feed_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_feed_lead) }</p>
-                <FeedControls form={f.clone()} on_edit={form.edit.clone()} running={fm.running}
+                <FeedControls form={f.clone()} on_edit={form.edit.clone()} running={fm.running} {refused}
                               ready={f.feed().is_some() && net.is_some() && !rm.running}
                               {on_start} on_stop={feed.stop.clone()} />
                 if let Some(err) = &fm.error {
