@@ -51,8 +51,20 @@ async fn emulation_adds_its_round_trip_and_one_more_for_a_new_connection() {
     let (base_first, _) = round_trip(&mut plain, "/api/race", b"hello").await;
     let (base, _) = round_trip(&mut plain, "/api/race", b"hello").await;
 
+    // The first round trip on each of three new connections, the fastest kept: one late
+    // wake-up on a shared machine must not decide the verdict (the bounds are minimums).
+    let mut firsts = Vec::new();
+    for _ in 0..2 {
+        let mut fresh = Raw::connect(server.addr).await;
+        firsts.push(
+            round_trip(&mut fresh, "/api/race?emu=50,0", b"hello")
+                .await
+                .0,
+        );
+    }
     let mut emu = Raw::connect(server.addr).await;
-    let (first, _) = round_trip(&mut emu, "/api/race?emu=50,0", b"hello").await;
+    firsts.push(round_trip(&mut emu, "/api/race?emu=50,0", b"hello").await.0);
+    let first = firsts.iter().min().copied().unwrap();
     let mut again = Vec::new();
     for _ in 0..3 {
         again.push(round_trip(&mut emu, "/api/race?emu=50,0", b"hello").await.0);
