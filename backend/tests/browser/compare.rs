@@ -88,7 +88,7 @@ async fn compare_race_of_fifty_over_three_contenders_completes_with_a_plot() {
 #[tokio::test]
 async fn compare_with_4g_new_connections_take_about_twice_keep_alive() {
     let server = TestServer::serve(&dist()).await;
-    let b = Browser::start("en-US").await;
+    let b = Browser::start_quiet("en-US").await;
     b.open_compare(&server, "lang=en&net=4g&n=20&size=32&k=1&c=new,keep")
         .await;
     let rows = b.run_race(2).await;
@@ -116,7 +116,7 @@ async fn compare_with_4g_new_connections_take_about_twice_keep_alive() {
 #[tokio::test]
 async fn compare_feed_four_ways_each_show_staleness_and_requests() {
     let server = TestServer::serve(&dist()).await;
-    let b = Browser::start("en-US").await;
+    let b = Browser::start_quiet("en-US").await;
     b.open_compare(
         &server,
         "lang=en&net=none&rate=20&secs=2&poll=200&s=short,long,sse,ws",

@@ -7,10 +7,12 @@ use std::future::Future;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock};
 
 use crate::common::TestServer;
 
@@ -52,6 +54,18 @@ pub(crate) struct Browser {
     pub(crate) client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
+    _turn: Turn,
+}
+
+/// Tests run two at a time, each with its own Chromium. A test that asserts *timings*
+/// (emulated round trips, staleness) runs alone instead ([`Browser::start_quiet`]): a
+/// neighbour running axe or a race on the same two cores would make its numbers late.
+static QUIET: LazyLock<Arc<RwLock<()>>> = LazyLock::new(|| Arc::new(RwLock::new(())));
+
+/// A shared turn (any number of ordinary tests) or the whole machine (one timing test).
+enum Turn {
+    Shared(#[allow(dead_code)] OwnedRwLockReadGuard<()>),
+    Alone(#[allow(dead_code)] OwnedRwLockWriteGuard<()>),
 }
 
 impl Browser {
@@ -61,6 +75,18 @@ impl Browser {
 
     /// [`Browser::start`] with the page's `prefers-color-scheme` set.
     pub(crate) async fn start_with(accept_language: &str, scheme: ColorScheme) -> Self {
+        let turn = Turn::Shared(Arc::clone(&QUIET).read_owned().await);
+        Self::launch(accept_language, scheme, turn).await
+    }
+
+    /// [`Browser::start`] for a test that asserts timings: it waits until no other browser
+    /// test runs, and none starts until it finishes.
+    pub(crate) async fn start_quiet(accept_language: &str) -> Self {
+        let turn = Turn::Alone(Arc::clone(&QUIET).write_owned().await);
+        Self::launch(accept_language, ColorScheme::Light, turn).await
+    }
+
+    async fn launch(accept_language: &str, scheme: ColorScheme, turn: Turn) -> Self {
         let driver_bin = env_path("DUPLEX_CHROMEDRIVER", "/usr/bin/chromedriver");
         let chromium = env_path("DUPLEX_CHROMIUM", "/usr/bin/chromium");
         let port = TcpListener::bind("127.0.0.1:0")
@@ -111,6 +137,7 @@ impl Browser {
             client,
             driver,
             _profile: profile,
+            _turn: turn,
         }
     }
 
