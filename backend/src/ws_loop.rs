@@ -48,9 +48,30 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use protocol::close_code;
 use tokio_util::sync::CancellationToken;
+
+/// Each socket's read buffer. tungstenite allocates its read buffer (128 KiB by default)
+/// for every connection up front: an idle session cost 127.6 KiB of server memory with
+/// the default and 2,000 idle sessions a quarter of a GiB (`cargo xtask bench`,
+/// `idle_sessions`). Messages larger than this are read in several chunks.
+pub(crate) const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// The write buffer's target before tungstenite writes to the socket. Every send here
+/// flushes at once anyway (a measuring tool wants each frame on the wire now), so a large
+/// target only holds memory.
+pub(crate) const WRITE_BUFFER_BYTES: usize = 4 * 1024;
+
+/// Every WebSocket endpoint's upgrade: small buffers (above) and the endpoint's own hard
+/// message limit (kept above the protocol's cap, so an oversize message is read and
+/// refused with its close code rather than cut off by tungstenite).
+pub(crate) fn sized(ws: WebSocketUpgrade, hard_limit_bytes: usize) -> WebSocketUpgrade {
+    ws.read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .max_message_size(hard_limit_bytes)
+        .max_frame_size(hard_limit_bytes)
+}
 
 /// The longest a loop waits for the page's side of a closing handshake.
 pub(crate) const DRAIN_WAIT: Duration = Duration::from_secs(5);

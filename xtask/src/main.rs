@@ -87,6 +87,16 @@ fn main() -> Result<()> {
             steps.run("bench: native WebSocket echo round trip", || {
                 run::cargo(&["bench", "--locked", "-p", "backend", "--bench", "ws_echo"])
             })?;
+            steps.run("bench: server memory per idle WebSocket session", || {
+                run::cargo(&[
+                    "bench",
+                    "--locked",
+                    "-p",
+                    "backend",
+                    "--bench",
+                    "idle_sessions",
+                ])
+            })?;
             steps.report();
             Ok(())
         }

@@ -17,7 +17,7 @@ use crate::conn::tag::OnConn;
 use crate::error::AppError;
 use crate::extract::{ClientKey, Params};
 use crate::observe;
-use crate::ws_loop::WsLife;
+use crate::ws_loop::{self, WsLife};
 
 pub(crate) async fn upgrade(
     State(obs): State<Arc<Observatory>>,
@@ -32,5 +32,7 @@ pub(crate) async fn upgrade(
     let ClientKey(key) = ClientKey::of(&headers, Some(&q.client))?;
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let own = on_conn.map(|axum::Extension(c)| c.handle.id());
+    // The page sends nothing here but its close: any message over the protocol's cap ends it.
+    let ws = ws_loop::sized(ws, protocol::limits::WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| observe::run(socket, obs, life, Arc::from(key), own)))
 }

@@ -23,6 +23,7 @@ use crate::conn::tag::OnConn;
 use crate::error::AppError;
 use crate::extract::Params;
 use crate::session::{self, Handshake, Sessions};
+use crate::ws_loop;
 
 pub(crate) async fn upgrade(
     State(sessions): State<Sessions>,
@@ -38,10 +39,8 @@ pub(crate) async fn upgrade(
     });
     let record = on_conn.map(|axum::Extension(c)| c.handle.0);
     let shared = Arc::clone(&handshake);
-    let response = ws
+    let response = ws_loop::sized(ws, session::HARD_LIMIT_BYTES)
         .protocols([SUBPROTOCOL])
-        .max_message_size(session::HARD_LIMIT_BYTES)
-        .max_frame_size(session::HARD_LIMIT_BYTES)
         .on_upgrade(move |socket| session::run(socket, sessions, record, shared));
     let _ = handshake.response.set(header_lines(response.headers()));
     Ok(response)

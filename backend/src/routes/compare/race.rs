@@ -16,7 +16,7 @@ use crate::conn::tag::OnConn;
 use crate::error::AppError;
 use crate::extract::{Params, Who};
 use crate::race::{Race, RaceError};
-use crate::ws_loop::WsLife;
+use crate::ws_loop::{self, WsLife};
 
 /// `POST /api/race`.
 pub(crate) async fn http(
@@ -55,8 +55,6 @@ pub(crate) async fn ws(
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let echoes = race.socket(&who, q.n)?;
     let hold = on_conn.and_then(|c| c.hold());
-    Ok(ws
-        .max_message_size(crate::race::ws::HARD_LIMIT_BYTES)
-        .max_frame_size(crate::race::ws::HARD_LIMIT_BYTES)
+    Ok(ws_loop::sized(ws, crate::race::ws::HARD_LIMIT_BYTES)
         .on_upgrade(move |socket| crate::race::ws::run(socket, life, echoes, hold)))
 }
