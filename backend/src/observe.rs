@@ -56,7 +56,8 @@ pub(crate) async fn run(
                 // The page has nothing to say on this channel; pings are answered by
                 // tungstenite. Anything else is ignored.
                 Some(Ok(_)) => continue,
-                Some(Err(_)) | None => break End::Drop,
+                Some(Err(err)) => break End::read_error(err),
+                None => break End::Drop,
             },
             event = events.recv() => match event {
                 Ok(event) => ObserveMsg::Event { event: (*event).clone() },

@@ -27,9 +27,7 @@ use std::time::Duration;
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use protocol::lab::HeaderLine;
 use protocol::limits::WS_MAX_MESSAGE_BYTES;
-use protocol::ws::{
-    ServerMsg, WS_FLOOD_BURST, WS_MAX_MESSAGES_PER_SECOND, WsErrorCode, close_code,
-};
+use protocol::ws::{ServerMsg, WS_FLOOD_BURST, WS_MAX_MESSAGES_PER_SECOND, WsErrorCode};
 use tokio::time::{Instant, Interval, MissedTickBehavior};
 
 use crate::conn::record::ConnRecord;
@@ -147,10 +145,9 @@ pub(crate) async fn run(
             () = ping::tick(&mut s.ping) => s.ping().await,
             incoming = s.socket.recv() => match incoming {
                 Some(Ok(msg)) => s.handle(msg).await,
-                // Most often tungstenite refusing a message over HARD_LIMIT_BYTES.
                 Some(Err(err)) => {
                     tracing::debug!(session = id, %err, "websocket read error");
-                    Next::close(close_code::TOO_BIG, "message too big or malformed frame".into())
+                    Next::End(End::read_error(err))
                 }
                 None => Next::DROP,
             },

@@ -113,6 +113,32 @@ impl End {
     pub(crate) fn close(code: u16, reason: &str) -> Self {
         Self::Close(code, reason.to_owned())
     }
+
+    /// The socket could not be read: say why with RFC 6455's code where the peer can still
+    /// hear it — 1007 for text that is not UTF-8, 1002 for a frame that breaks the
+    /// protocol, 1009 for a message over the endpoint's hard limit — else just drop.
+    pub(crate) fn read_error(err: axum::Error) -> Self {
+        use tungstenite::error::{CapacityError, Error as WsError};
+        let inner = err.into_inner();
+        let Some(err) = inner.downcast_ref::<WsError>() else {
+            return Self::Drop;
+        };
+        match err {
+            WsError::Utf8(_) => Self::close(close_code::INVALID_DATA, "text is not valid UTF-8"),
+            WsError::Protocol(p) => {
+                // Reasons are the protocol error in English (they fit in a close frame's
+                // 123 bytes).
+                let mut reason = p.to_string();
+                reason.truncate(reason.floor_char_boundary(120));
+                Self::Close(close_code::PROTOCOL_ERROR, reason)
+            }
+            WsError::Capacity(CapacityError::MessageTooLong { .. }) => {
+                Self::close(close_code::TOO_BIG, "message too big")
+            }
+            WsError::Capacity(_) => Self::close(close_code::TOO_BIG, "frame too big"),
+            _ => Self::Drop,
+        }
+    }
 }
 
 /// Ends a loop as `end` says.

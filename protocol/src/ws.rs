@@ -139,8 +139,14 @@ pub mod close_code {
     pub const NORMAL: u16 = 1000;
     /// The server is going away (shutdown, idle timeout).
     pub const GOING_AWAY: u16 = 1001;
+    /// A frame that breaks the WebSocket protocol (reserved bits or opcodes, a
+    /// continuation with nothing to continue, a control frame over 125 bytes, a 1-byte
+    /// close payload).
+    pub const PROTOCOL_ERROR: u16 = 1002;
     /// Seen by the page when the connection ended without a close frame.
     pub const ABNORMAL: u16 = 1006;
+    /// A text message (or close reason) that is not valid UTF-8.
+    pub const INVALID_DATA: u16 = 1007;
     /// The endpoint got a kind of data it does not take (text where binary is expected).
     pub const UNSUPPORTED: u16 = 1003;
     /// Policy violation (e.g. a flood).

@@ -25,7 +25,8 @@ pub(crate) async fn run(mut socket: WebSocket, mut cursor: Cursor) {
                 None => break End::shutting_down(),
             },
             msg = socket.recv() => match msg {
-                None | Some(Err(_)) => break End::Drop,
+                None => break End::Drop,
+                Some(Err(err)) => break End::read_error(err),
                 Some(Ok(Message::Text(_) | Message::Binary(_))) => {
                     break End::close(close_code::UNSUPPORTED, "this socket only pushes");
                 }

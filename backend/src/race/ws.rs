@@ -30,7 +30,8 @@ pub(crate) async fn run(
         };
         match msg {
             Err(_) => break End::close(close_code::GOING_AWAY, "idle for too long"),
-            Ok(None | Some(Err(_))) => break End::Drop,
+            Ok(None) => break End::Drop,
+            Ok(Some(Err(err))) => break End::read_error(err),
             Ok(Some(Ok(Message::Binary(bytes)))) => {
                 if let Err((code, reason)) = echoes.admit(bytes.len()) {
                     break End::close(code, reason);
