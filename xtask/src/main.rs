@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's build, serve and test orchestration, in Rust so it runs
 //! wherever cargo does. `serve` and `test` install what is missing first (idempotently).
 
+mod budget;
 mod doc_map;
 mod lock;
 mod run;
@@ -177,6 +178,9 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
         tally.add(run::cargo_test(&["test", "--locked", "--workspace"], &[])?)
     })?;
     build_frontend(steps, root)?;
+    steps.run("size budget (xtask/size-budget.txt)", || {
+        budget::check_dist(root)
+    })?;
     if no_browser {
         eprintln!("!! browser tests SKIPPED (--no-browser): this run is weaker than CI");
     } else {

@@ -190,12 +190,15 @@ pub(crate) fn dist_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
             continue;
         }
         let raw = std::fs::metadata(&path)?.len();
-        let gz = Command::new("gzip")
+        let out = Command::new("gzip")
             .args(["-9", "-c"])
             .arg(&path)
             .output()
-            .map(|o| o.stdout.len() as u64)
-            .unwrap_or(0);
+            .context("cannot run gzip")?;
+        if !out.status.success() || out.stdout.is_empty() {
+            bail!("gzip could not compress {}", path.display());
+        }
+        let gz = out.stdout.len() as u64;
         sizes.push((name, raw, gz));
     }
     sizes.sort();
