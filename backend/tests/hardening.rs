@@ -2,7 +2,8 @@
 //! credentials a browser attaches to a request (cookies, tokens) are never reflected to the
 //! page by the labs that show request headers — only that they were sent, and how long —
 //! and a page on another origin can neither open a WebSocket session nor change state here
-//! unless the server allows that origin.
+//! unless the server allows that origin. A request written by hand with bare LF line ends
+//! is answered, not held open.
 
 mod common;
 
@@ -166,4 +167,38 @@ async fn an_allowed_origin_may_open_sessions_and_post() {
         upgrade_from(&server, Some("https://other.example")).await.0,
         403
     );
+}
+
+/// Sends `request` on a fresh connection; the status line of the answer, or `None` if none
+/// came within 5 s.
+async fn answer_to(server: &TestServer, request: &[u8]) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    tcp.write_all(request).await.unwrap();
+    let mut got = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 1024];
+        while !got.windows(2).any(|w| w == b"\r\n") {
+            let n = tcp.read(&mut buf).await.unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), read)
+        .await
+        .ok()?;
+    let text = String::from_utf8_lossy(&got);
+    text.lines().next().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn a_request_with_bare_lf_line_ends_is_answered() {
+    let server = TestServer::start().await;
+    let status = answer_to(&server, b"GET /healthz HTTP/1.1\nHost: x\n\n").await;
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 200 OK"));
+    // With an emulated network too: the link reads the line the same way.
+    let status = answer_to(&server, b"GET /healthz?emu=5,0 HTTP/1.1\nHost: x\n\n").await;
+    assert_eq!(status.as_deref(), Some("HTTP/1.1 200 OK"));
 }

@@ -319,11 +319,14 @@ async fn write_when_due(mut half: OwnedWriteHalf, mut rx: mpsc::Receiver<Out>) {
 /// else the `emu` query value (`protocol::emulate::NetModel::in_query`), or no emulation
 /// when it is absent or malformed (the handler refuses a malformed one with a 400).
 pub(crate) fn model_in_head(bytes: &[u8]) -> Option<NetModel> {
+    // A line ends at its LF, with or without the CR before it (a bare LF is what a
+    // hand-typed request sends; hyper answers it, so the link must not wait for a CR).
     let line_end = bytes
-        .windows(2)
-        .position(|w| w == b"\r\n")
+        .iter()
+        .position(|b| *b == b'\n')
         .unwrap_or(bytes.len());
-    let line = std::str::from_utf8(&bytes[..line_end.min(8192)]).ok()?;
+    let line = &bytes[..line_end.min(8192)];
+    let line = std::str::from_utf8(line.strip_suffix(b"\r").unwrap_or(line)).ok()?;
     let mut parts = line.split(' ');
     let method = parts.next()?;
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -385,7 +388,7 @@ const MAX_LINE: usize = 8 * 1024;
 /// Whether `bytes` already show what they are: a whole request line, or something that
 /// cannot start one (a WebSocket frame, a body), or too much to look at.
 fn line_decided(bytes: &[u8]) -> bool {
-    if bytes.len() >= MAX_LINE || bytes.windows(2).any(|w| w == b"\r\n") {
+    if bytes.len() >= MAX_LINE || bytes.contains(&b'\n') {
         return true;
     }
     let method = bytes.split(|b| *b == b' ').next().unwrap_or(bytes);
@@ -493,6 +496,13 @@ mod tests {
             })
         );
         assert_eq!(m("GET / HTTP/1.1\r\n\r\n"), Some(NetModel::NONE));
+        assert_eq!(
+            m("GET /api/race?emu=50,8 HTTP/1.1\nhost: x\n\n"),
+            Some(NetModel {
+                rtt_ms: 50,
+                jitter_ms: 8
+            })
+        );
         assert_eq!(m("GET /?emu=9999 HTTP/1.1\r\n"), Some(NetModel::NONE));
         // Not a head: a WebSocket frame, a body, nothing.
         assert_eq!(model_in_head(&[0x81, 0x85, 1, 2, 3, 4]), None);
@@ -505,6 +515,10 @@ mod tests {
         assert!(!line_decided(b"GET /ws/race?n=5&run=1&e"));
         assert!(!line_decided(b"POS"));
         assert!(line_decided(b"GET / HTTP/1.1\r\n"));
+        assert!(
+            line_decided(b"GET / HTTP/1.1\n"),
+            "a bare LF ends a line too"
+        );
         assert!(line_decided(&[0x82, 0x85, 1, 2]));
         assert!(line_decided(b"xxxx"));
         assert!(line_decided(b" GET"));
