@@ -1,6 +1,7 @@
 //! One error type for every refused HTTP request, rendered as status + JSON `{code, message}`.
 
 use axum::Json;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::rejection::JsonRejection;
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
@@ -23,6 +24,8 @@ pub(crate) enum AppError {
     UnsupportedMediaType,
     #[error("{what} is larger than the {limit}-byte limit")]
     PayloadTooLarge { what: &'static str, limit: usize },
+    #[error("the request body could not be read: {0}")]
+    BadBody(String),
     #[error(
         "the lab request body is larger than the {}-byte limit",
         protocol::lab::LAB_MAX_REQUEST_BYTES
@@ -75,6 +78,7 @@ impl AppError {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
             }
             Self::BadParam { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadParam),
+            Self::BadBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadBody),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::NeedsClientKey => (StatusCode::BAD_REQUEST, ErrorCode::MissingClientKey),
             Self::TooManyFeeds | Self::TooManyLongPolls => {
@@ -123,14 +127,30 @@ impl IntoResponse for AppError {
     }
 }
 
+impl AppError {
+    /// A body that could not be read: `too_large` when it went over its limit (413), else
+    /// [`AppError::BadBody`] — a broken chunked encoding or a body cut short is not "too
+    /// large", whatever the buffering error says.
+    pub(crate) fn from_body(rejection: &BytesRejection, too_large: AppError) -> AppError {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large
+        } else {
+            AppError::BadBody(rejection.body_text())
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
             JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType,
-            JsonRejection::BytesRejection(_) => Self::PayloadTooLarge {
-                what: "the request body",
-                limit: protocol::limits::HTTP_MAX_BODY_BYTES,
-            },
+            JsonRejection::BytesRejection(r) => Self::from_body(
+                &r,
+                Self::PayloadTooLarge {
+                    what: "the request body",
+                    limit: protocol::limits::HTTP_MAX_BODY_BYTES,
+                },
+            ),
             // Syntax and data errors: serde's message names the line/column or field,
             // which is useful to the sender and reveals nothing about the server.
             other => Self::MalformedJson(other.body_text()),

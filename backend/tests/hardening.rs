@@ -3,7 +3,8 @@
 //! page by the labs that show request headers — only that they were sent, and how long —
 //! and a page on another origin can neither open a WebSocket session nor change state here
 //! unless the server allows that origin. A request written by hand with bare LF line ends
-//! is answered, not held open.
+//! is answered, not held open, and a body that cannot be read (a broken chunked
+//! encoding, fewer bytes than its Content-Length) is refused as such — not as "too large".
 
 mod common;
 
@@ -201,4 +202,47 @@ async fn a_request_with_bare_lf_line_ends_is_answered() {
     // With an emulated network too: the link reads the line the same way.
     let status = answer_to(&server, b"GET /healthz?emu=5,0 HTTP/1.1\nHost: x\n\n").await;
     assert_eq!(status.as_deref(), Some("HTTP/1.1 200 OK"));
+}
+
+/// Sends `request` and half-closes; the answer's status and JSON error code.
+async fn refusal_of(server: &TestServer, request: &[u8]) -> (u16, ErrorCode) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    tcp.write_all(request).await.unwrap();
+    tcp.shutdown().await.unwrap(); // no more bytes are coming
+    let mut got = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read_to_end(&mut got))
+        .await
+        .expect("an answer in time")
+        .unwrap();
+    let text = String::from_utf8_lossy(&got);
+    let status = text[9..12].parse().unwrap();
+    let body = &text[text.find("\r\n\r\n").unwrap() + 4..];
+    let body: ErrorBody = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (status, body.code)
+}
+
+#[tokio::test]
+async fn an_unreadable_body_is_refused_as_such_not_as_too_large() {
+    let server = TestServer::start().await;
+    for path in ["/api/echo", "/api/lab", "/api/race"] {
+        let short = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+             Content-Length: 100\r\nConnection: close\r\n\r\n{{\"payload\""
+        );
+        assert_eq!(
+            refusal_of(&server, short.as_bytes()).await,
+            (400, ErrorCode::BadBody),
+            "{path}: a body shorter than its Content-Length"
+        );
+        let chunked = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
+        );
+        assert_eq!(
+            refusal_of(&server, chunked.as_bytes()).await,
+            (400, ErrorCode::BadBody),
+            "{path}: a bogus chunk size"
+        );
+    }
 }

@@ -192,6 +192,7 @@ pub fn error_key(code: protocol::ErrorCode) -> Key {
         C::MalformedJson => Key::err_malformed_json,
         C::UnsupportedMediaType => Key::err_unsupported_media_type,
         C::PayloadTooLarge => Key::err_payload_too_large,
+        C::BadBody => Key::err_bad_body,
         C::MethodNotAllowed => Key::err_method_not_allowed,
         C::NotFound => Key::err_not_found,
         C::BadQuery => Key::err_bad_query,

@@ -15,6 +15,9 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// The body (or payload) is larger than the documented limit.
     PayloadTooLarge,
+    /// The body could not be read: a broken chunked encoding, or fewer bytes than its
+    /// `Content-Length` before the connection ended.
+    BadBody,
     /// The route exists but not with this method.
     MethodNotAllowed,
     /// No such API route or static file.

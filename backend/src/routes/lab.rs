@@ -32,7 +32,7 @@ pub(crate) async fn lab(
 ) -> Result<Response, AppError> {
     let started = Instant::now();
     // A body over the limit is refused before a bad query, as it always was.
-    let body = body.map_err(|_| AppError::LabBodyTooLarge)?;
+    let body = body.map_err(|r| AppError::from_body(&r, AppError::LabBodyTooLarge))?;
     let Params(q) = query?;
     // `LabQuery` takes no `client`: the header, else the peer.
     let Who(who) = Who::of(&headers, None, on_conn.as_deref());

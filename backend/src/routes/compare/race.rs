@@ -27,7 +27,7 @@ pub(crate) async fn http(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let Who(who) = Who::of(&headers, q.client.as_deref(), on_conn.as_deref());
-    let body = body.map_err(|_| RaceError::PayloadTooLarge)?;
+    let body = body.map_err(|r| AppError::from_body(&r, RaceError::PayloadTooLarge.into()))?;
     race.round_trip(&who, body.len() as u64)?;
     let mut response = body.into_response();
     let h = response.headers_mut();
