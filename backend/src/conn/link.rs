@@ -524,4 +524,33 @@ mod tests {
         assert!(line_decided(b" GET"));
         assert!(line_decided(&[b'A'; 17]));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// Whatever a client sends first, the sniffing answers without panicking.
+        #[test]
+        fn sniffing_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let _ = line_decided(&bytes);
+            let _ = model_in_head(&bytes);
+        }
+
+        /// A request line with any model in caps, either line end, any method and path:
+        /// the link reads exactly that model.
+        #[test]
+        fn a_request_line_gives_its_model(
+            method in "[A-Z]{1,7}", path in "/[a-z/]{0,20}", rtt in 0..=2_000u32,
+            jitter in 0..=500u32, comma in proptest::prelude::any::<bool>(),
+            crlf in proptest::prelude::any::<bool>(),
+        ) {
+            let sep = if comma { "," } else { "%2C" };
+            let end = if crlf { "\r\n" } else { "\n" };
+            let head = format!("{method} {path}?emu={rtt}{sep}{jitter} HTTP/1.1{end}host: x{end}{end}");
+            proptest::prop_assert!(line_decided(head.as_bytes()));
+            proptest::prop_assert_eq!(
+                model_in_head(head.as_bytes()),
+                Some(NetModel { rtt_ms: rtt, jitter_ms: jitter })
+            );
+        }
+    }
 }
