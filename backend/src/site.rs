@@ -3,7 +3,10 @@
 //! A path whose last segment has a file extension is a file: served if it exists, JSON 404
 //! if not (so a missing `app-1234.wasm` is an error, not an HTML page). Any other path
 //! (`/`, `/lab/http`, `/embed`) gets `index.html` and the page routes it. Every file is
-//! served cross-origin isolated (COOP + COEP) for fine-grained timers.
+//! served cross-origin isolated (COOP + COEP) for fine-grained timers, and precompressed
+//! when the build made `X.br`/`X.gz` beside it (`xtask/src/compress.rs`) and the browser
+//! accepts that encoding (brotli first); API responses are never compressed, because the
+//! labs count their bytes on the wire.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -31,10 +34,16 @@ pub(crate) async fn serve(State(Dist(dist)): State<Dist>, req: Request<Body>) ->
     let result = if is_file {
         ServeDir::new(dist.as_path())
             .append_index_html_on_directories(false)
+            .precompressed_br()
+            .precompressed_gzip()
             .oneshot(req)
             .await
     } else {
-        ServeFile::new(index).oneshot(req).await
+        ServeFile::new(index)
+            .precompressed_br()
+            .precompressed_gzip()
+            .oneshot(req)
+            .await
     };
     let mut response = match result {
         Ok(response) => response.map(Body::new),
@@ -48,6 +57,8 @@ pub(crate) async fn serve(State(Dist(dist)): State<Dist>, req: Request<Body>) ->
     }
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, cache_policy(is_file, &path));
+    // The same URL is sent brotli, gzip or plain by the request's Accept-Encoding.
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     // Cross-origin isolation: the page's timers then resolve to 5 µs instead of 100 µs,
     // which loopback round trips and connects need. Everything the page loads is
     // same-origin, so `require-corp` costs nothing.

@@ -2,6 +2,7 @@
 //! wherever cargo does. `serve` and `test` install what is missing first (idempotently).
 
 mod budget;
+mod compress;
 mod doc_map;
 mod lock;
 mod run;
@@ -202,9 +203,14 @@ fn build_frontend(steps: &mut run::Steps, root: &Path) -> Result<()> {
             &[("TRUNK_SKIP_VERSION_CHECK", "true")],
         )
     })?;
+    steps.run("precompress dist/ (brotli, gzip)", || {
+        compress::dist(&root.join("dist"))
+    })?;
     let sizes = tools::dist_sizes(&root.join("dist"))?;
     for (name, raw, gz) in sizes {
-        eprintln!("   dist/{name}: {raw} B raw, {gz} B gzip");
+        let br =
+            std::fs::metadata(root.join("dist").join(format!("{name}.br"))).map_or(0, |m| m.len());
+        eprintln!("   dist/{name}: {raw} B raw, {gz} B gzip, {br} B brotli");
     }
     Ok(())
 }

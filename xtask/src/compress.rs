@@ -1,0 +1,64 @@
+//! Precompressed assets: after Trunk's build, every `.wasm`, `.js`, `.css` and `.html` in
+//! `dist/` gets a brotli (`.br`, quality 11) and a gzip (`.gz`, level 9) sibling, which the
+//! server sends to a browser that accepts them (`backend/src/site.rs`). Made once at build
+//! time, so a request costs no compression work.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+/// File endings that are compressed.
+const ENDINGS: [&str; 4] = [".wasm", ".js", ".css", ".html"];
+
+/// Writes `X.br` and `X.gz` beside every asset `X` in `dist`.
+pub(crate) fn dist(dist: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dist).context("no dist/ after the build")? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !ENDINGS.iter().any(|e| name.ends_with(e)) {
+            continue;
+        }
+        let raw = std::fs::read(&path)?;
+        std::fs::write(format!("{}.br", path.display()), brotli(&raw)?)?;
+        let status = Command::new("gzip")
+            .args(["-9", "-k", "-f", "-n"])
+            .arg(&path)
+            .status()
+            .context("cannot run gzip")?;
+        if !status.success() {
+            bail!("gzip could not compress {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// `bytes` compressed with brotli at its best quality and a 4 MiB window.
+pub(crate) fn brotli(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).context("brotli compression")?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn brotli_round_trips_and_shrinks_text() {
+        let text = "WebSocket ソケット通信 소켓 통신 ".repeat(200);
+        let packed = super::brotli(text.as_bytes()).unwrap();
+        assert!(
+            packed.len() < text.len() / 10,
+            "{} of {}",
+            packed.len(),
+            text.len()
+        );
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &packed[..], &mut back).unwrap();
+        assert_eq!(back, text.as_bytes());
+    }
+}
