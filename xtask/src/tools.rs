@@ -284,6 +284,9 @@ pub(crate) fn ensure_kosoku(steps: &mut Steps, root: &Path) -> Result<()> {
                     "install",
                     "--disable-pip-version-check",
                     "--no-input",
+                    // Only reached when the check failed: a package pip thinks is there
+                    // but whose `kosoku` script is gone or broken is installed again.
+                    "--force-reinstall",
                     "-r",
                 ])
                 .arg(&requirements)
