@@ -4,8 +4,8 @@
 //! ends, for at most [`DRAIN_WAIT`]).
 //!
 //! Each loop lives in its domain, never under `routes/`: `/ws` in `session.rs` (+
-//! `session/`), `/ws/echo` in `echo_ws.rs`, `/ws/observe` in `observe.rs`, `/ws/race` in `race/ws.rs`, `/ws/feed` in
-//! `feed/ws.rs`. The route only extracts, makes the checks that belong to HTTP (upgrade,
+//! `session/`), `/ws/echo` in `echo_ws.rs`, `/ws/observe` in `observe.rs`, `/ws/race` in
+//! `race/ws.rs`, `/ws/feed` in `feed/ws.rs`. The route only extracts, makes the checks that belong to HTTP (upgrade,
 //! subprotocol, handshake headers, quota) and ends with
 //! `ws.on_upgrade(move |socket| domain::run(socket, life, …))`.
 //!
