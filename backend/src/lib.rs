@@ -5,6 +5,7 @@
 
 mod clock;
 pub mod conn;
+mod echo_ws;
 mod error;
 mod extract;
 mod feed;
@@ -33,7 +34,7 @@ use protocol::compare::{
 use protocol::http::{ECHO_PATH, HEALTH_PATH};
 use protocol::lab::{LAB_MAX_REQUEST_BYTES, LAB_PATH};
 use protocol::observe::OBSERVE_PATH;
-use protocol::ws::WS_PATH;
+use protocol::ws::{WS_ECHO_PATH, WS_PATH};
 use tower_http::trace::TraceLayer;
 
 use conn::{ConnHandle, ObservedListener};
@@ -70,6 +71,7 @@ pub fn app(state: AppState) -> Router {
         .route(FEED_WS_PATH, get(compare::feed_ws::upgrade))
         .route("/api/{*rest}", any(routes::not_found))
         .route(WS_PATH, get(routes::ws::upgrade))
+        .route(WS_ECHO_PATH, get(routes::echo_ws::upgrade))
         .route(OBSERVE_PATH, get(routes::observe::upgrade))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .fallback(site::serve)

@@ -4,8 +4,8 @@
 //! ends, for at most [`DRAIN_WAIT`]).
 //!
 //! Each loop lives in its domain, never under `routes/`: `/ws` in `session.rs` (+
-//! `session/`), `/ws/observe` in `observe.rs`, `/ws/race` in `race/ws.rs`, `/ws/feed` in
-//! `feed/ws.rs`. The route only extracts, makes the checks that belong to HTTP (upgrade,
+//! `session/`), `/ws/echo` in `echo_ws.rs`, `/ws/observe` in `observe.rs`, `/ws/race` in
+//! `race/ws.rs`, `/ws/feed` in `feed/ws.rs`. The route only extracts, makes the checks that belong to HTTP (upgrade,
 //! subprotocol, handshake headers, quota) and ends with
 //! `ws.on_upgrade(move |socket| domain::run(socket, life, …))`.
 //!
@@ -13,7 +13,7 @@
 //! watches [`WsLife::shutdown`] and ends with 1001; a loop the page must keep busy also
 //! ends after [`WsLife::idle`] without a message.
 //!
-//! **To add a loop** (the chat room will be the fifth): give it a domain module (say
+//! **To add a loop** (the chat room will be the sixth): give it a domain module (say
 //! `chat.rs`) with a `pub(crate) async fn run`; its route takes `State<WsLife>` (or a
 //! sub-state holding it, like `session::Sessions`) and moves it into `run`. The example
 //! to copy is `session::run` (`session.rs`, the fullest): shutdown, an idle deadline the

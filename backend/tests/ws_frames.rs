@@ -129,6 +129,12 @@ async fn the_session_socket_closes_broken_frames_with_their_codes() {
 }
 
 #[tokio::test]
+async fn the_echo_socket_closes_broken_frames_with_their_codes() {
+    let server = TestServer::start().await;
+    check_endpoint(&server, protocol::ws::WS_ECHO_PATH).await;
+}
+
+#[tokio::test]
 async fn the_race_socket_closes_broken_frames_with_their_codes() {
     let server = TestServer::start().await;
     check_endpoint(&server, &format!("/ws/race?n=1000&client={KEY}")).await;

@@ -13,6 +13,11 @@ use crate::lab::HeaderLine;
 pub const SUBPROTOCOL: &str = "duplex.v1";
 /// Path of the WebSocket session (query: `crate::observe::WsQuery`).
 pub const WS_PATH: &str = "/ws";
+/// Path of the plain echo WebSocket (query: `crate::observe::WsQuery`): every text and
+/// binary message comes back unchanged, under the same caps as [`WS_PATH`]'s session (no
+/// commands, no welcome). For anyone testing their own client, and the target of the
+/// Autobahn conformance run (`cargo xtask conformance`).
+pub const WS_ECHO_PATH: &str = "/ws/echo";
 
 /// Most ticker messages per second.
 pub const TICKER_MAX_RATE_HZ: u32 = 100;

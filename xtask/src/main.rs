@@ -3,6 +3,7 @@
 
 mod budget;
 mod compress;
+mod conformance;
 mod doc_map;
 mod lock;
 mod run;
@@ -30,8 +31,8 @@ enum Task {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
-    /// Everything CI checks: fmt, clippy (host and wasm32), native tests, the wasm release
-    /// build and the browser tests in headless Chromium.
+    /// Everything CI checks: fmt, clippy (host and wasm32), native tests, the Autobahn
+    /// conformance run, the wasm release build and the browser tests in headless Chromium.
     Test {
         /// Skip the headless-Chromium tests (never under CI=true).
         #[arg(long)]
@@ -48,6 +49,9 @@ enum Task {
         /// A libtest name filter: a test name or a module path such as `ws_lab::`.
         filter: Option<String>,
     },
+    /// The Autobahn TestSuite's WebSocket cases (sections 1–7 and 10, run by kosoku)
+    /// against the server's `/ws/echo`: a summary per section; fails if any case FAILED.
+    Conformance,
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
@@ -114,6 +118,13 @@ fn main() -> Result<()> {
             steps.report();
             tally.finish()
         }
+        Task::Conformance => {
+            tools::ensure_kosoku(&mut steps, &root)?;
+            let mut tally = run::Tally::default();
+            steps.run(CONFORMANCE_STEP, || tally.add(conformance::run(&root)?))?;
+            steps.report();
+            tally.finish()
+        }
         Task::Screenshots => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;
@@ -137,6 +148,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
         anyhow::bail!("--no-browser is not allowed under CI: browser tests never skip there");
     }
     tools::ensure_build_tools(steps, root)?;
+    tools::ensure_kosoku(steps, root)?;
     if !no_browser {
         tools::ensure_browser(steps)?;
     }
@@ -178,6 +190,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     steps.run("native tests", || {
         tally.add(run::cargo_test(&["test", "--locked", "--workspace"], &[])?)
     })?;
+    steps.run(CONFORMANCE_STEP, || tally.add(conformance::run(root)?))?;
     build_frontend(steps, root)?;
     steps.run("size budget (xtask/size-budget.txt)", || {
         budget::check_dist(root)
@@ -243,6 +256,9 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     run::cargo_test(&args, &env)
 }
+
+/// The conformance step's name, in `test` and `conformance` alike.
+const CONFORMANCE_STEP: &str = "conformance (Autobahn TestSuite by kosoku on /ws/echo)";
 
 /// The libtest filter for the browser suite's screenshot tests (`tests/browser/screenshots.rs`):
 /// a module path prefix, so a page's new screenshot test is picked up without editing this.

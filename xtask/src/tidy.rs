@@ -538,7 +538,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_dir() {
-            if name != "node_modules" && name != "target" {
+            if name != "node_modules" && name != "target" && name != "venv" {
                 collect(&path, out)?;
             }
         } else if name.ends_with(".rs") {

@@ -1,7 +1,8 @@
 //! Installs the build and test tools, each step skipped when the right version is present:
 //! the wasm32 target, trunk (pinned here), wasm-bindgen-cli (the Cargo.lock version),
 //! wasm-opt (binaryen from npm, pinned in `xtask/node/package.json`, with axe-core for the
-//! accessibility tests) and Debian's Chromium + chromedriver + the Noto CJK font.
+//! accessibility tests), Debian's Chromium + chromedriver + the Noto CJK font, and kosoku
+//! (the Autobahn TestSuite runner, pinned in `xtask/python/requirements.txt`) in a venv.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -203,4 +204,123 @@ pub(crate) fn dist_sizes(dist: &Path) -> Result<Vec<(String, u64, u64)>> {
     }
     sizes.sort();
     Ok(sizes)
+}
+
+/// The Python tools' pins (`kosoku==0.1.0`), installed into [`venv`].
+const PYTHON_REQUIREMENTS: &str = "xtask/python/requirements.txt";
+
+/// The virtual environment the Python tools live in (gitignored), made by
+/// [`ensure_kosoku`].
+pub(crate) fn venv(root: &Path) -> PathBuf {
+    root.join("xtask/venv")
+}
+
+/// The Autobahn TestSuite runner `cargo xtask conformance` drives.
+pub(crate) fn kosoku(root: &Path) -> PathBuf {
+    venv(root).join("bin/kosoku")
+}
+
+/// The version `xtask/python/requirements.txt` pins for `package` (`name==version`).
+fn python_pin(requirements: &str, package: &str) -> Option<String> {
+    requirements
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .find_map(|l| {
+            let (name, version) = l.split_once("==")?;
+            (name.trim().eq_ignore_ascii_case(package)).then(|| version.trim().to_owned())
+        })
+}
+
+/// kosoku (the pinned version) in `xtask/venv/`: skipped when the venv's `kosoku` runs
+/// and its package is the pinned version; else the venv is made with `python3 -m venv`
+/// and the pins installed with its own pip, then checked the same way.
+pub(crate) fn ensure_kosoku(steps: &mut Steps, root: &Path) -> Result<()> {
+    let requirements = root.join(PYTHON_REQUIREMENTS);
+    let pins = std::fs::read_to_string(&requirements)
+        .with_context(|| format!("read {}", requirements.display()))?;
+    let want = python_pin(&pins, "kosoku").context("requirements.txt does not pin kosoku")?;
+    let venv = venv(root);
+    let python = venv.join("bin/python");
+    let exe = kosoku(root);
+    let installed = || -> Option<String> {
+        // The very file the step provides, and that it runs.
+        let help = Command::new(&exe).arg("--help").output().ok()?;
+        if !help.status.success() || !String::from_utf8_lossy(&help.stdout).contains("usage") {
+            return None;
+        }
+        let version = Command::new(&python)
+            .args([
+                "-c",
+                "import importlib.metadata as m; print(m.version('kosoku'))",
+            ])
+            .output()
+            .ok()?;
+        version
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&version.stdout).trim().to_owned())
+    };
+    if installed().as_deref() == Some(want.as_str()) {
+        eprintln!("✓ kosoku {want} present ({})", exe.display());
+        return Ok(());
+    }
+    steps.run(
+        &format!("pip install kosoku {want} into xtask/venv"),
+        || {
+            if !python.is_file() {
+                let status = Command::new("python3")
+                    .args(["-m", "venv"])
+                    .arg(&venv)
+                    .status()
+                    .context("cannot run python3 (Debian: apt-get install python3 python3-venv)")?;
+                if !status.success() || !python.is_file() {
+                    bail!(
+                        "python3 -m venv {} failed (Debian: apt-get install python3-venv)",
+                        venv.display()
+                    );
+                }
+            }
+            let status = Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--disable-pip-version-check",
+                    "--no-input",
+                    // Only reached when the check failed: a package pip thinks is there
+                    // but whose `kosoku` script is gone or broken is installed again.
+                    "--force-reinstall",
+                    "-r",
+                ])
+                .arg(&requirements)
+                .status()
+                .context("cannot run the venv's pip")?;
+            if !status.success() {
+                bail!("pip install -r {PYTHON_REQUIREMENTS} exited with {status}");
+            }
+            match installed() {
+                Some(v) if v == want => Ok(()),
+                Some(v) => bail!("pip finished but the venv has kosoku {v}, not {want}"),
+                None => bail!(
+                    "pip finished but {} is missing or does not run --help",
+                    exe.display()
+                ),
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::python_pin;
+
+    #[test]
+    fn reads_a_pin_from_requirements() {
+        let pins = "# tools\nkosoku==0.1.0  # the runner\nother == 2.0\n";
+        assert_eq!(python_pin(pins, "kosoku").as_deref(), Some("0.1.0"));
+        assert_eq!(python_pin(pins, "other").as_deref(), Some("2.0"));
+        assert_eq!(python_pin(pins, "missing"), None);
+        let real = include_str!("../python/requirements.txt");
+        assert!(python_pin(real, "kosoku").is_some());
+    }
 }

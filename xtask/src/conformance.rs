@@ -1,0 +1,402 @@
+//! `cargo xtask conformance` (and a step of `cargo xtask test`): the Autobahn TestSuite's
+//! WebSocket cases, run by kosoku (installed by `tools::ensure_kosoku`) against the real
+//! server's plain echo endpoint (`/ws/echo`, `protocol::ws::WS_ECHO_PATH`).
+//!
+//! The server is the workspace's own `backend` binary on 127.0.0.1 port 0; its address is
+//! read from the line it prints, and it is stopped (SIGTERM, then killed) however the run
+//! ends. kosoku writes `target/conformance/` (`index.html` for people, `index.json`
+//! `{agent: {case: {behavior, behaviorClose, …}}}` read here); the summary counts each
+//! section's OK / NON-STRICT / INFORMATIONAL / UNIMPLEMENTED / FAILED, names every case
+//! that is not OK (with why, where [`EXPLAINED`] knows), and the run fails on any FAILED.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::run::{self, Counts};
+
+/// The endpoint under test (`protocol::ws::WS_ECHO_PATH`; xtask does not depend on
+/// `protocol`, and a wrong path fails the run at its first case).
+const ECHO_PATH: &str = "/ws/echo";
+
+/// Sections not run, each with its reason. Everything else (1–7, 10) runs.
+pub(crate) const EXCLUDED: [(&str, &str); 3] = [
+    (
+        "9.*",
+        "performance: messages and frames up to 16 MiB, far over /ws/echo's 64 KiB cap \
+         (each would end in 1009, by design)",
+    ),
+    (
+        "12.*",
+        "permessage-deflate compression, which Duplex does not offer (the labs count the \
+         bytes on the wire)",
+    ),
+    (
+        "13.*",
+        "permessage-deflate with parameters, which Duplex does not offer",
+    ),
+];
+
+/// Cases known not to be OK, and why (printed beside them; they never fail the run —
+/// only FAILED does).
+const EXPLAINED: [(&str, &str); 5] = [
+    (
+        "6.4.3",
+        "the invalid UTF-8 arrives in the middle of one frame, sent in chops; \
+         tungstenite validates a frame when it has all of it, so the close (1007) comes \
+         with the frame's end, not at the bad byte",
+    ),
+    ("6.4.4", "as 6.4.3"),
+    (
+        "7.1.6",
+        "the 256 KiB message is over /ws/echo's 64 KiB cap, so the answer \
+         is 1009 rather than the echo",
+    ),
+    (
+        "7.13.1",
+        "close code 5000 is outside RFC 6455's ranges; tungstenite answers \
+         1002",
+    ),
+    ("7.13.2", "as 7.13.1 (code 65535)"),
+];
+
+/// Cases run at once.
+const PARALLELISM: &str = "4";
+/// The longest the server may take to print its address.
+const START_WAIT: Duration = Duration::from_secs(60);
+/// The longest a whole kosoku run may take (it takes seconds).
+const RUN_WAIT: Duration = Duration::from_secs(600);
+/// The longest the server may take to stop after SIGTERM.
+const STOP_WAIT: Duration = Duration::from_secs(10);
+
+/// One section's counts, by Autobahn's verdicts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tally {
+    pub(crate) ok: u64,
+    pub(crate) non_strict: u64,
+    pub(crate) informational: u64,
+    pub(crate) unimplemented: u64,
+    pub(crate) failed: u64,
+}
+
+impl Tally {
+    fn add(&mut self, verdict: &str) {
+        match verdict {
+            "OK" => self.ok += 1,
+            "NON-STRICT" => self.non_strict += 1,
+            "INFORMATIONAL" => self.informational += 1,
+            "UNIMPLEMENTED" => self.unimplemented += 1,
+            // FAILED, and anything this summary does not know.
+            _ => self.failed += 1,
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.ok + self.non_strict + self.informational + self.unimplemented + self.failed
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        self.ok += other.ok;
+        self.non_strict += other.non_strict;
+        self.informational += other.informational;
+        self.unimplemented += other.unimplemented;
+        self.failed += other.failed;
+    }
+}
+
+/// What a run's `index.json` says.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    /// Per section (`"1"`, `"10"`, …), in section order.
+    pub(crate) sections: BTreeMap<u32, Tally>,
+    /// Cases whose behaviour or close behaviour is not OK: id, behaviour, close behaviour.
+    pub(crate) not_ok: Vec<(String, String, String)>,
+}
+
+impl Report {
+    pub(crate) fn total(&self) -> Tally {
+        let mut all = Tally::default();
+        for t in self.sections.values() {
+            all.merge(t);
+        }
+        all
+    }
+}
+
+/// Reads kosoku's `index.json`. A case's verdict is its `behavior`, made FAILED when its
+/// `behaviorClose` is FAILED (a wrong or missing close is a failure too).
+pub(crate) fn parse_index(json: &str) -> Result<Report> {
+    let index: serde_json::Value = serde_json::from_str(json).context("index.json is not JSON")?;
+    let agents = index.as_object().context("index.json is not an object")?;
+    let mut report = Report::default();
+    for cases in agents.values() {
+        let cases = cases
+            .as_object()
+            .context("an agent's cases are not an object")?;
+        let mut ids: Vec<&String> = cases.keys().collect();
+        ids.sort_by_key(|id| case_key(id));
+        for id in ids {
+            let case = &cases[id];
+            let text = |k: &str| case.get(k).and_then(|v| v.as_str()).unwrap_or("missing");
+            let (behavior, close) = (text("behavior"), text("behaviorClose"));
+            let verdict = if close == "FAILED" {
+                "FAILED"
+            } else {
+                behavior
+            };
+            let section = case_key(id)[0];
+            report.sections.entry(section).or_default().add(verdict);
+            if behavior != "OK" || close != "OK" {
+                report
+                    .not_ok
+                    .push((id.clone(), behavior.to_owned(), close.to_owned()));
+            }
+        }
+    }
+    if report.sections.is_empty() {
+        bail!("index.json lists no case");
+    }
+    Ok(report)
+}
+
+/// `"6.4.10"` → `[6, 4, 10]`, for numeric order.
+fn case_key(id: &str) -> Vec<u32> {
+    id.split('.')
+        .map(|p| p.parse().unwrap_or(u32::MAX))
+        .collect()
+}
+
+/// The summary table and the cases that are not OK.
+pub(crate) fn summary(report: &Report) -> String {
+    let mut out = String::new();
+    let row = |name: &str, t: &Tally| {
+        format!(
+            "  {name:<8} {:>5} {:>10} {:>13} {:>13} {:>6} {:>6}\n",
+            t.ok,
+            t.non_strict,
+            t.informational,
+            t.unimplemented,
+            t.failed,
+            t.total()
+        )
+    };
+    out.push_str(&format!(
+        "  {:<8} {:>5} {:>10} {:>13} {:>13} {:>6} {:>6}\n",
+        "section", "OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED", "total"
+    ));
+    for (section, t) in &report.sections {
+        out.push_str(&row(&section.to_string(), t));
+    }
+    out.push_str(&row("all", &report.total()));
+    for (id, behavior, close) in &report.not_ok {
+        let why = EXPLAINED
+            .iter()
+            .find(|(case, _)| case == id)
+            .map_or("not explained: see the case's report", |(_, why)| why);
+        out.push_str(&format!("  {id}: {behavior} (close {close}) — {why}\n"));
+    }
+    out
+}
+
+/// Builds the server, runs the suite against it, prints the summary; the cases as test
+/// counts (a case passes unless FAILED). Fails on any FAILED case.
+pub(crate) fn run(root: &Path) -> Result<Counts> {
+    run::cargo(&["build", "--locked", "-p", "backend", "--bin", "backend"])?;
+    let out = root.join("target/conformance");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).with_context(|| format!("clear {}", out.display()))?;
+    }
+    let server = Server::start(&root.join("target/debug/backend"), &root.join("dist"))?;
+    let url = format!("ws://{}{ECHO_PATH}", server.addr);
+    let mut args: Vec<String> = vec![url.clone()];
+    for (pattern, _) in EXCLUDED {
+        args.extend(["-x".to_owned(), pattern.to_owned()]);
+    }
+    args.extend(["-p".to_owned(), PARALLELISM.to_owned()]);
+    args.extend(["-o".to_owned(), out.display().to_string()]);
+    eprintln!("   kosoku {}", args.join(" "));
+    for (pattern, why) in EXCLUDED {
+        eprintln!("   not run: {pattern} — {why}");
+    }
+    let kosoku = crate::tools::kosoku(root);
+    let child = Command::new(&kosoku)
+        .args(&args)
+        .stdout(Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot run {}", kosoku.display()))?;
+    let status = wait_for(child, RUN_WAIT).context("kosoku")?;
+    server.stop();
+    // kosoku's exit status says nothing the report does not; the report decides.
+    let index = out.join("index.json");
+    let json = std::fs::read_to_string(&index).with_context(|| {
+        format!(
+            "kosoku ({status}) wrote no {}: see its output",
+            index.display()
+        )
+    })?;
+    let report = parse_index(&json)?;
+    eprint!("{}", summary(&report));
+    eprintln!("   report: {}", out.join("index.html").display());
+    let all = report.total();
+    if all.failed > 0 {
+        bail!("{} Autobahn cases FAILED on {url}", all.failed);
+    }
+    Ok(Counts {
+        passed: all.total() - all.failed,
+        failed: all.failed,
+        ignored: 0,
+    })
+}
+
+/// Waits for `child` until `limit`, killing it then.
+fn wait_for(mut child: Child, limit: Duration) -> Result<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("did not finish in {} s", limit.as_secs());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The backend on 127.0.0.1 port 0, stopped when dropped.
+struct Server {
+    child: Option<Child>,
+    addr: String,
+}
+
+impl Server {
+    fn start(binary: &Path, dist: &Path) -> Result<Self> {
+        let mut child = Command::new(binary)
+            .args(["--host", "127.0.0.1", "--port", "0", "--dist"])
+            .arg(dist)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut server = Self {
+            child: Some(child),
+            addr: String::new(),
+        };
+        // Its address is on the line it prints once listening; the rest of its output is
+        // read (and dropped) so it never blocks on a full pipe.
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = listening_address(&line) {
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        server.addr = rx
+            .recv_timeout(START_WAIT)
+            .context("the server did not print its address")?;
+        eprintln!("   server at {}", server.addr);
+        Ok(server)
+    }
+
+    /// SIGTERM (a graceful stop, as Ctrl-C), then a kill if it does not end in time.
+    fn stop(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + STOP_WAIT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}
+
+/// `127.0.0.1:PORT` from `Duplex is running at http://127.0.0.1:PORT/  (Ctrl-C stops it)`.
+fn listening_address(line: &str) -> Option<String> {
+    let rest = line.split_once("Duplex is running at http://")?.1;
+    let addr = rest.split('/').next()?;
+    (!addr.is_empty()).then(|| addr.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_address_the_server_prints() {
+        assert_eq!(
+            listening_address("Duplex is running at http://127.0.0.1:41234/  (Ctrl-C stops it)")
+                .as_deref(),
+            Some("127.0.0.1:41234")
+        );
+        assert_eq!(listening_address("Duplex stopped."), None);
+    }
+
+    #[test]
+    fn counts_sections_in_order_and_close_failures_as_failed() {
+        let json = r#"{"127.0.0.1:1": {
+            "10.1.1": {"behavior": "OK", "behaviorClose": "OK"},
+            "1.1.1": {"behavior": "OK", "behaviorClose": "OK"},
+            "6.4.3": {"behavior": "NON-STRICT", "behaviorClose": "OK"},
+            "7.1.6": {"behavior": "INFORMATIONAL", "behaviorClose": "INFORMATIONAL"},
+            "7.9.1": {"behavior": "OK", "behaviorClose": "FAILED"},
+            "5.1": {"behavior": "UNIMPLEMENTED", "behaviorClose": "UNIMPLEMENTED"},
+            "2.1": {"behavior": "FAILED", "behaviorClose": "OK"}
+        }}"#;
+        let report = parse_index(json).unwrap();
+        let sections: Vec<u32> = report.sections.keys().copied().collect();
+        assert_eq!(sections, [1, 2, 5, 6, 7, 10]);
+        assert_eq!(report.sections[&7].failed, 1);
+        assert_eq!(report.sections[&7].informational, 1);
+        let all = report.total();
+        assert_eq!(
+            all,
+            Tally {
+                ok: 2,
+                non_strict: 1,
+                informational: 1,
+                unimplemented: 1,
+                failed: 2
+            }
+        );
+        let ids: Vec<&str> = report.not_ok.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(ids, ["2.1", "5.1", "6.4.3", "7.1.6", "7.9.1"]);
+        let text = summary(&report);
+        assert!(
+            text.contains("6.4.3: NON-STRICT (close OK) — the invalid UTF-8"),
+            "{text}"
+        );
+        assert!(text.contains("not explained"), "{text}");
+    }
+
+    #[test]
+    fn an_empty_report_is_an_error() {
+        assert!(parse_index("{}").is_err());
+        assert!(parse_index("[]").is_err());
+    }
+}
