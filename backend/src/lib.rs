@@ -18,7 +18,7 @@ mod site;
 mod state;
 mod ws_loop;
 
-pub use state::AppState;
+pub use state::{AppState, DEFAULT_SHUTDOWN_GRACE};
 
 use std::future::Future;
 
@@ -83,19 +83,45 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves [`app`] on `listener` through the connection layer until `shutdown` resolves.
-/// Upgraded WebSocket sessions are told to close by `state`'s shutdown token, which the
-/// caller cancels.
+/// Serves [`app`] on `listener` through the connection layer until `shutdown` resolves,
+/// then stops cleanly: cancels `state`'s shutdown token (every WebSocket loop closes with
+/// 1001 "server shutting down"), lets axum finish its HTTP connections, and — since axum
+/// does not await upgraded sockets (axum#3003) — waits until every WebSocket loop has sent
+/// its close frame and finished its bounded drain, for at most the shutdown grace period
+/// (`AppState::with_shutdown_grace`); past it, returns anyway and logs how many it cut off.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let token = state.shutdown_token();
+    let tasks = state.life.tasks.clone();
+    let grace = state.shutdown_grace;
     let listener = ObservedListener::new(listener, state.observatory());
+    let signal = async move {
+        shutdown.await;
+        token.cancel();
+    };
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<ConnHandle>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
+    .with_graceful_shutdown(signal)
+    .await?;
+    tasks.close();
+    if !tasks.is_empty() {
+        tracing::info!(
+            "waiting for {} WebSocket session(s) to close (at most {} s)",
+            tasks.len(),
+            grace.as_secs_f64()
+        );
+    }
+    if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
+        tracing::warn!(
+            "{} WebSocket session(s) cut off after the {} s shutdown grace period",
+            tasks.len(),
+            grace.as_secs_f64()
+        );
+    }
+    Ok(())
 }
