@@ -87,8 +87,9 @@ pub fn app(state: AppState) -> Router {
 /// then stops cleanly: cancels `state`'s shutdown token (every WebSocket loop closes with
 /// 1001 "server shutting down"), lets axum finish its HTTP connections, and — since axum
 /// does not await upgraded sockets (axum#3003) — waits until every WebSocket loop has sent
-/// its close frame and finished its bounded drain, for at most the shutdown grace period
-/// (`AppState::with_shutdown_grace`); past it, returns anyway and logs how many it cut off.
+/// its close frame and finished its bounded drain. Both waits together last at most the
+/// shutdown grace period (`AppState::with_shutdown_grace`), counted from the cancel; past
+/// it, returns anyway and logs what it cut off.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -98,16 +99,37 @@ pub async fn serve(
     let tasks = state.life.tasks.clone();
     let grace = state.shutdown_grace;
     let listener = ObservedListener::new(listener, state.observatory());
+    let cancel = token.clone();
     let signal = async move {
         shutdown.await;
-        token.cancel();
+        cancel.cancel();
     };
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<ConnHandle>(),
-    )
-    .with_graceful_shutdown(signal)
-    .await?;
+    let mut serving = std::pin::pin!(
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<ConnHandle>(),
+        )
+        .with_graceful_shutdown(signal)
+        .into_future()
+    );
+    // The grace period starts when the token is cancelled (by `shutdown` or by anyone).
+    let cut_at = tokio::select! {
+        served = &mut serving => {
+            served?;
+            tokio::time::Instant::now() + grace
+        }
+        () = token.cancelled() => {
+            let cut_at = tokio::time::Instant::now() + grace;
+            // A client can hold an HTTP connection open (a request head never finished).
+            if tokio::time::timeout_at(cut_at, serving).await.is_err() {
+                tracing::warn!(
+                    "HTTP connections cut off after the {} s shutdown grace period",
+                    grace.as_secs_f64()
+                );
+            }
+            cut_at
+        }
+    };
     tasks.close();
     if !tasks.is_empty() {
         tracing::info!(
@@ -116,7 +138,7 @@ pub async fn serve(
             grace.as_secs_f64()
         );
     }
-    if tokio::time::timeout(grace, tasks.wait()).await.is_err() {
+    if tokio::time::timeout_at(cut_at, tasks.wait()).await.is_err() {
         tracing::warn!(
             "{} WebSocket session(s) cut off after the {} s shutdown grace period",
             tasks.len(),

@@ -3,8 +3,9 @@
 //! send the process SIGTERM, and check that every session gets a close frame with 1001
 //! "server shutting down" while the process still waits for its reply (the bounded drain),
 //! that each socket then ends cleanly (EOF, not a reset), and that the process exits with
-//! success within its grace period. A client that never answers is cut off at
-//! `--shutdown-grace-secs` and the server says how many it cut off.
+//! success within its grace period. A WebSocket client that never answers and an HTTP
+//! request whose head never ends are cut off at `--shutdown-grace-secs` (counted from the
+//! signal, for both together) and the server says what it cut off.
 //!
 //! The clients hand-write their frames so they choose when to answer the server's close:
 //! only once every session has its close frame, which is how the test sees that the
@@ -81,12 +82,13 @@ impl Server {
         }
     }
 
-    fn sigterm(&self) {
+    /// Sends `signal` (`TERM`, or `INT` as Ctrl-C does) to the process.
+    fn signal(&self, signal: &str) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status()
             .unwrap();
-        assert!(status.success(), "kill -TERM failed");
+        assert!(status.success(), "kill -{signal} failed");
     }
 
     fn exited(&mut self) -> Option<ExitStatus> {
@@ -225,6 +227,19 @@ async fn sigterm_closes_every_session_with_1001_and_waits_for_the_drains() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
+    under_load("TERM", n).await;
+}
+
+/// Ctrl-C (what `cargo xtask serve`'s terminal sends the server it execs) takes the same
+/// path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_closes_every_session_the_same_way() {
+    under_load("INT", 5).await;
+}
+
+/// Opens `n` `/ws` sessions and one on each other endpoint, sends `signal`, and checks
+/// every session's close, the wait for the drains and the exit.
+async fn under_load(signal: &str, n: usize) {
     let mut server = Server::start(GRACE_SECS);
     let addr = server.addr;
 
@@ -286,7 +301,7 @@ async fn sigterm_closes_every_session_with_1001_and_waits_for_the_drains() {
     drop(closed_tx);
 
     let sent = Instant::now();
-    server.sigterm();
+    server.signal(signal);
     for _ in 0..clients.len() {
         closed_rx.recv().await.expect("every client reports");
     }
@@ -315,9 +330,9 @@ async fn sigterm_closes_every_session_with_1001_and_waits_for_the_drains() {
     let got_1001 = seen.iter().filter(|s| good(s)).count();
     let clean = seen.iter().filter(|s| s.clean_end).count();
     println!(
-        "{} sessions ({n} on /ws): {got_1001} got 1001 \"server shutting down\", {clean} \
+        "SIG{signal}, {} sessions ({n} on /ws): {got_1001} got 1001 \"server shutting down\", {clean} \
          ended cleanly after our reply; alive while draining: {alive_while_draining}; \
-         exit {status:?} {took:?} after SIGTERM",
+         exit {status:?} {took:?} after the signal",
         seen.len()
     );
     for s in seen.iter().filter(|s| !good(s) || !s.clean_end) {
@@ -343,13 +358,24 @@ async fn sigterm_closes_every_session_with_1001_and_waits_for_the_drains() {
 }
 
 #[tokio::test]
-async fn a_client_that_never_answers_is_cut_off_at_the_grace_period() {
+async fn clients_that_never_finish_are_cut_off_at_the_grace_period() {
     let mut server = Server::start(1);
     let mut silent = upgrade(server.addr, "/ws").await;
     let (opcode, _) = read_frame(&mut silent).await.expect("a Welcome");
     assert_eq!(opcode, 0x1);
+    // An HTTP request whose head never ends holds axum's graceful shutdown forever.
+    let mut half = TcpStream::connect(server.addr).await.unwrap();
+    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // Connections are accepted in order: once a later one is answered, the server has
+    // taken this one too.
+    let health = reqwest::get(format!("http://{}/healthz", server.addr))
+        .await
+        .unwrap();
+    assert!(health.status().is_success());
     let sent = Instant::now();
-    server.sigterm();
+    server.signal("TERM");
     // The close frame comes; the client never answers it (the drain would wait 5 s).
     assert_eq!(
         close_frame(&mut silent).await,
@@ -365,9 +391,12 @@ async fn a_client_that_never_answers_is_cut_off_at_the_grace_period() {
         took >= Duration::from_secs(1) && took < Duration::from_secs(4),
         "took {took:?}"
     );
-    assert!(
-        server.printed("1 WebSocket session(s) cut off"),
-        "{:?}",
-        server.output.lock().unwrap()
-    );
+    for cut in ["1 WebSocket session(s) cut off", "HTTP connections cut off"] {
+        assert!(
+            server.wait_printed(cut).await,
+            "{cut:?} in {:?}",
+            server.output.lock().unwrap()
+        );
+    }
+    drop(half);
 }
