@@ -19,7 +19,7 @@ mod site;
 mod state;
 mod ws_loop;
 
-pub use state::AppState;
+pub use state::{AppState, DEFAULT_SHUTDOWN_GRACE};
 
 use std::future::Future;
 
@@ -85,19 +85,67 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves [`app`] on `listener` through the connection layer until `shutdown` resolves.
-/// Upgraded WebSocket sessions are told to close by `state`'s shutdown token, which the
-/// caller cancels.
+/// Serves [`app`] on `listener` through the connection layer until `shutdown` resolves,
+/// then stops cleanly: cancels `state`'s shutdown token (every WebSocket loop closes with
+/// 1001 "server shutting down"), lets axum finish its HTTP connections, and — since axum
+/// does not await upgraded sockets (axum#3003) — waits until every WebSocket loop has sent
+/// its close frame and finished its bounded drain. Both waits together last at most the
+/// shutdown grace period (`AppState::with_shutdown_grace`), counted from the cancel; past
+/// it, returns anyway and logs what it cut off.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let token = state.shutdown_token();
+    let tasks = state.life.tasks.clone();
+    let grace = state.shutdown_grace;
     let listener = ObservedListener::new(listener, state.observatory());
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<ConnHandle>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let cancel = token.clone();
+    let signal = async move {
+        shutdown.await;
+        cancel.cancel();
+    };
+    let mut serving = std::pin::pin!(
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<ConnHandle>(),
+        )
+        .with_graceful_shutdown(signal)
+        .into_future()
+    );
+    // The grace period starts when the token is cancelled (by `shutdown` or by anyone).
+    let cut_at = tokio::select! {
+        served = &mut serving => {
+            served?;
+            tokio::time::Instant::now() + grace
+        }
+        () = token.cancelled() => {
+            let cut_at = tokio::time::Instant::now() + grace;
+            // A client can hold an HTTP connection open (a request head never finished).
+            if tokio::time::timeout_at(cut_at, serving).await.is_err() {
+                tracing::warn!(
+                    "HTTP connections cut off after the {} s shutdown grace period",
+                    grace.as_secs_f64()
+                );
+            }
+            cut_at
+        }
+    };
+    tasks.close();
+    if !tasks.is_empty() {
+        tracing::info!(
+            "waiting for {} WebSocket session(s) to close (at most {} s)",
+            tasks.len(),
+            grace.as_secs_f64()
+        );
+    }
+    if tokio::time::timeout_at(cut_at, tasks.wait()).await.is_err() {
+        tracing::warn!(
+            "{} WebSocket session(s) cut off after the {} s shutdown grace period",
+            tasks.len(),
+            grace.as_secs_f64()
+        );
+    }
+    Ok(())
 }

@@ -1,7 +1,10 @@
-//! `backend` binary: parse flags, bind, serve until Ctrl-C or SIGTERM.
+//! `backend` binary: parse flags, bind, serve until Ctrl-C or SIGTERM (then
+//! `backend::serve` closes every WebSocket session with 1001 and waits for it, at most
+//! `--shutdown-grace-secs`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::Context;
 use backend::AppState;
@@ -25,6 +28,10 @@ struct Args {
     /// state-changing requests besides this site's own; repeatable.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origin: Vec<String>,
+    /// After Ctrl-C or SIGTERM, how long to wait for open WebSocket sessions to send their
+    /// 1001 close frames and read the page's reply before exiting anyway.
+    #[arg(long, value_name = "SECS", default_value_t = backend::DEFAULT_SHUTDOWN_GRACE.as_secs())]
+    shutdown_grace_secs: u64,
 }
 
 #[tokio::main]
@@ -42,17 +49,18 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(dist = %args.dist.display(), "no index.html: the page is not built (cargo xtask serve builds it)");
     }
     let origins = backend::origin::Origins::new(&args.allow_origin)?;
-    let state = AppState::new(args.dist).with_allowed_origins(origins);
-    let shutdown = state.shutdown_token();
+    let state = AppState::new(args.dist)
+        .with_allowed_origins(origins)
+        .with_shutdown_grace(Duration::from_secs(args.shutdown_grace_secs));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot bind {addr}"))?;
     let local = listener.local_addr()?;
     println!("Duplex is running at http://{local}/  (Ctrl-C stops it)");
+    // `serve` cancels the sessions' token when this resolves and waits for their closes.
     backend::serve(listener, state, async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
-        shutdown.cancel();
     })
     .await
     .context("server error")?;

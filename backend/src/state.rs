@@ -5,9 +5,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
+use std::time::Duration;
 
 use axum::extract::FromRef;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::conn::Observatory;
 use crate::feed::FeedHub;
@@ -17,6 +19,10 @@ use crate::race::Race;
 use crate::session::Sessions;
 use crate::ws_loop::WsLife;
 
+/// How long `serve` waits, after shutdown starts, for WebSocket sessions to send their
+/// close frames and finish their drains (`--shutdown-grace-secs`).
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 /// The Trunk `dist/` folder the page is served from.
 #[derive(Debug, Clone)]
 pub(crate) struct Dist(pub(crate) Arc<PathBuf>);
@@ -25,9 +31,12 @@ pub(crate) struct Dist(pub(crate) Arc<PathBuf>);
 #[derive(Clone)]
 pub struct AppState {
     pub(crate) dist: Dist,
-    /// Shutdown token and idle timeout of every WebSocket loop. Upgraded WebSocket tasks
-    /// are not awaited by axum's graceful shutdown (axum#3003), so each watches the token.
+    /// Shutdown token, idle timeout and live-task count of every WebSocket loop. Upgraded
+    /// WebSocket tasks are not awaited by axum's graceful shutdown (axum#3003), so each
+    /// watches the token and is counted until its close frame is out and drained.
     pub(crate) life: WsLife,
+    /// How long `serve` waits for the loops to close after the token is cancelled.
+    pub(crate) shutdown_grace: Duration,
     next_session: Arc<AtomicU64>,
     /// The connection layer's clock, live table, event bus and run tallies.
     pub(crate) obs: Arc<Observatory>,
@@ -47,8 +56,10 @@ impl AppState {
             dist: Dist(Arc::new(dist.into())),
             life: WsLife {
                 shutdown: shutdown.clone(),
-                idle: std::time::Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
+                idle: Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
+                tasks: TaskTracker::new(),
             },
+            shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             next_session: Arc::new(AtomicU64::new(1)),
             obs: Arc::new(Observatory::new()),
             lab: LabQuotas::new(),
@@ -65,8 +76,14 @@ impl AppState {
     }
 
     /// The same state with another WebSocket idle timeout (tests use a short one).
-    pub fn with_ws_idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+    pub fn with_ws_idle_timeout(mut self, timeout: Duration) -> Self {
         self.life.idle = timeout;
+        self
+    }
+
+    /// The same state with another shutdown grace period (`--shutdown-grace-secs`).
+    pub fn with_shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
         self
     }
 

@@ -11,7 +11,11 @@
 //!
 //! Upgraded sockets are not awaited by axum's graceful shutdown (axum#3003), so every loop
 //! watches [`WsLife::shutdown`] and ends with 1001; a loop the page must keep busy also
-//! ends after [`WsLife::idle`] without a message.
+//! ends after [`WsLife::idle`] without a message. Every upgrade goes through [`sized`],
+//! whose [`Upgrade::on_upgrade`] counts the loop in [`WsLife::tasks`] from the handler
+//! (before the `101`) until the loop returns, close frame and drain included; after
+//! `axum::serve` ends, `backend::serve` waits for that count to reach zero (at most the
+//! shutdown grace period), so the process does not exit before the close frames are out.
 //!
 //! **To add a loop** (the chat room will be the sixth): give it a domain module (say
 //! `chat.rs`) with a `pub(crate) async fn run`; its route takes `State<WsLife>` (or a
@@ -46,11 +50,15 @@
 //! (from `protocol::close_code`) ends only *this* session. Never end a session on
 //! `broadcast::RecvError::Lagged`: tell the page what it missed and go on.
 
+use std::borrow::Cow;
+use std::future::Future;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
 use protocol::close_code;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::{TaskTracker, task_tracker::TaskTrackerToken};
 
 /// Each socket's read buffer. tungstenite allocates its read buffer (128 KiB by default)
 /// for every connection up front: an idle session cost 127.6 KiB of server memory with
@@ -65,12 +73,53 @@ pub(crate) const WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
 /// Every WebSocket endpoint's upgrade: small buffers (above) and the endpoint's own hard
 /// message limit (kept above the protocol's cap, so an oversize message is read and
-/// refused with its close code rather than cut off by tungstenite).
-pub(crate) fn sized(ws: WebSocketUpgrade, hard_limit_bytes: usize) -> WebSocketUpgrade {
-    ws.read_buffer_size(READ_BUFFER_BYTES)
-        .write_buffer_size(WRITE_BUFFER_BYTES)
-        .max_message_size(hard_limit_bytes)
-        .max_frame_size(hard_limit_bytes)
+/// refused with its close code rather than cut off by tungstenite), counted in `life`'s
+/// live tasks from now until its loop returns (see [`Upgrade`]).
+pub(crate) fn sized(ws: WebSocketUpgrade, life: &WsLife, hard_limit_bytes: usize) -> Upgrade {
+    Upgrade {
+        ws: ws
+            .read_buffer_size(READ_BUFFER_BYTES)
+            .write_buffer_size(WRITE_BUFFER_BYTES)
+            .max_message_size(hard_limit_bytes)
+            .max_frame_size(hard_limit_bytes),
+        live: life.tasks.token(),
+    }
+}
+
+/// A WebSocket upgrade that counts as a live task of [`WsLife::tasks`] until its loop
+/// returns: the only way a route hands a loop its socket, so no loop can be forgotten by
+/// the shutdown wait. Counted from the handler on, so a session upgraded just as the
+/// server stops is waited for too; an upgrade that fails drops the count with its closure.
+#[must_use]
+pub(crate) struct Upgrade {
+    ws: WebSocketUpgrade,
+    live: TaskTrackerToken,
+}
+
+impl Upgrade {
+    /// Offers these subprotocols (axum's `WebSocketUpgrade::protocols`).
+    pub(crate) fn protocols<I>(mut self, protocols: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<Cow<'static, str>>,
+    {
+        self.ws = self.ws.protocols(protocols);
+        self
+    }
+
+    /// The `101` response; `run` gets the socket once upgraded and stays counted until it
+    /// returns (after its close frame and drain, through [`finish`]).
+    pub(crate) fn on_upgrade<F, Fut>(self, run: F) -> Response
+    where
+        F: FnOnce(WebSocket) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let live = self.live;
+        self.ws.on_upgrade(move |socket| async move {
+            run(socket).await;
+            drop(live);
+        })
+    }
 }
 
 /// The longest a loop waits for the page's side of a closing handshake.
@@ -83,6 +132,9 @@ pub(crate) struct WsLife {
     pub(crate) shutdown: CancellationToken,
     /// A session with no message from the page this long is closed with 1001.
     pub(crate) idle: Duration,
+    /// Every live loop, from its handler to its last drained frame ([`Upgrade`]):
+    /// `backend::serve` waits on it after the token is cancelled.
+    pub(crate) tasks: TaskTracker,
 }
 
 /// How a loop ends.

@@ -54,6 +54,10 @@ impl Cursor {
             }
             if batch.ended {
                 self.done = true;
+                if self.shutdown.is_cancelled() {
+                    // Stopped by the shutdown, not over: the reader closes with 1001.
+                    return None;
+                }
                 return Some(None);
             }
             tokio::select! {

@@ -20,6 +20,6 @@ pub(crate) async fn upgrade(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
-    Ok(ws_loop::sized(ws, echo_ws::HARD_LIMIT_BYTES)
+    Ok(ws_loop::sized(ws, &life, echo_ws::HARD_LIMIT_BYTES)
         .on_upgrade(move |socket| echo_ws::run(socket, life)))
 }

@@ -33,6 +33,6 @@ pub(crate) async fn upgrade(
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let own = on_conn.map(|axum::Extension(c)| c.handle.id());
     // The page sends nothing here but its close: any message over the protocol's cap ends it.
-    let ws = ws_loop::sized(ws, protocol::limits::WS_MAX_MESSAGE_BYTES);
+    let ws = ws_loop::sized(ws, &life, protocol::limits::WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| observe::run(socket, obs, life, Arc::from(key), own)))
 }

@@ -39,7 +39,7 @@ pub(crate) async fn upgrade(
     });
     let record = on_conn.map(|axum::Extension(c)| c.handle.0);
     let shared = Arc::clone(&handshake);
-    let response = ws_loop::sized(ws, session::HARD_LIMIT_BYTES)
+    let response = ws_loop::sized(ws, &sessions.life, session::HARD_LIMIT_BYTES)
         .protocols([SUBPROTOCOL])
         .on_upgrade(move |socket| session::run(socket, sessions, record, shared));
     let _ = handshake.response.set(header_lines(response.headers()));

@@ -13,10 +13,11 @@ use crate::conn::tag::OnConn;
 use crate::error::AppError;
 use crate::extract::{ClientKey, Params};
 use crate::feed::{self, FeedHub};
-use crate::ws_loop;
+use crate::ws_loop::{self, WsLife};
 
 pub(crate) async fn upgrade(
     State(hub): State<FeedHub>,
+    State(life): State<WsLife>,
     Params(q): Params<FeedReadQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
@@ -28,6 +29,6 @@ pub(crate) async fn upgrade(
     let hold = on_conn.as_deref().and_then(OnConn::hold);
     let cursor = hub.cursor(feed, q.after.unwrap_or(0), hold);
     // The page sends nothing here but its close: any message over the protocol's cap ends it.
-    let ws = ws_loop::sized(ws, protocol::limits::WS_MAX_MESSAGE_BYTES);
+    let ws = ws_loop::sized(ws, &life, protocol::limits::WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| feed::ws::run(socket, cursor)))
 }

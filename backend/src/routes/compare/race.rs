@@ -55,6 +55,6 @@ pub(crate) async fn ws(
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let echoes = race.socket(&who, q.n)?;
     let hold = on_conn.and_then(|c| c.hold());
-    Ok(ws_loop::sized(ws, crate::race::ws::HARD_LIMIT_BYTES)
+    Ok(ws_loop::sized(ws, &life, crate::race::ws::HARD_LIMIT_BYTES)
         .on_upgrade(move |socket| crate::race::ws::run(socket, life, echoes, hold)))
 }
