@@ -15,6 +15,8 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -24,6 +26,8 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
+
+use common::ws_raw::{frame, upgrade};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 /// How long any single step may take before the test gives up.
@@ -136,34 +140,6 @@ impl Drop for Server {
             let _ = self.child.wait();
         }
     }
-}
-
-/// A masked client frame: `first` is FIN/RSV/opcode, then the payload (< 126 bytes).
-fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
-    let mask = [0x37, 0xfa, 0x21, 0x3d];
-    let mut out = vec![first, 0x80 | payload.len() as u8];
-    out.extend_from_slice(&mask);
-    out.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    out
-}
-
-/// Opens `path` with a hand-written handshake; returns the socket after the `101`.
-async fn upgrade(addr: SocketAddr, path: &str) -> TcpStream {
-    let mut tcp = TcpStream::connect(addr).await.unwrap();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
-    );
-    tcp.write_all(request.as_bytes()).await.unwrap();
-    let mut head = Vec::new();
-    while !head.ends_with(b"\r\n\r\n") {
-        let mut byte = [0u8; 1];
-        tcp.read_exact(&mut byte).await.unwrap();
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head);
-    assert!(head.starts_with("HTTP/1.1 101"), "{path}: {head}");
-    tcp
 }
 
 /// One server frame: opcode and payload; `None` if the socket ends or fails first.

@@ -8,51 +8,12 @@ mod common;
 use std::time::Duration;
 
 use common::TestServer;
+use common::ws_raw::{frame, upgrade};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 const PATIENCE: Duration = Duration::from_secs(5);
-
-/// A masked client frame: `first` is FIN/RSV/opcode, then the payload.
-fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
-    let mask = [0x37, 0xfa, 0x21, 0x3d];
-    let mut out = vec![first];
-    match payload.len() {
-        n if n < 126 => out.push(0x80 | n as u8),
-        n if n < 65_536 => {
-            out.push(0x80 | 126);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        n => {
-            out.push(0x80 | 127);
-            out.extend_from_slice(&(n as u64).to_be_bytes());
-        }
-    }
-    out.extend_from_slice(&mask);
-    out.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    out
-}
-
-/// Opens `path` with a hand-written handshake; returns the socket after the `101`.
-async fn upgrade(server: &TestServer, path: &str) -> TcpStream {
-    let mut tcp = TcpStream::connect(server.addr).await.unwrap();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-        server.addr
-    );
-    tcp.write_all(request.as_bytes()).await.unwrap();
-    let mut head = Vec::new();
-    while !head.ends_with(b"\r\n\r\n") {
-        let mut byte = [0u8; 1];
-        tcp.read_exact(&mut byte).await.unwrap();
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head);
-    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
-    tcp
-}
 
 /// Reads server frames until a close frame; returns its code and reason.
 async fn close_code(tcp: &mut TcpStream) -> (u16, String) {
@@ -115,7 +76,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, u16)> {
 
 async fn check_endpoint(server: &TestServer, path: &str) {
     for (what, bytes, want) in cases() {
-        let mut tcp = upgrade(server, path).await;
+        let mut tcp = upgrade(server.addr, path).await;
         tcp.write_all(&bytes).await.unwrap();
         let (code, reason) = close_code(&mut tcp).await;
         assert_eq!(code, want, "{path}: {what} (reason {reason:?})");
@@ -149,7 +110,7 @@ async fn the_observer_socket_closes_broken_frames_with_their_codes() {
 #[tokio::test]
 async fn a_message_over_the_race_cap_gets_1009_in_a_close_frame() {
     let server = TestServer::start().await;
-    let mut tcp = upgrade(&server, &format!("/ws/race?n=10&client={KEY}")).await;
+    let mut tcp = upgrade(server.addr, &format!("/ws/race?n=10&client={KEY}")).await;
     tcp.write_all(&frame(0x82, &vec![0u8; 300 * 1024]))
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub)] // each test binary uses a different subset
 
 pub mod raw;
+pub mod ws_raw;
 
 use std::net::SocketAddr;
 use std::path::Path;
