@@ -10,8 +10,10 @@
 //! - [`tag::observe`] is the middleware that reads the page's client key, tags the
 //!   connection with it and reports requests and responses.
 //! - [`bus::Observatory`] is the bounded event bus plus the table of live connections.
+//! - [`gate::Gate`] caps connections in all and per address (`503` past a cap).
 
 pub(crate) mod bus;
+pub(crate) mod gate;
 pub(crate) mod link;
 pub(crate) mod listener;
 pub(crate) mod record;
@@ -20,4 +22,5 @@ pub(crate) mod tag;
 pub(crate) mod tally;
 
 pub use bus::Observatory;
+pub use gate::ConnLimits;
 pub use listener::{ConnHandle, ObservedListener};

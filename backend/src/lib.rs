@@ -100,7 +100,7 @@ pub async fn serve(
     let token = state.shutdown_token();
     let tasks = state.life.tasks.clone();
     let grace = state.shutdown_grace;
-    let listener = ObservedListener::new(listener, state.observatory());
+    let listener = ObservedListener::with_limits(listener, state.observatory(), state.conn_limits);
     let cancel = token.clone();
     let signal = async move {
         shutdown.await;

@@ -32,6 +32,12 @@ struct Args {
     /// 1001 close frames and read the page's reply before exiting anyway.
     #[arg(long, value_name = "SECS", default_value_t = backend::DEFAULT_SHUTDOWN_GRACE.as_secs())]
     shutdown_grace_secs: u64,
+    /// TCP connections open at once, in all; past it a new one gets a JSON 503.
+    #[arg(long, value_name = "N", default_value_t = backend::conn::ConnLimits::default().total)]
+    max_connections: usize,
+    /// TCP connections open at once from one address.
+    #[arg(long, value_name = "N", default_value_t = backend::conn::ConnLimits::default().per_ip)]
+    max_connections_per_ip: usize,
 }
 
 #[tokio::main]
@@ -51,7 +57,11 @@ async fn main() -> anyhow::Result<()> {
     let origins = backend::origin::Origins::new(&args.allow_origin)?;
     let state = AppState::new(args.dist)
         .with_allowed_origins(origins)
-        .with_shutdown_grace(Duration::from_secs(args.shutdown_grace_secs));
+        .with_shutdown_grace(Duration::from_secs(args.shutdown_grace_secs))
+        .with_conn_limits(backend::conn::ConnLimits {
+            total: args.max_connections,
+            per_ip: args.max_connections_per_ip,
+        });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot bind {addr}"))?;

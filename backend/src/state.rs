@@ -37,6 +37,8 @@ pub struct AppState {
     pub(crate) life: WsLife,
     /// How long `serve` waits for the loops to close after the token is cancelled.
     pub(crate) shutdown_grace: Duration,
+    /// Caps on TCP connections, in all and per address.
+    pub(crate) conn_limits: crate::conn::ConnLimits,
     next_session: Arc<AtomicU64>,
     /// The connection layer's clock, live table, event bus and run tallies.
     pub(crate) obs: Arc<Observatory>,
@@ -60,6 +62,7 @@ impl AppState {
                 tasks: TaskTracker::new(),
             },
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
+            conn_limits: crate::conn::ConnLimits::default(),
             next_session: Arc::new(AtomicU64::new(1)),
             obs: Arc::new(Observatory::new()),
             lab: LabQuotas::new(),
@@ -82,6 +85,13 @@ impl AppState {
     }
 
     /// The same state with another shutdown grace period (`--shutdown-grace-secs`).
+    /// The same state with other connection caps (`--max-connections`,
+    /// `--max-connections-per-ip`).
+    pub fn with_conn_limits(mut self, limits: crate::conn::ConnLimits) -> Self {
+        self.conn_limits = limits;
+        self
+    }
+
     pub fn with_shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
         self

@@ -5,9 +5,12 @@
 //! unless the server allows that origin. A request written by hand with bare LF line ends
 //! is answered, not held open, and a body that cannot be read (a broken chunked
 //! encoding, fewer bytes than its Content-Length) is refused as such — not as "too large".
+//! Connections past the caps (in all, per address) get a JSON 503 while the open ones
+//! keep being served.
 
 mod common;
 
+use backend::conn::ConnLimits;
 use backend::origin::Origins;
 use common::TestServer;
 use futures_util::StreamExt;
@@ -245,4 +248,105 @@ async fn an_unreadable_body_is_refused_as_such_not_as_too_large() {
             "{path}: a bogus chunk size"
         );
     }
+}
+
+/// A keep-alive GET of /healthz on `tcp`; the status line of the answer.
+async fn health_on(tcp: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tcp.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tcp.read(&mut buf).await.unwrap();
+        assert!(n > 0, "the connection ended");
+        got.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&got)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// The whole answer a refused connection gets: (status line, Retry-After, JSON body).
+async fn refused(server: &TestServer) -> (String, String, ErrorBody) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let _ = tcp
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await;
+    let mut got = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read_to_end(&mut got))
+        .await
+        .expect("an answer in time")
+        .unwrap();
+    let text = String::from_utf8_lossy(&got).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+    let retry = head
+        .lines()
+        .find_map(|l| l.strip_prefix("retry-after: "))
+        .unwrap_or_default()
+        .to_owned();
+    let status = head.lines().next().unwrap().to_owned();
+    (
+        status,
+        retry,
+        serde_json::from_str(body).expect("a JSON body"),
+    )
+}
+
+#[tokio::test]
+async fn connections_past_a_cap_get_a_json_503_and_the_open_ones_are_served() {
+    let limits = ConnLimits {
+        total: 100,
+        per_ip: 2,
+    };
+    let server = TestServer::start_with(|s| s.with_conn_limits(limits)).await;
+    let mut a = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut b = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    assert_eq!(health_on(&mut a).await, "HTTP/1.1 200 OK");
+    assert_eq!(health_on(&mut b).await, "HTTP/1.1 200 OK");
+    let (status, retry, body) = refused(&server).await;
+    assert_eq!(status, "HTTP/1.1 503 Service Unavailable");
+    assert_eq!(retry, "5");
+    assert_eq!(body.code, ErrorCode::TooManyConnections);
+    assert!(body.message.contains("this address"), "{}", body.message);
+    // The two open connections are still served.
+    assert_eq!(health_on(&mut a).await, "HTTP/1.1 200 OK");
+    // A freed place is free again (the server notices the close a moment later).
+    drop(b);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let mut c = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        c.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 64];
+        let n = c.read(&mut buf).await.unwrap_or(0);
+        if String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the freed place never came back"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_total_cap_holds_for_every_address() {
+    let limits = ConnLimits {
+        total: 1,
+        per_ip: 100,
+    };
+    let server = TestServer::start_with(|s| s.with_conn_limits(limits)).await;
+    let mut a = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    assert_eq!(health_on(&mut a).await, "HTTP/1.1 200 OK");
+    let (status, _, body) = refused(&server).await;
+    assert_eq!(status, "HTTP/1.1 503 Service Unavailable");
+    assert!(body.message.contains("the server"), "{}", body.message);
 }

@@ -202,6 +202,7 @@ pub fn error_key(code: protocol::ErrorCode) -> Key {
         C::TooManyAtOnce => Key::err_too_many_at_once,
         C::UpgradeRequired => Key::err_upgrade_required,
         C::ForbiddenOrigin => Key::err_forbidden_origin,
+        C::TooManyConnections => Key::err_too_many_connections,
         C::FrontendMissing => Key::err_frontend_missing,
         C::Internal => Key::err_internal,
     }

@@ -40,6 +40,9 @@ pub enum ErrorCode {
     /// A WebSocket upgrade or a state-changing request from a page on another origin
     /// that this server does not allow (`--allow-origin`).
     ForbiddenOrigin,
+    /// The server (or this address) has as many TCP connections open as it allows; the
+    /// `Retry-After` header says when to try again.
+    TooManyConnections,
     /// The front end has not been built (no `dist/`).
     FrontendMissing,
     /// Anything else; details stay in the server log.

@@ -11,6 +11,7 @@ use axum::serve::{IncomingStream, Listener};
 use tokio::net::TcpListener;
 
 use super::bus::Observatory;
+use super::gate::{ConnLimits, Gate};
 use super::link::Link;
 use super::record::ConnRecord;
 use super::stream::ObservedStream;
@@ -20,11 +21,22 @@ use super::stream::ObservedStream;
 pub struct ObservedListener {
     tcp: TcpListener,
     obs: Arc<Observatory>,
+    gate: Arc<Gate>,
 }
 
 impl ObservedListener {
+    /// Accepts through the connection layer with the default [`ConnLimits`].
     pub fn new(tcp: TcpListener, obs: Arc<Observatory>) -> Self {
-        Self { tcp, obs }
+        Self::with_limits(tcp, obs, ConnLimits::default())
+    }
+
+    /// Accepts at most `limits` connections (in all, per address); the rest get a 503.
+    pub fn with_limits(tcp: TcpListener, obs: Arc<Observatory>, limits: ConnLimits) -> Self {
+        Self {
+            tcp,
+            obs,
+            gate: Gate::new(limits),
+        }
     }
 }
 
@@ -52,12 +64,20 @@ impl Listener for ObservedListener {
         loop {
             match self.tcp.accept().await {
                 Ok((tcp, peer)) => {
+                    let permit = match self.gate.admit(peer.ip()) {
+                        Ok(permit) => permit,
+                        Err(why) => {
+                            self.gate.refuse(tcp, why);
+                            continue;
+                        }
+                    };
                     // Small request–response exchanges are what Duplex measures: do not
                     // let Nagle's algorithm hold the last segment back.
                     let _ = tcp.set_nodelay(true);
                     let record = ConnRecord::new(Arc::clone(&self.obs), peer);
                     let handle = ConnHandle(Arc::clone(&record));
-                    return (ObservedStream::new(Link::new(tcp), record), handle);
+                    let stream = ObservedStream::admitted(Link::new(tcp), record, Some(permit));
+                    return (stream, handle);
                 }
                 // Out of file descriptors and the like: wait a little rather than spin
                 // (as axum's own TcpListener does).

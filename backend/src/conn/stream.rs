@@ -34,13 +34,21 @@ pub struct ObservedStream {
     /// The run the current exchange counts towards, the part of the exchange's bytes
     /// already added to it, and whether its attachment has settled.
     tally: Option<Arc<RunTally>>,
+    /// This connection's place under the connection caps, freed when it ends.
+    _permit: Option<super::gate::Permit>,
     tallied: (u64, u64),
     tally_settled: bool,
 }
 
 impl ObservedStream {
-    pub(crate) fn new(io: Link, record: Arc<ConnRecord>) -> Self {
+    /// A stream holding `permit`, its place under the connection caps.
+    pub(crate) fn admitted(
+        io: Link,
+        record: Arc<ConnRecord>,
+        permit: Option<super::gate::Permit>,
+    ) -> Self {
         Self {
+            _permit: permit,
             io,
             record,
             written_since_read: false,

@@ -1,0 +1,147 @@
+//! Connection caps: at most `total` TCP connections at once, and at most `per_ip` from one
+//! address, so one client (or a few thousand sockets that send half a request and wait)
+//! cannot take every file descriptor the server has. A connection past a cap is answered
+//! `503` with the JSON error body and `Retry-After`, written by the listener itself before
+//! any HTTP is read, then closed; connections already open are never touched.
+//!
+//! A [`Permit`] is held by the connection's record and released when it ends.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use protocol::{ErrorBody, ErrorCode};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+/// The caps (`--max-connections`, `--max-connections-per-ip`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnLimits {
+    pub total: usize,
+    pub per_ip: usize,
+}
+
+impl Default for ConnLimits {
+    /// Below the 20,000 open files a process may hold here, with room for the page's
+    /// files and logs; one address may hold a classroom behind one NAT.
+    fn default() -> Self {
+        Self {
+            total: 15_000,
+            per_ip: 1_000,
+        }
+    }
+}
+
+/// Counts open connections, in all and per address.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    limits: ConnLimits,
+    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
+    /// Refusals being written at once; past this a refused socket is just closed.
+    refusing: Arc<Semaphore>,
+}
+
+/// One admitted connection; dropping it frees its place.
+#[derive(Debug)]
+pub(crate) struct Permit {
+    gate: Arc<Gate>,
+    ip: IpAddr,
+}
+
+impl Gate {
+    pub(crate) fn new(limits: ConnLimits) -> Arc<Self> {
+        Arc::new(Self {
+            limits,
+            open: Mutex::new((0, HashMap::new())),
+            refusing: Arc::new(Semaphore::new(256)),
+        })
+    }
+
+    /// A place for a connection from `ip`, or which cap it would break.
+    pub(crate) fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Permit, &'static str> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (total, per_ip) = &mut *open;
+        let mine = per_ip.get(&ip).copied().unwrap_or(0);
+        if *total >= self.limits.total {
+            return Err("the server has as many connections open as it allows");
+        }
+        if mine >= self.limits.per_ip {
+            return Err("this address has as many connections open as one address may");
+        }
+        *total += 1;
+        per_ip.insert(ip, mine + 1);
+        Ok(Permit {
+            gate: Arc::clone(self),
+            ip,
+        })
+    }
+
+    /// Answers `tcp` with a JSON 503 and closes it, in the background (bounded: past 256
+    /// refusals in flight the socket is closed without an answer).
+    pub(crate) fn refuse(&self, mut tcp: TcpStream, why: &'static str) {
+        let Ok(slot) = Arc::clone(&self.refusing).try_acquire_owned() else {
+            return;
+        };
+        tokio::spawn(async move {
+            let body = serde_json::to_string(&ErrorBody {
+                code: ErrorCode::TooManyConnections,
+                message: why.to_owned(),
+                param: None,
+            })
+            .unwrap_or_default();
+            let answer = format!(
+                "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+                 retry-after: 5\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                tcp.write_all(answer.as_bytes()).await?;
+                tcp.shutdown().await?;
+                // Read what the client sent until it closes, so closing does not reset
+                // the connection (and destroy the answer) over unread bytes.
+                let mut sink = [0u8; 1024];
+                while tcp.read(&mut sink).await? > 0 {}
+                std::io::Result::Ok(())
+            })
+            .await;
+            drop(slot);
+        });
+    }
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut open = self.gate.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (total, per_ip) = &mut *open;
+        *total = total.saturating_sub(1);
+        if let Some(n) = per_ip.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                per_ip.remove(&self.ip);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ConnLimits, Gate};
+
+    #[test]
+    fn caps_in_all_and_per_address_and_places_come_back() {
+        let gate = Gate::new(ConnLimits {
+            total: 3,
+            per_ip: 2,
+        });
+        let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        let a1 = gate.admit(a).unwrap();
+        let _a2 = gate.admit(a).unwrap();
+        assert!(gate.admit(a).unwrap_err().contains("this address"));
+        let _b1 = gate.admit(b).unwrap();
+        assert!(gate.admit(b).unwrap_err().contains("the server"));
+        drop(a1);
+        assert!(gate.admit(b).is_ok(), "a freed place is free for anyone");
+    }
+}
