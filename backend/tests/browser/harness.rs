@@ -86,7 +86,32 @@ impl Browser {
         Self::launch(accept_language, ColorScheme::Light, turn).await
     }
 
+    /// Starts chromedriver and a session. A session that fails to start (chromedriver
+    /// reset the connection once in CI: the port picked for it was briefly someone else's,
+    /// or the driver was not ready though listening) is retried on a fresh driver and port,
+    /// three times at most, and the last error is reported.
     async fn launch(accept_language: &str, scheme: ColorScheme, turn: Turn) -> Self {
+        let mut last = String::new();
+        for _ in 0..3 {
+            match Self::try_launch(accept_language, scheme).await {
+                Ok((client, driver, profile)) => {
+                    return Browser {
+                        client,
+                        driver,
+                        _profile: profile,
+                        _turn: turn,
+                    };
+                }
+                Err(e) => last = e,
+            }
+        }
+        panic!("no WebDriver session after 3 tries: {last}");
+    }
+
+    async fn try_launch(
+        accept_language: &str,
+        scheme: ColorScheme,
+    ) -> Result<(Client, Child, tempfile::TempDir), String> {
         let driver_bin = env_path("DUPLEX_CHROMEDRIVER", "/usr/bin/chromedriver");
         let chromium = env_path("DUPLEX_CHROMIUM", "/usr/bin/chromium");
         let port = TcpListener::bind("127.0.0.1:0")
@@ -94,7 +119,7 @@ impl Browser {
             .local_addr()
             .unwrap()
             .port();
-        let driver = Command::new(&driver_bin)
+        let mut driver = Command::new(&driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -128,16 +153,17 @@ impl Browser {
             unreachable!()
         };
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
+        match ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .expect("a WebDriver session");
-        Browser {
-            client,
-            driver,
-            _profile: profile,
-            _turn: turn,
+        {
+            Ok(client) => Ok((client, driver, profile)),
+            Err(e) => {
+                let _ = driver.kill();
+                let _ = driver.wait();
+                Err(e.to_string())
+            }
         }
     }
 
