@@ -80,29 +80,11 @@ fn main() -> Result<()> {
         }
         Task::Test { no_browser } => test(&mut steps, &root, no_browser),
         Task::Bench => {
-            steps.run("bench: connection layer vs plain axum::serve", || {
-                run::cargo(&[
-                    "bench",
-                    "--locked",
-                    "-p",
-                    "backend",
-                    "--bench",
-                    "conn_layer",
-                ])
-            })?;
-            steps.run("bench: native WebSocket echo round trip", || {
-                run::cargo(&["bench", "--locked", "-p", "backend", "--bench", "ws_echo"])
-            })?;
-            steps.run("bench: server memory per idle WebSocket session", || {
-                run::cargo(&[
-                    "bench",
-                    "--locked",
-                    "-p",
-                    "backend",
-                    "--bench",
-                    "idle_sessions",
-                ])
-            })?;
+            for (what, bench) in BENCHES {
+                steps.run(&format!("bench: {what}"), || {
+                    run::cargo(&["bench", "--locked", "-p", "backend", "--bench", bench])
+                })?;
+            }
             steps.report();
             Ok(())
         }
@@ -259,6 +241,13 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
 
 /// The conformance step's name, in `test` and `conformance` alike.
 const CONFORMANCE_STEP: &str = "conformance (Autobahn TestSuite by kosoku on /ws/echo)";
+
+/// `cargo xtask bench`: what each measures, and its file in `backend/benches/`.
+const BENCHES: [(&str, &str); 3] = [
+    ("connection layer vs plain axum::serve", "conn_layer"),
+    ("native WebSocket echo round trip", "ws_echo"),
+    ("server memory per idle WebSocket session", "idle_sessions"),
+];
 
 /// The libtest filter for the browser suite's screenshot tests (`tests/browser/screenshots.rs`):
 /// a module path prefix, so a page's new screenshot test is picked up without editing this.
