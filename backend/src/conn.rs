@@ -11,9 +11,14 @@
 //!   connection with it and reports requests and responses.
 //! - [`bus::Observatory`] is the bounded event bus plus the table of live connections.
 //! - [`gate::Gate`] caps connections in all and per address (`503` past a cap).
+//! - [`guard::Guard`] judges every request head before hyper reads it (size, syntax,
+//!   header/body/keep-alive timeouts), answering refusals itself with [`answer::Refusal`]'s
+//!   JSON body.
 
+pub(crate) mod answer;
 pub(crate) mod bus;
 pub(crate) mod gate;
+pub mod guard;
 pub(crate) mod link;
 pub(crate) mod listener;
 pub(crate) mod record;
@@ -23,4 +28,5 @@ pub(crate) mod tally;
 
 pub use bus::Observatory;
 pub use gate::ConnLimits;
+pub use guard::HttpTimeouts;
 pub use listener::{ConnHandle, ObservedListener};

@@ -26,6 +26,8 @@ pub(crate) enum AppError {
     PayloadTooLarge { what: &'static str, limit: usize },
     #[error("the request body could not be read: {0}")]
     BadBody(String),
+    #[error("the request body did not arrive in time (the server's --body-timeout-secs)")]
+    BodyTimeout,
     #[error(
         "the lab request body is larger than the {}-byte limit",
         protocol::lab::LAB_MAX_REQUEST_BYTES
@@ -79,6 +81,7 @@ impl AppError {
             }
             Self::BadParam { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadParam),
             Self::BadBody(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadBody),
+            Self::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::RequestTimeout),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::NeedsClientKey => (StatusCode::BAD_REQUEST, ErrorCode::MissingClientKey),
             Self::TooManyFeeds | Self::TooManyLongPolls => {
@@ -134,10 +137,27 @@ impl AppError {
     pub(crate) fn from_body(rejection: &BytesRejection, too_large: AppError) -> AppError {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large
+        } else if timed_out(rejection) {
+            // The connection layer's body deadline (`conn/guard.rs`) ended the read.
+            AppError::BodyTimeout
         } else {
             AppError::BadBody(rejection.body_text())
         }
     }
+}
+
+/// Whether an `io::Error` of kind `TimedOut` is somewhere in `error`'s sources.
+fn timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut at = Some(error);
+    while let Some(e) = at {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        at = e.source();
+    }
+    false
 }
 
 impl From<JsonRejection> for AppError {

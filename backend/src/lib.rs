@@ -100,7 +100,12 @@ pub async fn serve(
     let token = state.shutdown_token();
     let tasks = state.life.tasks.clone();
     let grace = state.shutdown_grace;
-    let listener = ObservedListener::with_limits(listener, state.observatory(), state.conn_limits);
+    let listener = ObservedListener::with_limits(
+        listener,
+        state.observatory(),
+        state.conn_limits,
+        state.http_timeouts,
+    );
     let cancel = token.clone();
     let signal = async move {
         shutdown.await;

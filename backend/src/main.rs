@@ -38,6 +38,16 @@ struct Args {
     /// TCP connections open at once from one address.
     #[arg(long, value_name = "N", default_value_t = backend::conn::ConnLimits::default().per_ip)]
     max_connections_per_ip: usize,
+    /// Seconds a client may take to send a whole request head (else 408), and a new
+    /// connection to send anything (else it is closed).
+    #[arg(long, value_name = "SECS", default_value_t = backend::conn::HttpTimeouts::default().header.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds a client may take to send a `Content-Length` body after its head (else 408).
+    #[arg(long, value_name = "SECS", default_value_t = backend::conn::HttpTimeouts::default().body.as_secs())]
+    body_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection stays open between requests.
+    #[arg(long, value_name = "SECS", default_value_t = backend::conn::HttpTimeouts::default().keep_alive.as_secs())]
+    keep_alive_secs: u64,
 }
 
 #[tokio::main]
@@ -61,6 +71,11 @@ async fn main() -> anyhow::Result<()> {
         .with_conn_limits(backend::conn::ConnLimits {
             total: args.max_connections,
             per_ip: args.max_connections_per_ip,
+        })
+        .with_http_timeouts(backend::conn::HttpTimeouts {
+            header: Duration::from_secs(args.header_timeout_secs),
+            body: Duration::from_secs(args.body_timeout_secs),
+            keep_alive: Duration::from_secs(args.keep_alive_secs),
         });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

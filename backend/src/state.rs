@@ -39,6 +39,8 @@ pub struct AppState {
     pub(crate) shutdown_grace: Duration,
     /// Caps on TCP connections, in all and per address.
     pub(crate) conn_limits: crate::conn::ConnLimits,
+    /// How long a connection may take over a request head, a body, an idle keep-alive.
+    pub(crate) http_timeouts: crate::conn::HttpTimeouts,
     next_session: Arc<AtomicU64>,
     /// The connection layer's clock, live table, event bus and run tallies.
     pub(crate) obs: Arc<Observatory>,
@@ -63,6 +65,7 @@ impl AppState {
             },
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             conn_limits: crate::conn::ConnLimits::default(),
+            http_timeouts: crate::conn::HttpTimeouts::default(),
             next_session: Arc::new(AtomicU64::new(1)),
             obs: Arc::new(Observatory::new()),
             lab: LabQuotas::new(),
@@ -84,7 +87,6 @@ impl AppState {
         self
     }
 
-    /// The same state with another shutdown grace period (`--shutdown-grace-secs`).
     /// The same state with other connection caps (`--max-connections`,
     /// `--max-connections-per-ip`).
     pub fn with_conn_limits(mut self, limits: crate::conn::ConnLimits) -> Self {
@@ -92,6 +94,14 @@ impl AppState {
         self
     }
 
+    /// The same state with other HTTP timeouts (`--header-timeout-secs`,
+    /// `--body-timeout-secs`, `--keep-alive-secs`).
+    pub fn with_http_timeouts(mut self, timeouts: crate::conn::HttpTimeouts) -> Self {
+        self.http_timeouts = timeouts;
+        self
+    }
+
+    /// The same state with another shutdown grace period (`--shutdown-grace-secs`).
     pub fn with_shutdown_grace(mut self, grace: Duration) -> Self {
         self.shutdown_grace = grace;
         self

@@ -339,9 +339,20 @@ async fn clients_that_never_finish_are_cut_off_at_the_grace_period() {
     let mut silent = upgrade(server.addr, "/ws").await;
     let (opcode, _) = read_frame(&mut silent).await.expect("a Welcome");
     assert_eq!(opcode, 0x1);
-    // An HTTP request whose head never ends holds axum's graceful shutdown forever.
+    // An HTTP request whose body never ends holds axum's graceful shutdown (until the
+    // body timeout, 30 s).
     let mut half = TcpStream::connect(server.addr).await.unwrap();
-    half.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    half.write_all(
+        b"POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\n\r\n{\"payload\"",
+    )
+    .await
+    .unwrap();
+    // A head that never ends does not: hyper has not seen it (the connection layer's
+    // guard holds it), so the connection is idle and closed at once.
+    let mut head_only = TcpStream::connect(server.addr).await.unwrap();
+    head_only
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .await
         .unwrap();
     // Connections are accepted in order: once a later one is answered, the server has
@@ -352,6 +363,13 @@ async fn clients_that_never_finish_are_cut_off_at_the_grace_period() {
     assert!(health.status().is_success());
     let sent = Instant::now();
     server.signal("TERM");
+    let mut rest = Vec::new();
+    let closed =
+        tokio::time::timeout(Duration::from_secs(1), head_only.read_to_end(&mut rest)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0))),
+        "a half-sent head is closed at shutdown without an answer: {closed:?}"
+    );
     // The close frame comes; the client never answers it (the drain would wait 5 s).
     assert_eq!(
         close_frame(&mut silent).await,

@@ -203,6 +203,11 @@ pub fn error_key(code: protocol::ErrorCode) -> Key {
         C::UpgradeRequired => Key::err_upgrade_required,
         C::ForbiddenOrigin => Key::err_forbidden_origin,
         C::TooManyConnections => Key::err_too_many_connections,
+        C::TooManySessions => Key::err_too_many_sessions,
+        C::HeadTooLarge => Key::err_head_too_large,
+        C::UriTooLong => Key::err_uri_too_long,
+        C::MalformedRequest => Key::err_malformed_request,
+        C::RequestTimeout => Key::err_request_timeout,
         C::FrontendMissing => Key::err_frontend_missing,
         C::Internal => Key::err_internal,
     }

@@ -43,6 +43,19 @@ pub enum ErrorCode {
     /// The server (or this address) has as many TCP connections open as it allows; the
     /// `Retry-After` header says when to try again.
     TooManyConnections,
+    /// The server (or this address) has as many WebSocket sessions open as it allows; the
+    /// `Retry-After` header says when to try again.
+    TooManySessions,
+    /// A request head (request line and headers) larger than the server reads, or with
+    /// more header lines than it reads (431).
+    HeadTooLarge,
+    /// A request target (path and query) longer than the server reads (414).
+    UriTooLong,
+    /// A request head that is not HTTP/1.x: a bad request line, header line, `Content-Length`
+    /// or `Transfer-Encoding` (400).
+    MalformedRequest,
+    /// The request head, or its body, did not arrive within the server's timeout (408).
+    RequestTimeout,
     /// The front end has not been built (no `dist/`).
     FrontendMissing,
     /// Anything else; details stay in the server log.

@@ -11,7 +11,10 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use protocol::{ErrorBody, ErrorCode};
+use axum::http::StatusCode;
+use protocol::ErrorCode;
+
+use super::answer::Refusal;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
@@ -85,19 +88,15 @@ impl Gate {
             return;
         };
         tokio::spawn(async move {
-            let body = serde_json::to_string(&ErrorBody {
-                code: ErrorCode::TooManyConnections,
-                message: why.to_owned(),
-                param: None,
-            })
-            .unwrap_or_default();
-            let answer = format!(
-                "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
-                 retry-after: 5\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
-                body.len()
+            let mut refusal = Refusal::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::TooManyConnections,
+                why,
             );
+            refusal.retry_after_s = Some(5);
+            let answer = refusal.to_http();
             let _ = tokio::time::timeout(Duration::from_secs(2), async {
-                tcp.write_all(answer.as_bytes()).await?;
+                tcp.write_all(&answer).await?;
                 tcp.shutdown().await?;
                 // Read what the client sent until it closes, so closing does not reset
                 // the connection (and destroy the answer) over unread bytes.

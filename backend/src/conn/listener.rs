@@ -1,5 +1,5 @@
 //! The listener `axum::serve` accepts from: a `TcpListener` whose connections each get a
-//! record and an [`ObservedStream`], and reach handlers as `ConnectInfo<ConnHandle>`.
+//! record, an [`ObservedStream`] and a [`Guard`] over it, and reach handlers as `ConnectInfo<ConnHandle>`.
 
 use std::io;
 use std::net::SocketAddr;
@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 
 use super::bus::Observatory;
 use super::gate::{ConnLimits, Gate};
+use super::guard::{Guard, HttpTimeouts};
 use super::link::Link;
 use super::record::ConnRecord;
 use super::stream::ObservedStream;
@@ -22,20 +23,29 @@ pub struct ObservedListener {
     tcp: TcpListener,
     obs: Arc<Observatory>,
     gate: Arc<Gate>,
+    timeouts: HttpTimeouts,
 }
 
 impl ObservedListener {
-    /// Accepts through the connection layer with the default [`ConnLimits`].
+    /// Accepts through the connection layer with the default [`ConnLimits`] and
+    /// [`HttpTimeouts`].
     pub fn new(tcp: TcpListener, obs: Arc<Observatory>) -> Self {
-        Self::with_limits(tcp, obs, ConnLimits::default())
+        Self::with_limits(tcp, obs, ConnLimits::default(), HttpTimeouts::default())
     }
 
-    /// Accepts at most `limits` connections (in all, per address); the rest get a 503.
-    pub fn with_limits(tcp: TcpListener, obs: Arc<Observatory>, limits: ConnLimits) -> Self {
+    /// Accepts at most `limits` connections (in all, per address; the rest get a 503),
+    /// each held to `timeouts`.
+    pub fn with_limits(
+        tcp: TcpListener,
+        obs: Arc<Observatory>,
+        limits: ConnLimits,
+        timeouts: HttpTimeouts,
+    ) -> Self {
         Self {
             tcp,
             obs,
             gate: Gate::new(limits),
+            timeouts,
         }
     }
 }
@@ -57,7 +67,7 @@ impl ConnHandle {
 }
 
 impl Listener for ObservedListener {
-    type Io = ObservedStream;
+    type Io = Guard<ObservedStream>;
     type Addr = ConnHandle;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
@@ -77,7 +87,7 @@ impl Listener for ObservedListener {
                     let record = ConnRecord::new(Arc::clone(&self.obs), peer);
                     let handle = ConnHandle(Arc::clone(&record));
                     let stream = ObservedStream::admitted(Link::new(tcp), record, Some(permit));
-                    return (stream, handle);
+                    return (Guard::new(stream, self.timeouts), handle);
                 }
                 // Out of file descriptors and the like: wait a little rather than spin
                 // (as axum's own TcpListener does).

@@ -1,0 +1,723 @@
+//! Every request head is read and judged here before hyper sees a byte of it, so the
+//! refusals hyper would make with an empty body (431, 414, 400) carry the JSON
+//! `{code, message}` like every other refusal, and a connection cannot hold a file
+//! descriptor by sending half a head (or nothing) forever.
+//!
+//! [`Guard`] sits between hyper and the observed stream. Per connection it knows:
+//!
+//! - **Heads**: bytes are collected until a whole head is there ([`judge`], with
+//!   `httparse`, the parser hyper uses): at most [`MAX_HEAD_BYTES`], a request target of
+//!   at most [`MAX_TARGET_BYTES`], [`MAX_HEADERS`] header lines; a bad request line,
+//!   header, `Content-Length` or `Transfer-Encoding` is refused with 400. Only a whole,
+//!   accepted head reaches hyper. A refusal is written by the guard itself, the write side
+//!   is shut and what the client still sends is read (bounded), so the close does not reset
+//!   the connection over unread bytes and destroy the answer; then hyper sees the end.
+//! - **Timeouts** ([`HttpTimeouts`]): a head must be whole within `header` of its first
+//!   byte (else 408); a connection that sends nothing is closed quietly after `header`
+//!   when new, after `keep_alive` between requests (no timer while a response is due);
+//!   a `Content-Length` body must arrive within `body` of its head (else the handler's body
+//!   read fails with `TimedOut`, which it answers with 408). Chunked bodies are passed
+//!   through as they come (hyper decodes them), so they have no guard deadline.
+//! - **Where heads start**: after a head without a body, after a `Content-Length` body's
+//!   last byte, or (chunked) once the server has written its response's head. Responses
+//!   are recognised by their status line while one is due: a `101` makes the connection
+//!   raw from then on (a WebSocket), `1xx` others are not final. A client that pipelines
+//!   a chunked request behind another may put heads past the guard; hyper's own limits
+//!   still apply to those.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use protocol::ErrorCode;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
+
+use super::answer::Refusal;
+
+/// Largest request head read (request line and headers together): browsers send 0.5–2
+/// KiB, with cookies rarely over 8 KiB; nginx's default allows 4 × 8 KiB.
+pub const MAX_HEAD_BYTES: usize = protocol::limits::HTTP_MAX_HEAD_BYTES;
+/// Longest request target (path and query), nginx's default line size.
+pub const MAX_TARGET_BYTES: usize = protocol::limits::HTTP_MAX_TARGET_BYTES;
+/// Most header lines in one head.
+pub const MAX_HEADERS: usize = protocol::limits::HTTP_MAX_HEADERS;
+/// After a refusal, most bytes read (and dropped) while waiting for the client to close.
+const DRAIN_BYTES: usize = 1024 * 1024;
+/// After a refusal, the longest wait for the client to close.
+const DRAIN_WAIT: Duration = Duration::from_secs(2);
+
+/// How long a connection may take (`--header-timeout-secs`, `--body-timeout-secs`,
+/// `--keep-alive-secs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpTimeouts {
+    /// From a head's first byte to its last; also how long a new connection may send
+    /// nothing.
+    pub header: Duration,
+    /// From a head to the last byte of its `Content-Length` body.
+    pub body: Duration,
+    /// How long a connection may sit idle between a response and the next request.
+    pub keep_alive: Duration,
+}
+
+impl Default for HttpTimeouts {
+    /// Generous for a phone on a slow network (a 64 KiB body takes 0.3 s at 1.6 Mbit/s),
+    /// short enough that idle sockets do not pile up. 60 s keep-alive outlasts a person
+    /// reading the lab's table before sending again.
+    fn default() -> Self {
+        Self {
+            header: Duration::from_secs(10),
+            body: Duration::from_secs(30),
+            keep_alive: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What follows a whole head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    None,
+    Length(u64),
+    Chunked,
+}
+
+/// What the bytes of a request head (so far) are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadVerdict {
+    /// Not whole yet, and within the limits so far.
+    Partial,
+    /// A whole, acceptable head of `len` bytes.
+    Complete { len: usize, body: BodyKind },
+    /// The HTTP/2 connection preface: not ours to judge (hyper speaks HTTP/2 too).
+    Http2,
+    /// Refused with this answer.
+    Refused(Refusal),
+}
+
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n";
+
+/// Judges the bytes collected so far of a request head (pure: the fuzz and property
+/// tests call it directly).
+pub fn judge(bytes: &[u8]) -> HeadVerdict {
+    let n = bytes.len().min(H2_PREFACE.len());
+    if n > 0 && bytes[..n] == H2_PREFACE[..n] {
+        return if n == H2_PREFACE.len() {
+            HeadVerdict::Http2
+        } else {
+            HeadVerdict::Partial
+        };
+    }
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut headers);
+    match req.parse(bytes) {
+        Ok(httparse::Status::Partial) => partial(bytes),
+        Ok(httparse::Status::Complete(len)) => {
+            if req.path.is_some_and(|p| p.len() > MAX_TARGET_BYTES) {
+                return HeadVerdict::Refused(uri_too_long());
+            }
+            if len > MAX_HEAD_BYTES {
+                return HeadVerdict::Refused(head_too_large());
+            }
+            match body_kind(req.headers) {
+                Ok(body) => HeadVerdict::Complete { len, body },
+                Err(why) => HeadVerdict::Refused(malformed(why)),
+            }
+        }
+        Err(httparse::Error::TooManyHeaders) => HeadVerdict::Refused(Refusal::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ErrorCode::HeadTooLarge,
+            format!("the request has more than {MAX_HEADERS} header lines"),
+        )),
+        Err(e) => HeadVerdict::Refused(malformed(&format!("{e}"))),
+    }
+}
+
+/// A head not whole yet: still `Partial`, unless it is already over a limit.
+fn partial(bytes: &[u8]) -> HeadVerdict {
+    // The request line: method, target, version; generous room besides the target.
+    let line_room = MAX_TARGET_BYTES + 64;
+    let line_end = bytes.iter().position(|b| *b == b'\n');
+    if line_end.map_or(bytes.len(), |i| i) > line_room {
+        return HeadVerdict::Refused(uri_too_long());
+    }
+    if bytes.len() > MAX_HEAD_BYTES {
+        return HeadVerdict::Refused(head_too_large());
+    }
+    HeadVerdict::Partial
+}
+
+fn uri_too_long() -> Refusal {
+    Refusal::new(
+        StatusCode::URI_TOO_LONG,
+        ErrorCode::UriTooLong,
+        format!("the request target is longer than {MAX_TARGET_BYTES} bytes"),
+    )
+}
+
+fn head_too_large() -> Refusal {
+    Refusal::new(
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        ErrorCode::HeadTooLarge,
+        format!("the request head is larger than {MAX_HEAD_BYTES} bytes"),
+    )
+}
+
+fn malformed(why: &str) -> Refusal {
+    Refusal::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::MalformedRequest,
+        format!("malformed request head: {why}"),
+    )
+}
+
+/// The body a head announces (RFC 9112 §6.3): `Transfer-Encoding` ending in `chunked`
+/// wins over `Content-Length`; every `Content-Length` must be the same number.
+fn body_kind(headers: &[httparse::Header<'_>]) -> Result<BodyKind, &'static str> {
+    let mut length: Option<u64> = None;
+    let mut chunked = None;
+    for h in headers {
+        if h.name.eq_ignore_ascii_case("transfer-encoding") {
+            let value = std::str::from_utf8(h.value).map_err(|_| "bad Transfer-Encoding")?;
+            let last = value.rsplit(',').next().unwrap_or("").trim();
+            chunked = Some(last.eq_ignore_ascii_case("chunked"));
+        } else if h.name.eq_ignore_ascii_case("content-length") {
+            for part in h.value.split(|b| *b == b',') {
+                let digits = part.trim_ascii();
+                if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                    return Err("bad Content-Length");
+                }
+                let n: u64 = std::str::from_utf8(digits)
+                    .ok()
+                    .and_then(|d| d.parse().ok())
+                    .ok_or("bad Content-Length")?;
+                if length.is_some_and(|l| l != n) {
+                    return Err("two different Content-Length values");
+                }
+                length = Some(n);
+            }
+        }
+    }
+    match (chunked, length) {
+        (Some(true), _) => Ok(BodyKind::Chunked),
+        (Some(false), _) => Err("Transfer-Encoding does not end in chunked"),
+        (None, Some(0) | None) => Ok(BodyKind::None),
+        (None, Some(n)) => Ok(BodyKind::Length(n)),
+    }
+}
+
+#[derive(Debug)]
+enum Phase {
+    /// Collecting a head in `inbuf`.
+    Head,
+    /// Passing `remaining` body bytes, due by `deadline`.
+    Body { remaining: u64, deadline: Instant },
+    /// A chunked body: passing bytes until the server answers.
+    Chunked,
+    /// Upgraded (or HTTP/2): passing bytes, no more heads.
+    Raw,
+    /// Writing a refusal.
+    Refusing { answer: Vec<u8>, at: usize },
+    /// Refusal written and write side shut: reading what the client still sends.
+    Draining { until: Instant, read: usize },
+    /// Hyper sees the end of the stream.
+    Done,
+}
+
+/// The stream hyper reads from: see the module doc.
+#[derive(Debug)]
+pub struct Guard<S> {
+    io: S,
+    timeouts: HttpTimeouts,
+    phase: Phase,
+    /// Bytes read from the socket, not yet judged.
+    inbuf: Vec<u8>,
+    /// Bytes judged, for hyper.
+    ready: Vec<u8>,
+    ready_at: usize,
+    /// Requests whose final response head has not been written yet.
+    due: u32,
+    /// Heads passed to hyper so far.
+    heads: u64,
+    /// When the head being collected got its first byte.
+    head_since: Instant,
+    /// The last byte read or written.
+    active_at: Instant,
+    timer: Option<Pin<Box<Sleep>>>,
+    /// The reader (hyper) waiting on a read with no deadline while a response was due: woken
+    /// when the response is written, so its next poll arms the keep-alive timer.
+    reader: Option<std::task::Waker>,
+}
+
+impl<S> Guard<S> {
+    pub(crate) fn new(io: S, timeouts: HttpTimeouts) -> Self {
+        let now = Instant::now();
+        Self {
+            io,
+            timeouts,
+            phase: Phase::Head,
+            inbuf: Vec::new(),
+            ready: Vec::new(),
+            ready_at: 0,
+            due: 0,
+            heads: 0,
+            head_since: now,
+            active_at: now,
+            timer: None,
+            reader: None,
+        }
+    }
+
+    /// Polls a timer set to `at`: `Ready` once it has passed.
+    fn poll_until(&mut self, cx: &mut Context<'_>, at: Instant) -> Poll<()> {
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+        if timer.deadline() != at {
+            timer.as_mut().reset(at);
+        }
+        timer.as_mut().poll(cx)
+    }
+
+    fn refuse(&mut self, refusal: &Refusal) {
+        tracing::debug!(status = %refusal.status, message = %refusal.message, "request head refused");
+        self.inbuf = Vec::new();
+        self.phase = Phase::Refusing {
+            answer: refusal.to_http(),
+            at: 0,
+        };
+    }
+
+    /// The server wrote `bytes`: the start of a response's head, while one is due?
+    fn saw_write(&mut self, bytes: &[u8]) {
+        self.active_at = Instant::now();
+        if self.due == 0 || bytes.len() < 12 || !bytes.starts_with(b"HTTP/1.") {
+            return;
+        }
+        let Some(status) = std::str::from_utf8(&bytes[9..12])
+            .ok()
+            .and_then(|s| s.parse::<u16>().ok())
+        else {
+            return;
+        };
+        match status {
+            101 => {
+                self.due = 0;
+                self.phase = Phase::Raw;
+            }
+            100..=199 => {}
+            _ => {
+                self.due -= 1;
+                if matches!(self.phase, Phase::Chunked) {
+                    self.phase = Phase::Head;
+                }
+                if self.due == 0
+                    && let Some(reader) = self.reader.take()
+                {
+                    reader.wake();
+                }
+            }
+        }
+    }
+}
+
+fn give(ready: &mut Vec<u8>, ready_at: &mut usize, buf: &mut ReadBuf<'_>) {
+    let n = (ready.len() - *ready_at).min(buf.remaining());
+    buf.put_slice(&ready[*ready_at..*ready_at + n]);
+    *ready_at += n;
+    if *ready_at == ready.len() {
+        ready.clear();
+        *ready_at = 0;
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Guard<S> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        loop {
+            if this.ready_at < this.ready.len() {
+                give(&mut this.ready, &mut this.ready_at, buf);
+                return Poll::Ready(Ok(()));
+            }
+            match &mut this.phase {
+                Phase::Done => return Poll::Ready(Ok(())),
+                Phase::Raw | Phase::Chunked => {
+                    if !this.inbuf.is_empty() {
+                        this.ready = std::mem::take(&mut this.inbuf);
+                        continue;
+                    }
+                    let before = buf.filled().len();
+                    ready!(Pin::new(&mut this.io).poll_read(cx, buf))?;
+                    if buf.filled().len() > before {
+                        this.active_at = Instant::now();
+                    }
+                    return Poll::Ready(Ok(()));
+                }
+                Phase::Body {
+                    remaining,
+                    deadline,
+                } => {
+                    if *remaining == 0 {
+                        this.phase = Phase::Head;
+                        continue;
+                    }
+                    if !this.inbuf.is_empty() {
+                        let n = usize::try_from(*remaining)
+                            .unwrap_or(usize::MAX)
+                            .min(this.inbuf.len());
+                        *remaining -= n as u64;
+                        this.ready = this.inbuf.drain(..n).collect();
+                        continue;
+                    }
+                    let deadline = *deadline;
+                    let limit = usize::try_from(*remaining)
+                        .unwrap_or(usize::MAX)
+                        .min(buf.remaining());
+                    // Read straight into hyper's buffer, at most the body's remaining bytes
+                    // (zeroing them first: no `unsafe` here).
+                    let polled = {
+                        let dst = buf.initialize_unfilled_to(limit);
+                        let mut part = ReadBuf::new(dst);
+                        Pin::new(&mut this.io)
+                            .poll_read(cx, &mut part)
+                            .map_ok(|()| part.filled().len())
+                    };
+                    match polled {
+                        Poll::Ready(Ok(n)) => {
+                            buf.advance(n);
+                            *remaining -= n as u64;
+                            if n > 0 {
+                                this.active_at = Instant::now();
+                            }
+                            return Poll::Ready(Ok(()));
+                        }
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Pending => {
+                            if this.poll_until(cx, deadline).is_ready() {
+                                this.phase = Phase::Done;
+                                return Poll::Ready(Err(io::Error::new(
+                                    io::ErrorKind::TimedOut,
+                                    format!(
+                                        "the request body did not arrive within {} s",
+                                        this.timeouts.body.as_secs_f64()
+                                    ),
+                                )));
+                            }
+                            return Poll::Pending;
+                        }
+                    }
+                }
+                Phase::Refusing { answer, at } => {
+                    while *at < answer.len() {
+                        let n = ready!(Pin::new(&mut this.io).poll_write(cx, &answer[*at..]))?;
+                        if n == 0 {
+                            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+                        }
+                        *at += n;
+                    }
+                    ready!(Pin::new(&mut this.io).poll_flush(cx))?;
+                    ready!(Pin::new(&mut this.io).poll_shutdown(cx))?;
+                    this.phase = Phase::Draining {
+                        until: Instant::now() + DRAIN_WAIT,
+                        read: 0,
+                    };
+                }
+                Phase::Draining { until, read } => {
+                    let until = *until;
+                    let mut sink = [0u8; 4096];
+                    let mut rb = ReadBuf::new(&mut sink);
+                    match Pin::new(&mut this.io).poll_read(cx, &mut rb) {
+                        Poll::Ready(Ok(())) if !rb.filled().is_empty() => {
+                            *read += rb.filled().len();
+                            if *read > DRAIN_BYTES {
+                                this.phase = Phase::Done;
+                            }
+                        }
+                        Poll::Ready(_) => this.phase = Phase::Done,
+                        Poll::Pending => {
+                            if this.poll_until(cx, until).is_ready() {
+                                this.phase = Phase::Done;
+                                continue;
+                            }
+                            return Poll::Pending;
+                        }
+                    }
+                }
+                Phase::Head => {
+                    if !this.inbuf.is_empty() {
+                        match judge(&this.inbuf) {
+                            HeadVerdict::Complete { len, body } => {
+                                this.ready = this.inbuf.drain(..len).collect();
+                                this.due += 1;
+                                this.heads += 1;
+                                this.head_since = Instant::now();
+                                this.phase = match body {
+                                    BodyKind::None => Phase::Head,
+                                    BodyKind::Length(n) => Phase::Body {
+                                        remaining: n,
+                                        deadline: Instant::now() + this.timeouts.body,
+                                    },
+                                    BodyKind::Chunked => Phase::Chunked,
+                                };
+                                continue;
+                            }
+                            HeadVerdict::Http2 => {
+                                this.phase = Phase::Raw;
+                                continue;
+                            }
+                            HeadVerdict::Refused(_) if this.due > 0 => {
+                                // Answer in order: after the responses still due.
+                                this.reader = Some(cx.waker().clone());
+                                return Poll::Pending;
+                            }
+                            HeadVerdict::Refused(refusal) => {
+                                this.refuse(&refusal);
+                                continue;
+                            }
+                            HeadVerdict::Partial => {}
+                        }
+                    }
+                    // No timer while a response is due: the server is working, and a
+                    // refusal would have to wait for its answer anyway.
+                    let deadline = if this.due > 0 {
+                        None
+                    } else if !this.inbuf.is_empty() {
+                        Some(this.head_since + this.timeouts.header)
+                    } else if this.heads == 0 {
+                        Some(this.active_at + this.timeouts.header)
+                    } else {
+                        Some(this.active_at + this.timeouts.keep_alive)
+                    };
+                    let mut tmp = [0u8; 8192];
+                    let mut rb = ReadBuf::new(&mut tmp);
+                    match Pin::new(&mut this.io).poll_read(cx, &mut rb) {
+                        Poll::Ready(Ok(())) => {
+                            let got = rb.filled();
+                            if got.is_empty() {
+                                if this.inbuf.is_empty() {
+                                    this.phase = Phase::Done;
+                                } else {
+                                    let refusal = malformed("the connection ended inside it");
+                                    this.refuse(&refusal);
+                                }
+                                continue;
+                            }
+                            let now = Instant::now();
+                            if this.inbuf.is_empty() {
+                                this.head_since = now;
+                            }
+                            this.active_at = now;
+                            this.inbuf.extend_from_slice(got);
+                        }
+                        Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                        Poll::Pending => {
+                            let Some(deadline) = deadline else {
+                                this.reader = Some(cx.waker().clone());
+                                return Poll::Pending;
+                            };
+                            if Instant::now() < deadline
+                                && this.poll_until(cx, deadline).is_pending()
+                            {
+                                return Poll::Pending;
+                            }
+                            if Instant::now() < deadline {
+                                continue;
+                            }
+                            if this.inbuf.is_empty() {
+                                // Nothing asked: close quietly, as an idle connection.
+                                this.phase = Phase::Done;
+                            } else {
+                                let refusal = Refusal::new(
+                                    StatusCode::REQUEST_TIMEOUT,
+                                    ErrorCode::RequestTimeout,
+                                    format!(
+                                        "the request head did not arrive within {} s",
+                                        this.timeouts.header.as_secs_f64()
+                                    ),
+                                );
+                                this.refuse(&refusal);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Guard<S> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let n = ready!(Pin::new(&mut this.io).poll_write(cx, buf))?;
+        this.saw_write(&buf[..n]);
+        Poll::Ready(Ok(n))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let n = ready!(Pin::new(&mut this.io).poll_write_vectored(cx, bufs))?;
+        if n > 0
+            && let Some(first) = bufs.iter().find(|b| !b.is_empty())
+        {
+            let seen = &first[..n.min(first.len())];
+            this.saw_write(seen);
+        }
+        Poll::Ready(Ok(n))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if matches!(this.phase, Phase::Done) {
+            // Shut already, after a refusal.
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.io).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn code(v: &HeadVerdict) -> Option<(u16, ErrorCode)> {
+        match v {
+            HeadVerdict::Refused(r) => Some((r.status.as_u16(), r.code)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn heads_are_judged_whole_partial_or_refused() {
+        let get = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        assert_eq!(
+            judge(get),
+            HeadVerdict::Complete {
+                len: get.len(),
+                body: BodyKind::None
+            }
+        );
+        assert_eq!(judge(b"GET /healthz HTTP/1.1\r\nHo"), HeadVerdict::Partial);
+        assert_eq!(
+            judge(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
+            HeadVerdict::Http2
+        );
+        assert_eq!(judge(b"PRI * HT"), HeadVerdict::Partial);
+        let post = |h: &str| judge(format!("POST / HTTP/1.1\r\n{h}\r\n\r\n").as_bytes());
+        assert!(matches!(
+            post("Content-Length: 12"),
+            HeadVerdict::Complete {
+                body: BodyKind::Length(12),
+                ..
+            }
+        ));
+        assert!(matches!(
+            post("Content-Length: 12\r\nTransfer-Encoding: gzip, chunked"),
+            HeadVerdict::Complete {
+                body: BodyKind::Chunked,
+                ..
+            }
+        ));
+        assert!(matches!(
+            post("Content-Length: 7, 7"),
+            HeadVerdict::Complete {
+                body: BodyKind::Length(7),
+                ..
+            }
+        ));
+        for bad in [
+            "Content-Length: -1",
+            "Content-Length: 1e3",
+            "Content-Length: 99999999999999999999999",
+            "Content-Length: 3\r\nContent-Length: 4",
+            "Transfer-Encoding: chunked, gzip",
+        ] {
+            assert_eq!(
+                code(&post(bad)),
+                Some((400, ErrorCode::MalformedRequest)),
+                "{bad}"
+            );
+        }
+        let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_TARGET_BYTES));
+        assert_eq!(
+            code(&judge(long.as_bytes())),
+            Some((414, ErrorCode::UriTooLong))
+        );
+        let unfinished = format!("GET /{}", "a".repeat(MAX_TARGET_BYTES + 100));
+        assert_eq!(
+            code(&judge(unfinished.as_bytes())),
+            Some((414, ErrorCode::UriTooLong))
+        );
+        let big = format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD_BYTES));
+        assert_eq!(
+            code(&judge(big.as_bytes())),
+            Some((431, ErrorCode::HeadTooLarge))
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Whatever bytes arrive, judging them never panics, and a refusal is a whole
+        /// response with a JSON body.
+        #[test]
+        fn judging_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            if let HeadVerdict::Refused(r) = judge(&bytes) {
+                let text = String::from_utf8(r.to_http()).unwrap();
+                let json_body = text.contains("\r\n\r\n{\"code\":");
+                prop_assert!(json_body, "{}", text);
+            }
+        }
+
+        /// A valid head of any method, path, headers and line ends is whole exactly at its
+        /// end, and every shorter prefix is partial.
+        #[test]
+        fn a_valid_head_is_whole_at_its_end_and_partial_before(
+            method in "[A-Z]{1,7}", path in "/[a-zA-Z0-9/?=&%._-]{0,60}",
+            headers in proptest::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,15}", "[ -~]{0,40}"), 0..8),
+            crlf in any::<bool>(), length in proptest::option::of(0..1_000_000u64),
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut head = format!("{method} {path} HTTP/1.1{end}");
+            for (name, value) in &headers {
+                if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("transfer-encoding") {
+                    continue;
+                }
+                head.push_str(&format!("{name}: {}{end}", value.trim()));
+            }
+            if let Some(n) = length {
+                head.push_str(&format!("Content-Length: {n}{end}"));
+            }
+            head.push_str(end);
+            let body = match length {
+                Some(0) | None => BodyKind::None,
+                Some(n) => BodyKind::Length(n),
+            };
+            prop_assert_eq!(judge(head.as_bytes()), HeadVerdict::Complete { len: head.len(), body });
+            for cut in 1..head.len() {
+                prop_assert_eq!(judge(&head.as_bytes()[..cut]), HeadVerdict::Partial, "cut at {}", cut);
+            }
+        }
+    }
+}
