@@ -43,15 +43,17 @@ pub(crate) enum AppError {
     #[error("this endpoint needs the page's client key (`x-duplex-client` header or `?client=`)")]
     NeedsClientKey,
     #[error(
-        "this client already runs {} feeds, the most one client may run at once",
-        protocol::compare::FEEDS_PER_CLIENT
+        "this {scope} already runs as many feeds as one {scope} may run at once ({n} per client)",
+        scope = if *.0 { "address" } else { "client" },
+        n = protocol::compare::FEEDS_PER_CLIENT
     )]
-    TooManyFeeds,
+    TooManyFeeds(bool),
     #[error(
-        "this client already has {} long polls waiting, the most one client may",
-        protocol::compare::LONG_POLLS_PER_CLIENT
+        "this {scope} already has as many long polls waiting as one {scope} may ({n} per client)",
+        scope = if *.0 { "address" } else { "client" },
+        n = protocol::compare::LONG_POLLS_PER_CLIENT
     )]
-    TooManyLongPolls,
+    TooManyLongPolls(bool),
     #[error("method not allowed on this path")]
     MethodNotAllowed,
     #[error("no such resource: {0}")]
@@ -62,6 +64,12 @@ pub(crate) enum AppError {
     UpgradeRequired,
     #[error("requests from the origin {0} are not allowed here (the server's --allow-origin)")]
     ForbiddenOrigin(String),
+    #[error("{}", if *.0 {
+        "the server has as many WebSocket sessions open as it allows"
+    } else {
+        "this address has as many WebSocket sessions open as one address may"
+    })]
+    TooManySessions(bool),
     #[error("the front end has not been built; run `cargo xtask serve`")]
     FrontendMissing,
     #[error("internal error")]
@@ -84,7 +92,7 @@ impl AppError {
             Self::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::RequestTimeout),
             Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::NeedsClientKey => (StatusCode::BAD_REQUEST, ErrorCode::MissingClientKey),
-            Self::TooManyFeeds | Self::TooManyLongPolls => {
+            Self::TooManyFeeds(_) | Self::TooManyLongPolls(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAtOnce)
             }
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
@@ -93,6 +101,9 @@ impl AppError {
             Self::UpgradeRequired => (StatusCode::UPGRADE_REQUIRED, ErrorCode::UpgradeRequired),
             Self::ForbiddenOrigin(_) => (StatusCode::FORBIDDEN, ErrorCode::ForbiddenOrigin),
             Self::FrontendMissing => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::FrontendMissing),
+            Self::TooManySessions(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TooManySessions)
+            }
             Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
@@ -113,6 +124,7 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         let retry_after = match &self {
             Self::RateLimited(r) => Some(r.retry_after_s),
+            Self::TooManySessions(_) => Some(5),
             _ => None,
         };
         let body = ErrorBody {
@@ -190,8 +202,8 @@ impl From<QueryError> for AppError {
 impl From<FeedError> for AppError {
     fn from(e: FeedError) -> Self {
         match e {
-            FeedError::TooManyFeeds => Self::TooManyFeeds,
-            FeedError::TooManyLongPolls => Self::TooManyLongPolls,
+            FeedError::TooManyFeeds(a) => Self::TooManyFeeds(a),
+            FeedError::TooManyLongPolls(a) => Self::TooManyLongPolls(a),
             FeedError::NotFound(id) => Self::NotFound(format!("feed {id}")),
             FeedError::RateLimited(r) => Self::RateLimited(r),
         }

@@ -24,6 +24,7 @@ use protocol::query::QueryString;
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
+pub(crate) use crate::quota::Who;
 
 /// An endpoint's typed query, decoded by `protocol`.
 #[derive(Debug)]
@@ -34,6 +35,24 @@ impl<S: Send + Sync, T: QueryString> FromRequestParts<S> for Params<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         Ok(Self(T::from_query(parts.uri.query().unwrap_or(""))?))
+    }
+}
+
+/// The client's IP address, from the connection layer (`None` without it: in-process
+/// tests).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<crate::conn::ConnHandle>>()
+                .map(|c| c.0.peer().ip()),
+        ))
     }
 }
 
@@ -52,24 +71,23 @@ impl ClientKey {
     }
 }
 
-/// Whose quota a request takes from: its client key, else `ip:<peer address>`, else
-/// `anonymous` (no connection layer: in-process tests).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Who(pub(crate) String);
-
 impl Who {
-    /// `client` is the one the endpoint's query decoded (`None` when it takes none).
+    /// Whose quota a request takes from: its client key, else `ip:<peer address>`, else
+    /// `anonymous` (no connection layer: in-process tests); and its peer's address, for
+    /// the per-address ceiling. `client` is the one the endpoint's query decoded (`None`
+    /// when it takes none).
     pub(crate) fn of(headers: &HeaderMap, client: Option<&str>, on_conn: Option<&OnConn>) -> Self {
-        let who = ClientKey::of(headers, client).map_or_else(
-            |_| {
-                on_conn.map_or_else(
-                    || "anonymous".to_owned(),
-                    |c| format!("ip:{}", c.handle.peer().ip()),
-                )
-            },
+        let ip = on_conn.map(|c| c.handle.peer().ip());
+        let key = ClientKey::of(headers, client).map_or_else(
+            |_| ip.map_or_else(|| "anonymous".to_owned(), |ip| format!("ip:{ip}")),
             |ClientKey(k)| k,
         );
-        Self(who)
+        Self { key, ip }
+    }
+
+    /// A request with a client key (the feeds need one) from `peer`.
+    pub(crate) fn keyed(ClientKey(key): ClientKey, peer: Option<std::net::IpAddr>) -> Self {
+        Self { key, ip: peer }
     }
 }
 
@@ -143,8 +161,12 @@ mod tests {
 
     #[test]
     fn who_is_the_key_else_anonymous() {
-        assert_eq!(Who::of(&headers(Some(KEY)), None, None), Who(KEY.into()));
-        assert_eq!(Who::of(&headers(None), Some(KEY), None), Who(KEY.into()));
-        assert_eq!(Who::of(&headers(None), None, None), Who("anonymous".into()));
+        let who = |k: &str| Who {
+            key: k.into(),
+            ip: None,
+        };
+        assert_eq!(Who::of(&headers(Some(KEY)), None, None), who(KEY));
+        assert_eq!(Who::of(&headers(None), Some(KEY), None), who(KEY));
+        assert_eq!(Who::of(&headers(None), None, None), who("anonymous"));
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! A feed belongs to the client key that started it; others get 404. One client runs at
 //! most [`FEEDS_PER_CLIENT`] at once and keeps at most [`LONG_POLLS_PER_CLIENT`] long
-//! polls waiting. An ended feed stays readable for [`KEEP_ENDED`], then is forgotten.
+//! polls waiting; one address, `clients_per_address` times as many (keys are the page's
+//! own choice: rotating them must not lift the caps). An ended feed stays readable for [`KEEP_ENDED`], then is forgotten.
 //!
 //! [`FeedHub`] is the handlers' view (the state they take): start, stop, read (one token
 //! of the client's feed quota each), long-poll slots, and a [`Cursor`] for the streaming
@@ -18,6 +19,7 @@ pub(crate) mod ws;
 pub(crate) use cursor::Cursor;
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -29,7 +31,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::unix_us;
 use crate::conn::tally::HoldGuard;
-use crate::quota::{self, Quota, RateLimited};
+use crate::quota::{self, Quota, RateLimited, Who};
 
 /// How long an ended feed can still be read.
 const KEEP_ENDED: Duration = Duration::from_secs(60);
@@ -39,6 +41,8 @@ const KEEP_ENDED: Duration = Duration::from_secs(60);
 pub(crate) struct Feed {
     pub(crate) id: u64,
     owner: String,
+    /// The address that started it (`None` without the connection layer).
+    ip: Option<IpAddr>,
     events: Mutex<Vec<FeedEvent>>,
     /// (events emitted, ended), for readers to wait on.
     progress: watch::Sender<(u64, bool)>,
@@ -71,39 +75,61 @@ impl Feed {
 }
 
 /// Every live (and recently ended) feed, plus the long-poll counts.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Feeds {
     next_id: AtomicU64,
     feeds: Mutex<HashMap<u64, Arc<Feed>>>,
+    /// Waiting long polls per client key and per `addr:<ip>`.
     long_polls: Mutex<HashMap<String, usize>>,
+    clients_per_address: usize,
 }
 
 /// Why a feed could not start.
 #[derive(Debug)]
-pub(crate) struct TooManyFeeds;
+pub(crate) struct TooManyFeeds {
+    /// The address's ceiling, not the client's.
+    per_address: bool,
+}
 
 impl Feeds {
+    pub(crate) fn new(clients_per_address: u64) -> Self {
+        Self {
+            next_id: AtomicU64::new(0),
+            feeds: Mutex::new(HashMap::new()),
+            long_polls: Mutex::new(HashMap::new()),
+            clients_per_address: usize::try_from(clients_per_address.max(1)).unwrap_or(1),
+        }
+    }
+
     /// Starts a feed of `rate_hz × seconds` events for `owner`; it stops early on
     /// `shutdown`.
     pub(crate) fn start(
         self: &Arc<Self>,
-        owner: &str,
+        owner: &Who,
         rate_hz: u32,
         seconds: u32,
         shutdown: &CancellationToken,
     ) -> Result<Arc<Feed>, TooManyFeeds> {
         let mut feeds = self.feeds.lock().unwrap_or_else(|e| e.into_inner());
-        let live = feeds
-            .values()
-            .filter(|f| f.owner == owner && !f.progress.borrow().1)
-            .count();
-        if live >= FEEDS_PER_CLIENT {
-            return Err(TooManyFeeds);
+        let live = |same: &dyn Fn(&Feed) -> bool| {
+            feeds
+                .values()
+                .filter(|f| same(f) && !f.progress.borrow().1)
+                .count()
+        };
+        if live(&|f| f.owner == owner.key) >= FEEDS_PER_CLIENT {
+            return Err(TooManyFeeds { per_address: false });
+        }
+        if owner.ip.is_some()
+            && live(&|f| f.ip == owner.ip) >= FEEDS_PER_CLIENT * self.clients_per_address
+        {
+            return Err(TooManyFeeds { per_address: true });
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let feed = Arc::new(Feed {
             id,
-            owner: owner.to_owned(),
+            owner: owner.key.clone(),
+            ip: owner.ip,
             events: Mutex::new(Vec::new()),
             progress: watch::channel((0, false)).0,
             stop: shutdown.child_token(),
@@ -120,17 +146,27 @@ impl Feeds {
         feeds.get(&id).filter(|f| f.owner == owner).cloned()
     }
 
-    /// Counts a waiting long poll for `owner`, or refuses when it has too many.
-    pub(crate) fn long_poll(self: &Arc<Self>, owner: &str) -> Option<LongPollGuard> {
+    /// Counts a waiting long poll for `owner` (and its address), or says which has too
+    /// many (`true`: the address).
+    pub(crate) fn long_poll(self: &Arc<Self>, owner: &Who) -> Result<LongPollGuard, bool> {
         let mut polls = self.long_polls.lock().unwrap_or_else(|e| e.into_inner());
-        let n = polls.entry(owner.to_owned()).or_insert(0);
-        if *n >= LONG_POLLS_PER_CLIENT {
-            return None;
+        let address = owner.ip.map(|ip| format!("addr:{ip}"));
+        if polls.get(&owner.key).copied().unwrap_or(0) >= LONG_POLLS_PER_CLIENT {
+            return Err(false);
         }
-        *n += 1;
-        Some(LongPollGuard {
+        if let Some(a) = &address
+            && polls.get(a).copied().unwrap_or(0)
+                >= LONG_POLLS_PER_CLIENT * self.clients_per_address
+        {
+            return Err(true);
+        }
+        let counted: Vec<String> = std::iter::once(owner.key.clone()).chain(address).collect();
+        for c in &counted {
+            *polls.entry(c.clone()).or_insert(0) += 1;
+        }
+        Ok(LongPollGuard {
             feeds: Arc::clone(self),
-            owner: owner.to_owned(),
+            counted,
         })
     }
 }
@@ -139,7 +175,8 @@ impl Feeds {
 #[derive(Debug)]
 pub(crate) struct LongPollGuard {
     feeds: Arc<Feeds>,
-    owner: String,
+    /// The entries it counts in: the key, and the address when known.
+    counted: Vec<String>,
 }
 
 impl Drop for LongPollGuard {
@@ -149,10 +186,12 @@ impl Drop for LongPollGuard {
             .long_polls
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = polls.get_mut(&self.owner) {
-            *n -= 1;
-            if *n == 0 {
-                polls.remove(&self.owner);
+        for c in &self.counted {
+            if let Some(n) = polls.get_mut(c) {
+                *n -= 1;
+                if *n == 0 {
+                    polls.remove(c);
+                }
             }
         }
     }
@@ -162,8 +201,9 @@ impl Drop for LongPollGuard {
 /// one place a refusal is worded), which each variant converts into.
 #[derive(Debug)]
 pub(crate) enum FeedError {
-    TooManyFeeds,
-    TooManyLongPolls,
+    /// `true`: the address's ceiling, not the client's.
+    TooManyFeeds(bool),
+    TooManyLongPolls(bool),
     NotFound(u64),
     RateLimited(RateLimited),
 }
@@ -175,8 +215,8 @@ impl From<RateLimited> for FeedError {
 }
 
 impl From<TooManyFeeds> for FeedError {
-    fn from(_: TooManyFeeds) -> Self {
-        Self::TooManyFeeds
+    fn from(t: TooManyFeeds) -> Self {
+        Self::TooManyFeeds(t.per_address)
     }
 }
 
@@ -189,10 +229,10 @@ pub(crate) struct FeedHub {
 }
 
 impl FeedHub {
-    pub(crate) fn new(shutdown: CancellationToken) -> Self {
+    pub(crate) fn new(shutdown: CancellationToken, clients_per_address: u64) -> Self {
         Self {
-            feeds: Arc::new(Feeds::default()),
-            reads: Arc::new(quota::feed_requests()),
+            feeds: Arc::new(Feeds::new(clients_per_address)),
+            reads: Arc::new(quota::feed_requests(clients_per_address)),
             shutdown,
         }
     }
@@ -200,7 +240,7 @@ impl FeedHub {
     /// Starts a feed for `owner` (it stops early on shutdown).
     pub(crate) fn start(
         &self,
-        owner: &str,
+        owner: &Who,
         rate_hz: u32,
         seconds: u32,
     ) -> Result<Arc<Feed>, FeedError> {
@@ -213,16 +253,16 @@ impl FeedHub {
     }
 
     /// The feed `id` of `owner` for one read: takes a token of the feed quota first.
-    pub(crate) fn read(&self, owner: &str, id: u64) -> Result<Arc<Feed>, FeedError> {
+    pub(crate) fn read(&self, owner: &Who, id: u64) -> Result<Arc<Feed>, FeedError> {
         self.reads.take(owner, 1)?;
-        self.get(owner, id)
+        self.get(&owner.key, id)
     }
 
     /// A long-poll slot for `owner`.
-    pub(crate) fn long_poll(&self, owner: &str) -> Result<LongPollGuard, FeedError> {
+    pub(crate) fn long_poll(&self, owner: &Who) -> Result<LongPollGuard, FeedError> {
         self.feeds
             .long_poll(owner)
-            .ok_or(FeedError::TooManyLongPolls)
+            .map_err(FeedError::TooManyLongPolls)
     }
 
     /// A streaming reader's position, after `after`; it ends at the feed's end or on
@@ -271,14 +311,22 @@ async fn tick(feeds: Arc<Feeds>, feed: Arc<Feed>, rate_hz: u32, total: u64) {
 mod tests {
     use super::*;
 
+    fn who(key: &str) -> Who {
+        Who {
+            key: key.to_owned(),
+            ip: None,
+        }
+    }
+
     #[tokio::test]
     async fn a_feed_emits_in_order_then_ends() {
-        let feeds = Arc::new(Feeds::default());
+        let feeds = Arc::new(Feeds::new(1));
         let token = CancellationToken::new();
-        let feed = feeds.start("k", 50, 1, &token).unwrap();
+        let k = who("k");
+        let feed = feeds.start(&k, 50, 1, &token).unwrap();
         assert!(feeds.get(feed.id, "other").is_none());
-        assert!(feeds.start("k", 10, 1, &token).is_ok());
-        assert!(feeds.start("k", 10, 1, &token).is_err(), "third live feed");
+        assert!(feeds.start(&k, 10, 1, &token).is_ok());
+        assert!(feeds.start(&k, 10, 1, &token).is_err(), "third live feed");
         let mut seen = 0;
         loop {
             feed.changed_after(seen).await;
@@ -293,10 +341,10 @@ mod tests {
         }
         assert_eq!(seen, 50);
         let g: Vec<_> = (0..LONG_POLLS_PER_CLIENT)
-            .map(|_| feeds.long_poll("k").unwrap())
+            .map(|_| feeds.long_poll(&k).unwrap())
             .collect();
-        assert!(feeds.long_poll("k").is_none());
+        assert_eq!(feeds.long_poll(&k).err(), Some(false));
         drop(g);
-        assert!(feeds.long_poll("k").is_some());
+        assert!(feeds.long_poll(&k).is_ok());
     }
 }

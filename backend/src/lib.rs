@@ -19,7 +19,9 @@ mod site;
 mod state;
 mod ws_loop;
 
+pub use quota::DEFAULT_CLIENTS_PER_ADDRESS;
 pub use state::{AppState, DEFAULT_SHUTDOWN_GRACE};
+pub use ws_loop::SessionLimits;
 
 use std::future::Future;
 

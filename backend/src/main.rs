@@ -38,6 +38,16 @@ struct Args {
     /// TCP connections open at once from one address.
     #[arg(long, value_name = "N", default_value_t = backend::conn::ConnLimits::default().per_ip)]
     max_connections_per_ip: usize,
+    /// WebSocket sessions open at once, in all; past it an upgrade gets a JSON 503.
+    #[arg(long, value_name = "N", default_value_t = backend::SessionLimits::default().total)]
+    max_sessions: usize,
+    /// WebSocket sessions open at once from one address.
+    #[arg(long, value_name = "N", default_value_t = backend::SessionLimits::default().per_ip)]
+    max_sessions_per_ip: usize,
+    /// How many clients' worth of each per-client quota (race round trips, lab requests,
+    /// feeds at once, …) one address may use in all, whatever keys it sends.
+    #[arg(long, value_name = "N", default_value_t = backend::DEFAULT_CLIENTS_PER_ADDRESS)]
+    clients_per_address: u64,
     /// Seconds a client may take to send a whole request head (else 408), and a new
     /// connection to send anything (else it is closed).
     #[arg(long, value_name = "SECS", default_value_t = backend::conn::HttpTimeouts::default().header.as_secs())]
@@ -71,6 +81,11 @@ async fn main() -> anyhow::Result<()> {
         .with_conn_limits(backend::conn::ConnLimits {
             total: args.max_connections,
             per_ip: args.max_connections_per_ip,
+        })
+        .with_clients_per_address(args.clients_per_address)
+        .with_session_limits(backend::SessionLimits {
+            total: args.max_sessions,
+            per_ip: args.max_sessions_per_ip,
         })
         .with_http_timeouts(backend::conn::HttpTimeouts {
             header: Duration::from_secs(args.header_timeout_secs),

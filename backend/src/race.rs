@@ -11,7 +11,7 @@ use std::sync::Arc;
 use protocol::close_code;
 use protocol::compare::RACE_MAX_PAYLOAD_BYTES;
 
-use crate::quota::{self, Quota, RateLimited};
+use crate::quota::{self, Quota, RateLimited, Who};
 
 /// Why a race request was refused. No text of its own: the words are `AppError`'s (the
 /// one place a refusal is worded), which each variant converts into.
@@ -34,14 +34,14 @@ pub(crate) struct Race {
 }
 
 impl Race {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(clients_per_address: u64) -> Self {
         Self {
-            round_trips: Arc::new(quota::race_round_trips()),
+            round_trips: Arc::new(quota::race_round_trips(clients_per_address)),
         }
     }
 
     /// One HTTP round trip of `payload_bytes` for `who`.
-    pub(crate) fn round_trip(&self, who: &str, payload_bytes: u64) -> Result<(), RaceError> {
+    pub(crate) fn round_trip(&self, who: &Who, payload_bytes: u64) -> Result<(), RaceError> {
         if payload_bytes > RACE_MAX_PAYLOAD_BYTES {
             return Err(RaceError::PayloadTooLarge);
         }
@@ -49,7 +49,7 @@ impl Race {
     }
 
     /// A WebSocket of `n` round trips for `who`: takes them all now.
-    pub(crate) fn socket(&self, who: &str, n: u64) -> Result<Echoes, RaceError> {
+    pub(crate) fn socket(&self, who: &Who, n: u64) -> Result<Echoes, RaceError> {
         self.round_trips.take(who, n)?;
         Ok(Echoes { n, echoed: 0 })
     }
@@ -83,8 +83,12 @@ mod tests {
 
     #[test]
     fn a_socket_echoes_n_then_refuses() {
-        let race = Race::new();
-        let mut e = race.socket("k", 2).unwrap();
+        let race = Race::new(1);
+        let k = Who {
+            key: "k".into(),
+            ip: None,
+        };
+        let mut e = race.socket(&k, 2).unwrap();
         assert!(e.admit(10).is_ok());
         assert_eq!(
             e.admit(RACE_MAX_PAYLOAD_BYTES as usize + 1),
@@ -96,7 +100,7 @@ mod tests {
             Err((close_code::POLICY, "more round trips than n"))
         );
         assert!(matches!(
-            race.round_trip("k", RACE_MAX_PAYLOAD_BYTES + 1),
+            race.round_trip(&k, RACE_MAX_PAYLOAD_BYTES + 1),
             Err(RaceError::PayloadTooLarge)
         ));
     }

@@ -14,10 +14,10 @@ use tokio_util::task::TaskTracker;
 use crate::conn::Observatory;
 use crate::feed::FeedHub;
 use crate::origin::Origins;
-use crate::quota::LabQuotas;
+use crate::quota::{DEFAULT_CLIENTS_PER_ADDRESS, LabQuotas};
 use crate::race::Race;
 use crate::session::Sessions;
-use crate::ws_loop::WsLife;
+use crate::ws_loop::{SessionLimits, WsLife};
 
 /// How long `serve` waits, after shutdown starts, for WebSocket sessions to send their
 /// close frames and finish their drains (`--shutdown-grace-secs`).
@@ -62,15 +62,19 @@ impl AppState {
                 shutdown: shutdown.clone(),
                 idle: Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
                 tasks: TaskTracker::new(),
+                places: crate::conn::gate::Places::new(
+                    SessionLimits::default().total,
+                    SessionLimits::default().per_ip,
+                ),
             },
             shutdown_grace: DEFAULT_SHUTDOWN_GRACE,
             conn_limits: crate::conn::ConnLimits::default(),
             http_timeouts: crate::conn::HttpTimeouts::default(),
             next_session: Arc::new(AtomicU64::new(1)),
             obs: Arc::new(Observatory::new()),
-            lab: LabQuotas::new(),
-            race: Race::new(),
-            feeds: FeedHub::new(shutdown),
+            lab: LabQuotas::new(DEFAULT_CLIENTS_PER_ADDRESS),
+            race: Race::new(DEFAULT_CLIENTS_PER_ADDRESS),
+            feeds: FeedHub::new(shutdown, DEFAULT_CLIENTS_PER_ADDRESS),
             origins: Origins::default(),
         }
     }
@@ -91,6 +95,22 @@ impl AppState {
     /// `--max-connections-per-ip`).
     pub fn with_conn_limits(mut self, limits: crate::conn::ConnLimits) -> Self {
         self.conn_limits = limits;
+        self
+    }
+
+    /// The same state with other caps on WebSocket sessions (`--max-sessions`,
+    /// `--max-sessions-per-ip`).
+    pub fn with_session_limits(mut self, limits: SessionLimits) -> Self {
+        self.life.places = crate::conn::gate::Places::new(limits.total, limits.per_ip);
+        self
+    }
+
+    /// The same state with an address's quota ceilings at `n` clients' worth of each
+    /// per-client quota (`--clients-per-address`).
+    pub fn with_clients_per_address(mut self, n: u64) -> Self {
+        self.lab = LabQuotas::new(n);
+        self.race = Race::new(n);
+        self.feeds = FeedHub::new(self.life.shutdown.clone(), n);
         self
     }
 

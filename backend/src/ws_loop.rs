@@ -52,6 +52,8 @@
 
 use std::borrow::Cow;
 use std::future::Future;
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -59,6 +61,9 @@ use axum::response::Response;
 use protocol::close_code;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::{TaskTracker, task_tracker::TaskTrackerToken};
+
+use crate::conn::gate::{Full, Place, Places};
+use crate::error::AppError;
 
 /// Each socket's read buffer. tungstenite allocates its read buffer (128 KiB by default)
 /// for every connection up front: an idle session cost 127.6 KiB of server memory with
@@ -71,29 +76,62 @@ pub(crate) const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// target only holds memory.
 pub(crate) const WRITE_BUFFER_BYTES: usize = 4 * 1024;
 
-/// Every WebSocket endpoint's upgrade: small buffers (above) and the endpoint's own hard
-/// message limit (kept above the protocol's cap, so an oversize message is read and
-/// refused with its close code rather than cut off by tungstenite), counted in `life`'s
-/// live tasks from now until its loop returns (see [`Upgrade`]).
-pub(crate) fn sized(ws: WebSocketUpgrade, life: &WsLife, hard_limit_bytes: usize) -> Upgrade {
-    Upgrade {
+/// Caps on WebSocket sessions open at once (`--max-sessions`, `--max-sessions-per-ip`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    pub total: usize,
+    pub per_ip: usize,
+}
+
+impl Default for SessionLimits {
+    /// Below the connection caps (15,000 in all, 1,000 per address), so a server (or an
+    /// address) full of sessions can still load the page and answer HTTP; 800 per address
+    /// lets a classroom behind one NAT run the 100-session lesson several at a time.
+    fn default() -> Self {
+        Self {
+            total: 12_000,
+            per_ip: 800,
+        }
+    }
+}
+
+/// Every WebSocket endpoint's upgrade: a place under the session caps for `peer` (refused
+/// with 503 `too_many_sessions` before the `101` when there is none), small buffers
+/// (above) and the endpoint's own hard message limit (kept above the protocol's cap, so an
+/// oversize message is read and refused with its close code rather than cut off by
+/// tungstenite), counted in `life`'s live tasks from now until its loop returns (see
+/// [`Upgrade`]). `peer` is `None` only without the connection layer (in-process tests).
+pub(crate) fn sized(
+    ws: WebSocketUpgrade,
+    life: &WsLife,
+    peer: Option<IpAddr>,
+    hard_limit_bytes: usize,
+) -> Result<Upgrade, AppError> {
+    let place = peer
+        .map(|ip| life.places.admit(ip))
+        .transpose()
+        .map_err(|full| AppError::TooManySessions(full == Full::All))?;
+    Ok(Upgrade {
         ws: ws
             .read_buffer_size(READ_BUFFER_BYTES)
             .write_buffer_size(WRITE_BUFFER_BYTES)
             .max_message_size(hard_limit_bytes)
             .max_frame_size(hard_limit_bytes),
         live: life.tasks.token(),
-    }
+        place,
+    })
 }
 
 /// A WebSocket upgrade that counts as a live task of [`WsLife::tasks`] until its loop
 /// returns: the only way a route hands a loop its socket, so no loop can be forgotten by
 /// the shutdown wait. Counted from the handler on, so a session upgraded just as the
 /// server stops is waited for too; an upgrade that fails drops the count with its closure.
+/// It holds its place under the session caps the same way.
 #[must_use]
 pub(crate) struct Upgrade {
     ws: WebSocketUpgrade,
     live: TaskTrackerToken,
+    place: Option<Place>,
 }
 
 impl Upgrade {
@@ -114,10 +152,10 @@ impl Upgrade {
         F: FnOnce(WebSocket) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let live = self.live;
+        let (live, place) = (self.live, self.place);
         self.ws.on_upgrade(move |socket| async move {
             run(socket).await;
-            drop(live);
+            drop((live, place));
         })
     }
 }
@@ -135,6 +173,8 @@ pub(crate) struct WsLife {
     /// Every live loop, from its handler to its last drained frame ([`Upgrade`]):
     /// `backend::serve` waits on it after the token is cancelled.
     pub(crate) tasks: TaskTracker,
+    /// WebSocket sessions open, in all and per address, under [`SessionLimits`].
+    pub(crate) places: Arc<Places>,
 }
 
 /// How a loop ends.

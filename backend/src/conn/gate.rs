@@ -4,7 +4,8 @@
 //! `503` with the JSON error body and `Retry-After`, written by the listener itself before
 //! any HTTP is read, then closed; connections already open are never touched.
 //!
-//! A [`Permit`] is held by the connection's record and released when it ends.
+//! A [`Permit`] is held by the connection's record and released when it ends. The same
+//! counting ([`Places`]) caps WebSocket sessions (`ws_loop`).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -37,47 +38,96 @@ impl Default for ConnLimits {
     }
 }
 
-/// Counts open connections, in all and per address.
+/// Counts things open at once (connections, WebSocket sessions), in all and per address,
+/// up to caps. A [`Place`] is one of them; dropping it frees it.
+#[derive(Debug)]
+pub(crate) struct Places {
+    total: usize,
+    per_ip: usize,
+    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
+}
+
+/// Which cap a refused place would break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Full {
+    All,
+    ThisAddress,
+}
+
+/// One place taken; dropping it frees it.
+#[derive(Debug)]
+pub(crate) struct Place {
+    places: Arc<Places>,
+    ip: IpAddr,
+}
+
+impl Places {
+    pub(crate) fn new(total: usize, per_ip: usize) -> Arc<Self> {
+        Arc::new(Self {
+            total,
+            per_ip,
+            open: Mutex::new((0, HashMap::new())),
+        })
+    }
+
+    /// A place for `ip`, or which cap it would break.
+    pub(crate) fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Place, Full> {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (total, per_ip) = &mut *open;
+        let mine = per_ip.get(&ip).copied().unwrap_or(0);
+        if *total >= self.total {
+            return Err(Full::All);
+        }
+        if mine >= self.per_ip {
+            return Err(Full::ThisAddress);
+        }
+        *total += 1;
+        per_ip.insert(ip, mine + 1);
+        Ok(Place {
+            places: Arc::clone(self),
+            ip,
+        })
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut open = self.places.open.lock().unwrap_or_else(|e| e.into_inner());
+        let (total, per_ip) = &mut *open;
+        *total = total.saturating_sub(1);
+        if let Some(n) = per_ip.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                per_ip.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Admits connections under [`ConnLimits`] and refuses the rest.
 #[derive(Debug)]
 pub(crate) struct Gate {
-    limits: ConnLimits,
-    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
+    places: Arc<Places>,
     /// Refusals being written at once; past this a refused socket is just closed.
     refusing: Arc<Semaphore>,
 }
 
 /// One admitted connection; dropping it frees its place.
-#[derive(Debug)]
-pub(crate) struct Permit {
-    gate: Arc<Gate>,
-    ip: IpAddr,
-}
+pub(crate) type Permit = Place;
 
 impl Gate {
     pub(crate) fn new(limits: ConnLimits) -> Arc<Self> {
         Arc::new(Self {
-            limits,
-            open: Mutex::new((0, HashMap::new())),
+            places: Places::new(limits.total, limits.per_ip),
             refusing: Arc::new(Semaphore::new(256)),
         })
     }
 
-    /// A place for a connection from `ip`, or which cap it would break.
-    pub(crate) fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Permit, &'static str> {
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        let (total, per_ip) = &mut *open;
-        let mine = per_ip.get(&ip).copied().unwrap_or(0);
-        if *total >= self.limits.total {
-            return Err("the server has as many connections open as it allows");
-        }
-        if mine >= self.limits.per_ip {
-            return Err("this address has as many connections open as one address may");
-        }
-        *total += 1;
-        per_ip.insert(ip, mine + 1);
-        Ok(Permit {
-            gate: Arc::clone(self),
-            ip,
+    /// A place for a connection from `ip`, or why not (the 503's message).
+    pub(crate) fn admit(&self, ip: IpAddr) -> Result<Permit, &'static str> {
+        self.places.admit(ip).map_err(|full| match full {
+            Full::All => "the server has as many connections open as it allows",
+            Full::ThisAddress => "this address has as many connections open as one address may",
         })
     }
 
@@ -107,20 +157,6 @@ impl Gate {
             .await;
             drop(slot);
         });
-    }
-}
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        let mut open = self.gate.open.lock().unwrap_or_else(|e| e.into_inner());
-        let (total, per_ip) = &mut *open;
-        *total = total.saturating_sub(1);
-        if let Some(n) = per_ip.get_mut(&self.ip) {
-            *n -= 1;
-            if *n == 0 {
-                per_ip.remove(&self.ip);
-            }
-        }
     }
 }
 

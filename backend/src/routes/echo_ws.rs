@@ -11,15 +11,16 @@ use protocol::observe::WsQuery;
 
 use crate::echo_ws;
 use crate::error::AppError;
-use crate::extract::Params;
+use crate::extract::{Params, Peer};
 use crate::ws_loop::{self, WsLife};
 
 pub(crate) async fn upgrade(
     State(life): State<WsLife>,
     Params(_): Params<WsQuery>,
+    Peer(peer): Peer,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
-    Ok(ws_loop::sized(ws, &life, echo_ws::HARD_LIMIT_BYTES)
+    Ok(ws_loop::sized(ws, &life, peer, echo_ws::HARD_LIMIT_BYTES)?
         .on_upgrade(move |socket| echo_ws::run(socket, life)))
 }

@@ -35,9 +35,9 @@ pub(crate) async fn lab(
     let body = body.map_err(|r| AppError::from_body(&r, AppError::LabBodyTooLarge))?;
     let Params(q) = query?;
     // `LabQuery` takes no `client`: the header, else the peer.
-    let Who(who) = Who::of(&headers, None, on_conn.as_deref());
+    let who = Who::of(&headers, None, on_conn.as_deref());
 
-    // Quotas per client key, else per peer address.
+    // Quotas per client key (else per peer address), under the address's ceiling.
     quotas.requests.take(&who, 1)?;
     quotas.response_bytes.take(&who, q.resp)?;
 

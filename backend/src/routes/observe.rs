@@ -15,7 +15,7 @@ use protocol::observe::ObserveQuery;
 use crate::conn::Observatory;
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::extract::{ClientKey, Params};
+use crate::extract::{ClientKey, Params, Peer};
 use crate::observe;
 use crate::ws_loop::{self, WsLife};
 
@@ -25,6 +25,7 @@ pub(crate) async fn upgrade(
     Params(q): Params<ObserveQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
+    Peer(peer): Peer,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
     // The channel of the key the connection layer tagged this connection with (a
@@ -33,6 +34,6 @@ pub(crate) async fn upgrade(
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let own = on_conn.map(|axum::Extension(c)| c.handle.id());
     // The page sends nothing here but its close: any message over the protocol's cap ends it.
-    let ws = ws_loop::sized(ws, &life, protocol::limits::WS_MAX_MESSAGE_BYTES);
+    let ws = ws_loop::sized(ws, &life, peer, protocol::limits::WS_MAX_MESSAGE_BYTES)?;
     Ok(ws.on_upgrade(move |socket| observe::run(socket, obs, life, Arc::from(key), own)))
 }

@@ -21,7 +21,7 @@ use protocol::ws::SUBPROTOCOL;
 use super::header_lines;
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::extract::Params;
+use crate::extract::{Params, Peer};
 use crate::session::{self, Handshake, Sessions};
 use crate::ws_loop;
 
@@ -30,6 +30,7 @@ pub(crate) async fn upgrade(
     Params(_): Params<WsQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
+    Peer(peer): Peer,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
@@ -39,7 +40,7 @@ pub(crate) async fn upgrade(
     });
     let record = on_conn.map(|axum::Extension(c)| c.handle.0);
     let shared = Arc::clone(&handshake);
-    let response = ws_loop::sized(ws, &sessions.life, session::HARD_LIMIT_BYTES)
+    let response = ws_loop::sized(ws, &sessions.life, peer, session::HARD_LIMIT_BYTES)?
         .protocols([SUBPROTOCOL])
         .on_upgrade(move |socket| session::run(socket, sessions, record, shared));
     let _ = handshake.response.set(header_lines(response.headers()));

@@ -20,7 +20,7 @@ use protocol::compare::{
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::extract::{ClientKey, Params};
+use crate::extract::{ClientKey, Params, Peer, Who};
 use crate::feed::{Cursor, FeedHub};
 
 /// `POST /api/feed?rate=&secs=`.
@@ -28,9 +28,10 @@ pub(crate) async fn start(
     State(hub): State<FeedHub>,
     Params(q): Params<FeedStartQuery>,
     headers: HeaderMap,
+    Peer(peer): Peer,
 ) -> Result<Json<FeedStarted>, AppError> {
-    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
-    let feed = hub.start(&key, q.rate_hz, q.seconds)?;
+    let who = Who::keyed(ClientKey::of(&headers, q.client.as_deref())?, peer);
+    let feed = hub.start(&who, q.rate_hz, q.seconds)?;
     Ok(Json(FeedStarted {
         feed: feed.id,
         rate_hz: q.rate_hz,
@@ -74,9 +75,10 @@ pub(crate) async fn poll(
     Params(q): Params<FeedReadQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
+    Peer(peer): Peer,
 ) -> Result<Response, AppError> {
-    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
-    let feed = hub.read(&key, q.feed)?;
+    let who = Who::keyed(ClientKey::of(&headers, q.client.as_deref())?, peer);
+    let feed = hub.read(&who, q.feed)?;
     let batch = feed.after(q.after.unwrap_or(0));
     count_empty(on_conn.as_deref(), &batch);
     Ok(no_store(batch))
@@ -88,11 +90,12 @@ pub(crate) async fn long(
     Params(q): Params<FeedReadQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
+    Peer(peer): Peer,
 ) -> Result<Response, AppError> {
-    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
-    let feed = hub.read(&key, q.feed)?;
+    let who = Who::keyed(ClientKey::of(&headers, q.client.as_deref())?, peer);
+    let feed = hub.read(&who, q.feed)?;
     let after = q.after.unwrap_or(0);
-    let _slot = hub.long_poll(&key)?;
+    let _slot = hub.long_poll(&who)?;
     let _hold = on_conn.as_deref().and_then(OnConn::hold);
     tokio::select! {
         () = feed.changed_after(after) => {}
@@ -110,9 +113,10 @@ pub(crate) async fn sse(
     Params(q): Params<FeedReadQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
+    Peer(peer): Peer,
 ) -> Result<Response, AppError> {
-    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
-    let feed = hub.read(&key, q.feed)?;
+    let who = Who::keyed(ClientKey::of(&headers, q.client.as_deref())?, peer);
+    let feed = hub.read(&who, q.feed)?;
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())

@@ -11,7 +11,7 @@ use protocol::compare::FeedReadQuery;
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::extract::{ClientKey, Params};
+use crate::extract::{ClientKey, Params, Peer, Who};
 use crate::feed::{self, FeedHub};
 use crate::ws_loop::{self, WsLife};
 
@@ -21,14 +21,15 @@ pub(crate) async fn upgrade(
     Params(q): Params<FeedReadQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
+    Peer(peer): Peer,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
-    let feed = hub.read(&key, q.feed)?;
+    let who = Who::keyed(ClientKey::of(&headers, q.client.as_deref())?, peer);
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
+    // The page sends nothing here but its close: any message over the protocol's cap ends it.
+    let ws = ws_loop::sized(ws, &life, peer, protocol::limits::WS_MAX_MESSAGE_BYTES)?;
+    let feed = hub.read(&who, q.feed)?;
     let hold = on_conn.as_deref().and_then(OnConn::hold);
     let cursor = hub.cursor(feed, q.after.unwrap_or(0), hold);
-    // The page sends nothing here but its close: any message over the protocol's cap ends it.
-    let ws = ws_loop::sized(ws, &life, protocol::limits::WS_MAX_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| feed::ws::run(socket, cursor)))
 }

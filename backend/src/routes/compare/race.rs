@@ -14,7 +14,7 @@ use protocol::compare::{RaceHttpQuery, RaceWsQuery};
 
 use crate::conn::tag::OnConn;
 use crate::error::AppError;
-use crate::extract::{Params, Who};
+use crate::extract::{Params, Peer, Who};
 use crate::race::{Race, RaceError};
 use crate::ws_loop::{self, WsLife};
 
@@ -26,7 +26,7 @@ pub(crate) async fn http(
     on_conn: Option<axum::Extension<OnConn>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let Who(who) = Who::of(&headers, q.client.as_deref(), on_conn.as_deref());
+    let who = Who::of(&headers, q.client.as_deref(), on_conn.as_deref());
     let body = body.map_err(|r| AppError::from_body(&r, RaceError::PayloadTooLarge.into()))?;
     race.round_trip(&who, body.len() as u64)?;
     let mut response = body.into_response();
@@ -49,12 +49,14 @@ pub(crate) async fn ws(
     Params(q): Params<RaceWsQuery>,
     headers: HeaderMap,
     on_conn: Option<axum::Extension<OnConn>>,
+    Peer(peer): Peer,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, AppError> {
-    let Who(who) = Who::of(&headers, q.client.as_deref(), on_conn.as_deref());
+    let who = Who::of(&headers, q.client.as_deref(), on_conn.as_deref());
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
+    // A place first, so a refused session takes nothing from the quota.
+    let ws = ws_loop::sized(ws, &life, peer, crate::race::ws::HARD_LIMIT_BYTES)?;
     let echoes = race.socket(&who, q.n)?;
     let hold = on_conn.and_then(|c| c.hold());
-    Ok(ws_loop::sized(ws, &life, crate::race::ws::HARD_LIMIT_BYTES)
-        .on_upgrade(move |socket| crate::race::ws::run(socket, life, echoes, hold)))
+    Ok(ws.on_upgrade(move |socket| crate::race::ws::run(socket, life, echoes, hold)))
 }
