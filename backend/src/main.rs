@@ -21,9 +21,10 @@ struct Args {
     /// Port to bind (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// Trunk's output folder.
-    #[arg(long, default_value = "dist")]
-    dist: PathBuf,
+    /// Trunk's output folder to serve the page from. Default: the page compiled into this
+    /// binary when it carries one (`cargo xtask build --binary`), else `dist`.
+    #[arg(long)]
+    dist: Option<PathBuf>,
     /// A page origin (`https://host[:port]`) allowed to open WebSocket sessions and send
     /// state-changing requests besides this site's own; repeatable.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
@@ -71,11 +72,23 @@ async fn main() -> anyhow::Result<()> {
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()
         .with_context(|| format!("bad --host/--port: {}:{}", args.host, args.port))?;
-    if !args.dist.join("index.html").is_file() {
-        tracing::warn!(dist = %args.dist.display(), "no index.html: the page is not built (cargo xtask serve builds it)");
-    }
     let origins = backend::origin::Origins::new(&args.allow_origin)?;
-    let state = AppState::new(args.dist)
+    let state = match args.dist {
+        Some(dist) => AppState::new(dist),
+        None => match AppState::new("dist").with_embedded_page() {
+            (state, true) => {
+                tracing::info!("serving the page compiled into this binary");
+                state
+            }
+            (state, false) => state,
+        },
+    };
+    if let Some(dist) = state.dist_folder()
+        && !dist.join("index.html").is_file()
+    {
+        tracing::warn!(dist = %dist.display(), "no index.html: the page is not built (cargo xtask serve builds it)");
+    }
+    let state = state
         .with_allowed_origins(origins)
         .with_shutdown_grace(Duration::from_secs(args.shutdown_grace_secs))
         .with_conn_limits(backend::conn::ConnLimits {

@@ -7,6 +7,17 @@
 //! when the build made `X.br`/`X.gz` beside it (`xtask/src/compress.rs`) and the browser
 //! accepts that encoding (brotli first); API responses are never compressed, because the
 //! labs count their bytes on the wire.
+//!
+//! The files come from disk (`--dist`, for front-end work) or from the binary itself
+//! ([`Pages::Memory`]: `site/embedded.rs` with feature `embed-dist`, served by
+//! `site/memory.rs`), chosen at start-up.
+
+#[cfg(feature = "embed-dist")]
+pub(crate) mod embedded;
+pub(crate) mod memory;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,44 +27,42 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::AppError;
-use crate::state::Dist;
 
-pub(crate) async fn serve(State(Dist(dist)): State<Dist>, req: Request<Body>) -> Response {
+/// Where the page's files are.
+#[derive(Debug, Clone)]
+pub(crate) enum Pages {
+    /// Trunk's output folder.
+    Disk(Arc<PathBuf>),
+    /// Files in memory (the binary's own, with `embed-dist`).
+    #[cfg_attr(not(feature = "embed-dist"), allow(dead_code))]
+    Memory(Arc<dyn memory::Assets>),
+}
+
+pub(crate) async fn serve(State(pages): State<Pages>, req: Request<Body>) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return AppError::MethodNotAllowed.into_response();
-    }
-    let index = dist.join("index.html");
-    if !index.is_file() {
-        return AppError::FrontendMissing.into_response();
     }
     let path = req.uri().path().to_owned();
     let is_file = path
         .rsplit('/')
         .next()
         .is_some_and(|last| last.contains('.'));
-    let result = if is_file {
-        ServeDir::new(dist.as_path())
-            .append_index_html_on_directories(false)
-            .precompressed_br()
-            .precompressed_gzip()
-            .oneshot(req)
-            .await
-    } else {
-        ServeFile::new(index)
-            .precompressed_br()
-            .precompressed_gzip()
-            .oneshot(req)
-            .await
-    };
-    let mut response = match result {
-        Ok(response) => response.map(Body::new),
-        Err(err) => {
-            tracing::error!(%err, "static file error");
-            return AppError::Internal.into_response();
+    let mut response = match pages {
+        Pages::Disk(dist) => match from_disk(&dist, is_file, &path, req).await {
+            Ok(response) => response,
+            Err(refusal) => return refusal.into_response(),
+        },
+        Pages::Memory(assets) => {
+            let name = if is_file {
+                path.trim_start_matches('/')
+            } else {
+                "index.html"
+            };
+            memory::serve(assets.as_ref(), req.method(), req.headers(), name)
         }
     };
-    if response.status() == StatusCode::NOT_FOUND {
-        return AppError::NotFound(path).into_response();
+    if response.status().is_client_error() {
+        return response;
     }
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, cache_policy(is_file, &path));
@@ -71,6 +80,50 @@ pub(crate) async fn serve(State(Dist(dist)): State<Dist>, req: Request<Body>) ->
         HeaderValue::from_static("require-corp"),
     );
     response
+}
+
+/// The file (or `index.html`) from `dist`, precompressed when it can be.
+async fn from_disk(
+    dist: &Path,
+    is_file: bool,
+    path: &str,
+    req: Request<Body>,
+) -> Result<Response, AppError> {
+    let index = dist.join("index.html");
+    if !index.is_file() {
+        return Err(AppError::FrontendMissing);
+    }
+    let result = if is_file {
+        ServeDir::new(dist)
+            .append_index_html_on_directories(false)
+            .precompressed_br()
+            .precompressed_gzip()
+            .oneshot(req)
+            .await
+    } else {
+        ServeFile::new(index)
+            .precompressed_br()
+            .precompressed_gzip()
+            .oneshot(req)
+            .await
+    };
+    let response = result.map_err(|err| {
+        tracing::error!(%err, "static file error");
+        AppError::Internal
+    })?;
+    if response.status() == StatusCode::NOT_FOUND {
+        return Err(AppError::NotFound(path.to_owned()));
+    }
+    Ok(response.map(Body::new))
+}
+
+/// The page compiled into this binary, if it carries one (feature `embed-dist`).
+pub(crate) fn embedded() -> Option<Pages> {
+    #[cfg(feature = "embed-dist")]
+    if embedded::present() {
+        return Some(Pages::Memory(Arc::new(embedded::Embedded)));
+    }
+    None
 }
 
 /// Trunk names built assets `name-<hash>.ext`, so they can be cached forever; the page

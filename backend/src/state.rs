@@ -17,20 +17,18 @@ use crate::origin::Origins;
 use crate::quota::{DEFAULT_CLIENTS_PER_ADDRESS, LabQuotas};
 use crate::race::Race;
 use crate::session::Sessions;
+use crate::site::Pages;
 use crate::ws_loop::{SessionLimits, WsLife};
 
 /// How long `serve` waits, after shutdown starts, for WebSocket sessions to send their
 /// close frames and finish their drains (`--shutdown-grace-secs`).
 pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-/// The Trunk `dist/` folder the page is served from.
-#[derive(Debug, Clone)]
-pub(crate) struct Dist(pub(crate) Arc<PathBuf>);
-
 /// Cheap to clone: every field is shared.
 #[derive(Clone)]
 pub struct AppState {
-    pub(crate) dist: Dist,
+    /// Where the page's files are: `dist/` on disk, or the binary's own.
+    pub(crate) pages: Pages,
     /// Shutdown token, idle timeout and live-task count of every WebSocket loop. Upgraded
     /// WebSocket tasks are not awaited by axum's graceful shutdown (axum#3003), so each
     /// watches the token and is counted until its close frame is out and drained.
@@ -57,7 +55,7 @@ impl AppState {
     pub fn new(dist: impl Into<PathBuf>) -> Self {
         let shutdown = CancellationToken::new();
         Self {
-            dist: Dist(Arc::new(dist.into())),
+            pages: Pages::Disk(Arc::new(dist.into())),
             life: WsLife {
                 shutdown: shutdown.clone(),
                 idle: Duration::from_secs(protocol::ws::WS_IDLE_TIMEOUT_SECS),
@@ -76,6 +74,26 @@ impl AppState {
             race: Race::new(DEFAULT_CLIENTS_PER_ADDRESS),
             feeds: FeedHub::new(shutdown, DEFAULT_CLIENTS_PER_ADDRESS),
             origins: Origins::default(),
+        }
+    }
+
+    /// The same state serving the page compiled into this binary, when it carries one
+    /// (feature `embed-dist`); else unchanged. Says which.
+    pub fn with_embedded_page(mut self) -> (Self, bool) {
+        match crate::site::embedded() {
+            Some(pages) => {
+                self.pages = pages;
+                (self, true)
+            }
+            None => (self, false),
+        }
+    }
+
+    /// The folder the page is served from, when it is served from disk.
+    pub fn dist_folder(&self) -> Option<&std::path::Path> {
+        match &self.pages {
+            Pages::Disk(dist) => Some(dist.as_path()),
+            Pages::Memory(_) => None,
         }
     }
 
@@ -138,9 +156,9 @@ impl AppState {
     }
 }
 
-impl FromRef<AppState> for Dist {
+impl FromRef<AppState> for Pages {
     fn from_ref(s: &AppState) -> Self {
-        s.dist.clone()
+        s.pages.clone()
     }
 }
 
