@@ -138,7 +138,7 @@ fn cache_policy(is_file: bool, path: &str) -> HeaderValue {
             .map(|(stem, _)| stem.strip_suffix("_bg").unwrap_or(stem))
             .and_then(|stem| stem.rsplit_once('-'))
             .is_some_and(|(_, hash)| {
-                hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
+                hash.len() >= 12 && hash.chars().all(|c| c.is_ascii_hexdigit())
             });
     HeaderValue::from_static(if hashed {
         "public, max-age=31536000, immutable"

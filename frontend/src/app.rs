@@ -21,6 +21,8 @@ use crate::route::{Route, Router};
 pub(crate) fn app() -> Html {
     let lang = use_state(initial_lang);
     let key = use_new_client_key();
+    // The app is drawn: the static shell from index.html goes.
+    use_effect_with((), |_| dom::remove_shell());
     {
         let lang = *lang;
         use_effect_with(lang, move |_| reflect(lang));

@@ -68,6 +68,17 @@ pub(crate) fn set_root_lang(tag: &str) {
     }
 }
 
+/// Removes the static shell `index.html` painted before the wasm ran (`#shell`, made by
+/// `xtask/src/shell.rs`): the app draws the real header and tabs now.
+pub(crate) fn remove_shell() {
+    if let Some(shell) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("shell"))
+    {
+        shell.remove();
+    }
+}
+
 /// The window's inner width in CSS pixels.
 pub(crate) fn inner_width() -> Option<f64> {
     web_sys::window()?.inner_width().ok()?.as_f64()

@@ -7,6 +7,7 @@ mod conformance;
 mod doc_map;
 mod lock;
 mod run;
+mod shell;
 mod tidy;
 mod tools;
 
@@ -197,6 +198,9 @@ fn build_frontend(steps: &mut run::Steps, root: &Path) -> Result<()> {
             &["build", "--release", "--offline"],
             &[("TRUNK_SKIP_VERSION_CHECK", "true")],
         )
+    })?;
+    steps.run("static shell into dist/index.html (en/ja/ko)", || {
+        shell::inject(root, &root.join("dist/index.html"))
     })?;
     steps.run("precompress dist/ (brotli, gzip)", || {
         compress::dist(&root.join("dist"))

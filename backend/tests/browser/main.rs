@@ -19,4 +19,5 @@ mod home;
 mod http_lab;
 mod navigation;
 mod screenshots;
+mod shell;
 mod ws_lab;
