@@ -5,6 +5,7 @@ mod budget;
 mod compress;
 mod conformance;
 mod doc_map;
+mod fuzz;
 mod lock;
 mod run;
 mod tidy;
@@ -52,6 +53,16 @@ enum Task {
     /// The Autobahn TestSuite's WebSocket cases (sections 1–7 and 10, run by kosoku)
     /// against the server's `/ws/echo`: a summary per section; fails if any case FAILED.
     Conformance,
+    /// The cargo-fuzz targets in `backend/fuzz/` (one per parser of untrusted input), each
+    /// run by libFuzzer for SECS seconds: installs cargo-fuzz if absent, needs the `nightly`
+    /// toolchain; prints executions, corpus and findings per target; fails on a crash.
+    Fuzz {
+        /// Seconds of fuzzing per target.
+        #[arg(long, default_value_t = 60)]
+        secs: u64,
+        /// Targets to run (all of them without one), e.g. `query request_line`.
+        targets: Vec<String>,
+    },
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
@@ -107,6 +118,7 @@ fn main() -> Result<()> {
             steps.report();
             tally.finish()
         }
+        Task::Fuzz { secs, targets } => fuzz::run(&mut steps, &root, secs, &targets),
         Task::Screenshots => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;

@@ -383,11 +383,11 @@ impl AsyncRead for Link {
 }
 
 /// Longest request line looked at for `emu`.
-const MAX_LINE: usize = 8 * 1024;
+pub(crate) const MAX_LINE: usize = 8 * 1024;
 
 /// Whether `bytes` already show what they are: a whole request line, or something that
 /// cannot start one (a WebSocket frame, a body), or too much to look at.
-fn line_decided(bytes: &[u8]) -> bool {
+pub(crate) fn line_decided(bytes: &[u8]) -> bool {
     if bytes.len() >= MAX_LINE || bytes.contains(&b'\n') {
         return true;
     }
