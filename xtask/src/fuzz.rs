@@ -1,17 +1,23 @@
 //! `cargo xtask fuzz --secs N [TARGET...]`: the cargo-fuzz targets in `backend/fuzz/` (one
-//! per parser of untrusted input), each run by libFuzzer for N seconds.
+//! per parser of untrusted input), each run by libFuzzer for N seconds; and [`smoke`], the
+//! short run that is a step of `cargo xtask test`.
 //!
-//! cargo-fuzz (pinned, `tools::CARGO_FUZZ_VERSION`) is installed when absent; the `nightly`
-//! toolchain must already be there (`tools::ensure_nightly`). The targets are built once,
-//! then each runs with `cargo +nightly fuzz run <t> -- -max_total_time=N`, reading the
-//! checked-in seeds (`backend/fuzz/corpus/<t>/`) and keeping what it finds in a working
-//! corpus under the gitignored `backend/fuzz/target/corpus/<t>/`, so a run never dirties
-//! the tree and the next run starts from where this one stopped. Its whole output goes to
+//! cargo-fuzz (pinned, `tools::CARGO_FUZZ_VERSION`) is installed when absent. The
+//! toolchain ([`Toolchain`]): `nightly` with AddressSanitizer (cargo-fuzz's default) where
+//! rustup has it; else the default (stable) toolchain with `--sanitizer none`, since
+//! `-Zsanitizer` needs nightly and a machine of this project's kind has one toolchain and
+//! cannot fetch another (the coverage instrumentation libFuzzer needs builds on stable).
+//! Every crate the targets reach forbids `unsafe`, so ASan adds little; it halves the
+//! executions. The targets are built once, then each runs with
+//! `cargo fuzz run <t> -- -max_total_time=N`, reading the checked-in seeds
+//! (`backend/fuzz/corpus/<t>/`) and keeping what it finds in a working corpus under the
+//! gitignored `backend/fuzz/target/corpus/<t>/`, so a run never dirties the tree and the
+//! next run starts where this one stopped. Its whole output goes to
 //! `backend/fuzz/target/logs/<t>.log`; the terminal gets everything but libFuzzer's
-//! `NEW`/`REDUCE` lines. Per target: seconds run, executions (libFuzzer's final
-//! `stat::number_of_executed_units`, else its `#N DONE` line), corpus size, and a crash's
-//! artifact (`backend/fuzz/artifacts/<t>/`, gitignored), then a table of all; the task
-//! fails if any target crashed or failed.
+//! `NEW`/`REDUCE` lines and dictionary. Per target: seconds run, executions (libFuzzer's
+//! final `stat::number_of_executed_units`, else its `#N DONE` line), corpus size, and a
+//! crash's artifact (`backend/fuzz/artifacts/<t>/`, gitignored), then a table of all; the
+//! task fails if any target crashed or failed.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -29,13 +35,52 @@ pub(crate) const FUZZ_DIR: &str = "backend/fuzz";
 /// libFuzzer's limit on one input, in seconds: a parser that takes longer is a finding.
 const INPUT_TIMEOUT_SECS: u64 = 10;
 
-/// The flags `build` and `run` share (they must match, or `run` builds again).
-///
-/// The sanitizer is cargo-fuzz's default, AddressSanitizer, which works here with the
-/// nightly toolchain. Every crate the targets reach forbids `unsafe` (the workspace lints),
-/// so ASan has little to find; it costs about half the executions. Debug assertions are
-/// on (`-a`), so arithmetic overflow panics too.
-const BUILD_FLAGS: [&str; 1] = ["--debug-assertions"];
+/// libFuzzer's longest input where its default (4,096 bytes) is too short: the request
+/// line is looked at up to `MAX_LINE` (8 KiB) bytes, so inputs must reach past it.
+const MAX_LEN: [(&str, usize); 1] = [("request_line", 12 * 1024)];
+
+/// Seconds per target of the smoke run in `cargo xtask test`.
+pub(crate) const SMOKE_SECS: u64 = 3;
+
+/// The compiler cargo-fuzz builds with, and the flags that follow from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Toolchain {
+    /// `cargo +nightly fuzz`, AddressSanitizer.
+    Nightly,
+    /// `cargo fuzz` on the default toolchain, `--sanitizer none`, in its own target
+    /// folder (so switching toolchains rebuilds neither).
+    Default,
+}
+
+impl Toolchain {
+    fn pick(root: &Path) -> Self {
+        match tools::nightly(root) {
+            Some(v) => {
+                eprintln!("✓ nightly toolchain present ({v}): fuzzing with AddressSanitizer");
+                Toolchain::Nightly
+            }
+            None => {
+                eprintln!(
+                    "!! no nightly toolchain (rustup cannot fetch one here): fuzzing with the \
+                     default toolchain and --sanitizer none"
+                );
+                Toolchain::Default
+            }
+        }
+    }
+
+    /// The flags `build` and `run` share (they must match, or `run` builds again). Debug
+    /// assertions are on (`-a`), so arithmetic overflow panics too.
+    fn flags(self, root: &Path) -> Vec<String> {
+        let mut flags = vec!["--debug-assertions".to_owned()];
+        if self == Toolchain::Default {
+            flags.extend(["--sanitizer".to_owned(), "none".to_owned()]);
+            let dir = root.join(FUZZ_DIR).join("target/default-toolchain");
+            flags.extend(["--target-dir".to_owned(), dir.display().to_string()]);
+        }
+        flags
+    }
+}
 
 /// What one target's run showed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -96,23 +141,64 @@ struct Row {
 
 /// `cargo xtask fuzz`: every target in `backend/fuzz/fuzz_targets/` (or those named), each
 /// for `secs` seconds.
-pub(crate) fn run(steps: &mut Steps, root: &Path, secs: u64, only: &[String]) -> Result<()> {
+/// With `no_nightly`, the default toolchain even where nightly is installed.
+pub(crate) fn run(
+    steps: &mut Steps,
+    root: &Path,
+    secs: u64,
+    no_nightly: bool,
+    only: &[String],
+) -> Result<()> {
     if secs == 0 {
         bail!("--secs must be at least 1");
     }
     let targets = pick(&targets(root)?, only)?;
-    tools::ensure_nightly(root)?;
+    let toolchain = if no_nightly {
+        eprintln!("!! --no-nightly: fuzzing with the default toolchain and --sanitizer none");
+        Toolchain::Default
+    } else {
+        Toolchain::pick(root)
+    };
+    let rows = fuzz_all(steps, root, toolchain, secs, &targets)?;
+    steps.report();
+    report(&rows);
+    fail_on_findings(&rows)
+}
+
+/// The step of `cargo xtask test`: every target built and run [`SMOKE_SECS`] seconds (a
+/// target that cannot start, or crashes on its seeds or soon after, fails the step); one
+/// passed test per target in the tally.
+pub(crate) fn smoke(steps: &mut Steps, root: &Path) -> Result<run::Counts> {
+    let targets = targets(root)?;
+    let rows = fuzz_all(steps, root, Toolchain::pick(root), SMOKE_SECS, &targets)?;
+    report(&rows);
+    fail_on_findings(&rows)?;
+    Ok(run::Counts {
+        passed: rows.len() as u64,
+        ..run::Counts::default()
+    })
+}
+
+fn fuzz_all(
+    steps: &mut Steps,
+    root: &Path,
+    toolchain: Toolchain,
+    secs: u64,
+    targets: &[String],
+) -> Result<Vec<Row>> {
     tools::ensure_cargo_fuzz(steps, root)?;
-    build(steps, root)?;
+    build(steps, root, toolchain)?;
     let mut rows = Vec::new();
-    for target in &targets {
+    for target in targets {
         let row = steps.run(&format!("fuzz {target} for {secs} s"), || {
-            run_one(root, target, secs)
+            run_one(root, toolchain, target, secs)
         })?;
         rows.push(row);
     }
-    steps.report();
-    report(&rows);
+    Ok(rows)
+}
+
+fn fail_on_findings(rows: &[Row]) -> Result<()> {
     let failed: Vec<String> = rows
         .iter()
         .filter_map(|r| Some(format!("{}: {}", r.target, r.failure.as_ref()?)))
@@ -155,12 +241,14 @@ fn pick(all: &[String], only: &[String]) -> Result<Vec<String>> {
     Ok(only.to_vec())
 }
 
-/// `cargo +nightly fuzz <args>` in `backend/` (cargo-fuzz finds `fuzz/` there), with the
-/// outer cargo's toolchain choice removed from the environment.
-fn cargo_fuzz(root: &Path, args: &[&str]) -> Command {
+/// `cargo [+nightly] fuzz <args>` in `backend/` (cargo-fuzz finds `fuzz/` there), with
+/// the outer cargo's toolchain choice removed from the environment.
+fn cargo_fuzz(root: &Path, toolchain: Toolchain, args: &[&str]) -> Command {
     let mut cmd = Command::new("cargo");
-    cmd.arg("+nightly")
-        .arg("fuzz")
+    if toolchain == Toolchain::Nightly {
+        cmd.arg("+nightly");
+    }
+    cmd.arg("fuzz")
         .args(args)
         .current_dir(root.join("backend"))
         .env("PATH", run::path_env(root))
@@ -172,15 +260,20 @@ fn cargo_fuzz(root: &Path, args: &[&str]) -> Command {
 }
 
 /// Builds every target once (so each run's seconds are fuzzing, not compiling).
-pub(crate) fn build(steps: &mut Steps, root: &Path) -> Result<()> {
-    steps.run("cargo +nightly fuzz build (backend/fuzz)", || {
+fn build(steps: &mut Steps, root: &Path, toolchain: Toolchain) -> Result<()> {
+    let name = match toolchain {
+        Toolchain::Nightly => "cargo +nightly fuzz build (backend/fuzz, ASan)",
+        Toolchain::Default => "cargo fuzz build (backend/fuzz, --sanitizer none)",
+    };
+    steps.run(name, || {
+        let flags = toolchain.flags(root);
         let mut args = vec!["build"];
-        args.extend_from_slice(&BUILD_FLAGS);
-        let status = cargo_fuzz(root, &args)
+        args.extend(flags.iter().map(String::as_str));
+        let status = cargo_fuzz(root, toolchain, &args)
             .status()
-            .context("cannot run cargo +nightly fuzz")?;
+            .context("cannot run cargo fuzz")?;
         if !status.success() {
-            bail!("cargo +nightly fuzz build exited with {status}");
+            bail!("cargo fuzz build exited with {status}");
         }
         Ok(())
     })
@@ -198,7 +291,7 @@ fn paths(root: &Path, target: &str) -> (PathBuf, PathBuf, PathBuf) {
 
 /// Runs one target for `secs` seconds; a crash is a failed row, not an error, so every
 /// target runs.
-fn run_one(root: &Path, target: &str, secs: u64) -> Result<Row> {
+fn run_one(root: &Path, toolchain: Toolchain, target: &str, secs: u64) -> Result<Row> {
     let (seeds, work, log_path) = paths(root, target);
     std::fs::create_dir_all(&work)?;
     std::fs::create_dir_all(log_path.parent().context("log path has a folder")?)?;
@@ -207,17 +300,23 @@ fn run_one(root: &Path, target: &str, secs: u64) -> Result<Row> {
     let max_time = format!("-max_total_time={secs}");
     let timeout = format!("-timeout={INPUT_TIMEOUT_SECS}");
     let (work_s, seeds_s) = (work.display().to_string(), seeds.display().to_string());
+    let flags = toolchain.flags(root);
     let mut args = vec!["run", target];
-    args.extend_from_slice(&BUILD_FLAGS);
+    args.extend(flags.iter().map(String::as_str));
     // New inputs go to the first folder; the seeds are only read.
     args.extend_from_slice(&[&work_s, &seeds_s, "--", &max_time, &timeout]);
     args.push("-print_final_stats=1");
+    let max_len = MAX_LEN
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map(|(_, n)| format!("-max_len={n}"));
+    args.extend(max_len.as_deref());
     let started = Instant::now();
-    let mut child = cargo_fuzz(root, &args)
+    let mut child = cargo_fuzz(root, toolchain, &args)
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped())
         .spawn()
-        .context("cannot run cargo +nightly fuzz run")?;
+        .context("cannot run cargo fuzz run")?;
     let stderr = child.stderr.take().context("no stderr")?;
     let mut outcome = Outcome::default();
     let mut err = std::io::stderr().lock();
