@@ -84,10 +84,10 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     let decoded: Vec<_> = query::pairs(raw).collect();
-    if let Some(Ok((name, value))) = decoded.first() {
-        if decoded.iter().all(Result::is_ok) {
-            assert_eq!(query::lookup(raw, name).as_ref(), Some(value), "{raw:?}");
-        }
+    if let Some(Ok((name, value))) = decoded.first()
+        && decoded.iter().all(Result::is_ok)
+    {
+        assert_eq!(query::lookup(raw, name).as_ref(), Some(value), "{raw:?}");
     }
 });
 
