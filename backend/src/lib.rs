@@ -9,6 +9,8 @@ mod echo_ws;
 mod error;
 mod extract;
 mod feed;
+#[doc(hidden)]
+pub mod fuzzing;
 mod observe;
 pub mod origin;
 mod quota;

@@ -1,8 +1,11 @@
 //! Property tests of every parser that reads untrusted input on the server: each query
 //! struct's `from_query`, the percent-decoder and splitter, the network-model parser, the
-//! lab parameters' number parser and the `ClientMsg` JSON. Whatever the bytes, a parser
-//! answers `Ok` or `Err` — never a panic — and what the page encodes, the server decodes
-//! to the same value.
+//! lab parameters' number parser and the JSON the page sends (`ClientMsg`, the
+//! `EchoRequest` body). Whatever the bytes, a parser answers `Ok` or `Err` — never a panic
+//! — and what the page encodes, the server decodes to the same value; whatever decodes
+//! re-encodes to itself, and the connection layer's readers of a raw query agree with the
+//! endpoint's decoder. The cargo-fuzz targets in `backend/fuzz/` check the same properties
+//! on inputs libFuzzer grows (`cargo xtask fuzz --secs N`).
 
 use proptest::prelude::*;
 use protocol::ClientMsg;
@@ -11,8 +14,8 @@ use protocol::compare::{
     FeedReadQuery, FeedStartQuery, FeedStopQuery, RaceHttpQuery, RaceWsQuery, TallyQuery,
 };
 use protocol::emulate::NetModel;
-use protocol::lab::{LabParam, LabQuery};
-use protocol::observe::{ObserveQuery, WsQuery};
+use protocol::lab::{LabParam, LabQuery, ParamProblem};
+use protocol::observe::{ObserveQuery, WsQuery, client_key, valid_client_key};
 use protocol::query::{self, QueryString};
 
 /// Text shaped like a query string: the names the endpoints know, separators, escapes
@@ -69,6 +72,72 @@ fn decode_all(raw: &str) {
     }
 }
 
+/// Every lab parameter.
+const PARAMS: [LabParam; 14] = [
+    LabParam::RequestBytes,
+    LabParam::ResponseBytes,
+    LabParam::DelayMs,
+    LabParam::Count,
+    LabParam::Close,
+    LabParam::RoundTrips,
+    LabParam::PayloadBytes,
+    LabParam::InFlight,
+    LabParam::FeedRateHz,
+    LabParam::FeedSeconds,
+    LabParam::PollMs,
+    LabParam::RttMs,
+    LabParam::JitterMs,
+    LabParam::Id,
+];
+
+/// The documented number rule written out another way (no `str::parse`, which takes a
+/// `+`): trim; a `-` before digits is too small; anything but digits is not a number;
+/// digits beyond `u64` are too large; then the bounds.
+fn reference(text: &str, min: u64, max: u64) -> Result<u64, ParamProblem> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ParamProblem::NotANumber);
+    }
+    if negative {
+        return Err(ParamProblem::TooSmall);
+    }
+    let mut value: u128 = 0;
+    for b in digits.bytes() {
+        value = value * 10 + u128::from(b - b'0');
+        if value > u128::from(u64::MAX) {
+            return Err(ParamProblem::TooLarge);
+        }
+    }
+    let value = value as u64;
+    if value < min {
+        Err(ParamProblem::TooSmall)
+    } else if value > max {
+        Err(ParamProblem::TooLarge)
+    } else {
+        Ok(value)
+    }
+}
+
+/// Decodes `raw` as `T`; when it decodes, the page's encoding of the value decodes to it.
+fn round_trip<T: QueryString + PartialEq + std::fmt::Debug>(raw: &str) -> Option<T> {
+    let q = T::from_query(raw).ok()?;
+    assert_eq!(T::from_query(&q.to_query()).as_ref(), Ok(&q), "{raw:?}");
+    Some(q)
+}
+
+/// On a query the endpoint accepts, the connection layer's readers (model, run, key)
+/// read what the endpoint decoded.
+fn conn_layer_agrees(raw: &str, emu: NetModel, run: Option<u64>, client: Option<&str>) {
+    assert_eq!(NetModel::in_query(raw), emu, "{raw:?}");
+    assert_eq!(protocol::compare::run_id(raw), run, "{raw:?}");
+    let key = client.filter(|k| valid_client_key(k)).map(str::to_owned);
+    assert_eq!(client_key(None, raw), key, "{raw:?}");
+}
+
 /// A network model within its caps.
 fn net() -> impl Strategy<Value = NetModel> {
     let (rtt, jitter) = (
@@ -103,6 +172,8 @@ proptest! {
     #[test]
     fn client_messages_never_panic(raw in ".*") {
         let _ = serde_json::from_str::<ClientMsg>(&raw);
+        let _ = serde_json::from_str::<EchoRequest>(&raw);
+        let _ = serde_json::from_slice::<ClientMsg>(raw.as_bytes());
     }
 
     #[test]
@@ -138,6 +209,68 @@ proptest! {
         prop_assert_eq!(EchoRequest::from_query(&echo.to_query()).unwrap(), echo);
         // The connection layer reads the same model from the same text.
         prop_assert_eq!(NetModel::in_query(&race.to_query()), emu);
+    }
+
+    #[test]
+    fn what_decodes_re_encodes_to_itself(raw in query_like()) {
+        if let Some(q) = round_trip::<RaceHttpQuery>(&raw) {
+            conn_layer_agrees(&raw, q.emu, q.run, q.client.as_deref());
+        }
+        if let Some(q) = round_trip::<RaceWsQuery>(&raw) {
+            conn_layer_agrees(&raw, q.emu, q.run, q.client.as_deref());
+        }
+        if let Some(q) = round_trip::<FeedReadQuery>(&raw) {
+            conn_layer_agrees(&raw, q.emu, q.run, q.client.as_deref());
+        }
+        if let Some(q) = round_trip::<TallyQuery>(&raw) {
+            prop_assert_eq!(protocol::compare::run_id(&raw), Some(q.run));
+        }
+        round_trip::<FeedStartQuery>(&raw);
+        round_trip::<FeedStopQuery>(&raw);
+        round_trip::<LabQuery>(&raw);
+        if let Some(q) = round_trip::<ObserveQuery>(&raw) {
+            prop_assert_eq!(client_key(None, &raw), Some(q.client));
+        }
+        round_trip::<WsQuery>(&raw);
+        round_trip::<EchoRequest>(&raw);
+    }
+
+    #[test]
+    fn every_lab_param_follows_the_documented_rule(
+        raw in prop_oneof![".*", "[ \t]{0,2}-?[0-9+]{0,24}[ \t]{0,2}", Just("true".to_owned())],
+    ) {
+        for param in PARAMS {
+            let (min, max) = param.bounds();
+            let got = param.parse(&raw);
+            if param == LabParam::Close {
+                prop_assert!(matches!(got, Ok(0 | 1) | Err(ParamProblem::NotANumber)));
+            } else {
+                prop_assert_eq!(got, reference(&raw, min, max), "{:?}", param);
+            }
+            match got {
+                Ok(v) => prop_assert_eq!(param.parse(&v.to_string()), Ok(v)),
+                Err(problem) => prop_assert!(param.message(problem).contains(param.query_name())),
+            }
+        }
+    }
+
+    #[test]
+    fn decoded_json_re_encodes_to_itself(
+        raw in prop_oneof![
+            ".*",
+            r#"\{"type":"(echo|clock|close_me|set_ping|drop|stop_ticker)"(,"(seq|payload|code|reason|interval_ms)":([0-9]{1,6}|"[a-z]{0,8}"))*\}"#,
+            r#"\{("payload":"[^"\\]{0,12}")?\}"#,
+        ],
+    ) {
+        if let Ok(msg) = serde_json::from_str::<ClientMsg>(&raw) {
+            let json = serde_json::to_string(&msg).unwrap();
+            prop_assert_eq!(serde_json::from_str::<ClientMsg>(&json).unwrap(), msg);
+        }
+        // The `POST /api/echo` body.
+        if let Ok(body) = serde_json::from_str::<EchoRequest>(&raw) {
+            let json = serde_json::to_string(&body).unwrap();
+            prop_assert_eq!(serde_json::from_str::<EchoRequest>(&json).unwrap(), body);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod budget;
 mod compress;
 mod conformance;
 mod doc_map;
+mod fuzz;
 mod lock;
 mod run;
 mod shell;
@@ -32,8 +33,9 @@ enum Task {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
-    /// Everything CI checks: fmt, clippy (host and wasm32), native tests, the Autobahn
-    /// conformance run, the wasm release build and the browser tests in headless Chromium.
+    /// Everything CI checks: fmt, clippy (host and wasm32), native tests, a fuzz smoke run
+    /// (every cargo-fuzz target, a few seconds each), the Autobahn conformance run, the
+    /// wasm release build and the browser tests in headless Chromium.
     Test {
         /// Skip the headless-Chromium tests (never under CI=true).
         #[arg(long)]
@@ -53,6 +55,21 @@ enum Task {
     /// The Autobahn TestSuite's WebSocket cases (sections 1–7 and 10, run by kosoku)
     /// against the server's `/ws/echo`: a summary per section; fails if any case FAILED.
     Conformance,
+    /// The cargo-fuzz targets in `backend/fuzz/` (one per parser of untrusted input), each
+    /// run by libFuzzer for SECS seconds: installs cargo-fuzz if absent; nightly with
+    /// AddressSanitizer where installed, else the default toolchain without a sanitizer;
+    /// prints executions, corpus and findings per target; fails on a crash.
+    Fuzz {
+        /// Seconds of fuzzing per target.
+        #[arg(long, default_value_t = 60)]
+        secs: u64,
+        /// Build with the default toolchain and `--sanitizer none`, as where no nightly
+        /// toolchain is installed (else nightly and AddressSanitizer when present).
+        #[arg(long)]
+        no_nightly: bool,
+        /// Targets to run (all of them without one), e.g. `query request_line`.
+        targets: Vec<String>,
+    },
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
@@ -108,6 +125,11 @@ fn main() -> Result<()> {
             steps.report();
             tally.finish()
         }
+        Task::Fuzz {
+            secs,
+            no_nightly,
+            targets,
+        } => fuzz::run(&mut steps, &root, secs, no_nightly, &targets),
         Task::Screenshots => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;
@@ -173,6 +195,8 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     steps.run("native tests", || {
         tally.add(run::cargo_test(&["test", "--locked", "--workspace"], &[])?)
     })?;
+    // Every cargo-fuzz target built and run a few seconds (`cargo xtask fuzz` runs long).
+    tally.add(fuzz::smoke(steps, root)?)?;
     steps.run(CONFORMANCE_STEP, || tally.add(conformance::run(root)?))?;
     build_frontend(steps, root)?;
     steps.run("size budget (xtask/size-budget.txt)", || {

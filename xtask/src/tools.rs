@@ -2,7 +2,9 @@
 //! the wasm32 target, trunk (pinned here), wasm-bindgen-cli (the Cargo.lock version),
 //! wasm-opt (binaryen from npm, pinned in `xtask/node/package.json`, with axe-core for the
 //! accessibility tests), Debian's Chromium + chromedriver + the Noto CJK font, and kosoku
-//! (the Autobahn TestSuite runner, pinned in `xtask/python/requirements.txt`) in a venv.
+//! (the Autobahn TestSuite runner, pinned in `xtask/python/requirements.txt`) in a venv;
+//! for `cargo xtask fuzz`, cargo-fuzz (pinned here) and a look for the `nightly`
+//! toolchain.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -145,6 +147,48 @@ pub(crate) fn ensure_browser(steps: &mut Steps) -> Result<()> {
             Ok(())
         },
     )
+}
+
+/// cargo-fuzz, the libFuzzer driver of `cargo xtask fuzz` (`backend/fuzz/`).
+pub(crate) const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+/// `cargo-fuzz` at [`CARGO_FUZZ_VERSION`] in `$CARGO_HOME/bin`: skipped when that very
+/// file runs and says that version; else `cargo install --locked`, then checked the same
+/// way.
+pub(crate) fn ensure_cargo_fuzz(steps: &mut Steps, root: &Path) -> Result<()> {
+    let exe = run::cargo_bin().join("cargo-fuzz");
+    let want = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+    // `cargo-fuzz --version` prints `cargo-fuzz 0.13.2`.
+    let installed = || {
+        let program = exe.display().to_string();
+        run::output(root, &program, &["--version"])
+    };
+    if installed().as_deref() == Some(want.as_str()) {
+        eprintln!("✓ {want} present ({})", exe.display());
+        return Ok(());
+    }
+    steps.run(
+        &format!("cargo install cargo-fuzz@{CARGO_FUZZ_VERSION} (~2 min once)"),
+        || {
+            cargo_install(&["--locked", &format!("cargo-fuzz@{CARGO_FUZZ_VERSION}")])?;
+            match installed() {
+                Some(v) if v == want => Ok(()),
+                Some(v) => bail!("cargo install finished but {} says {v:?}", exe.display()),
+                None => bail!(
+                    "cargo install finished but {} is missing or does not run",
+                    exe.display()
+                ),
+            }
+        },
+    )
+}
+
+/// The `nightly` toolchain's `rustc --version`, if rustup has one. Never installed here:
+/// a machine of this project's kind has one toolchain and cannot fetch another, so
+/// `cargo xtask fuzz` uses nightly (for AddressSanitizer) only where it already is.
+pub(crate) fn nightly(root: &Path) -> Option<String> {
+    run::output(root, "rustup", &["run", "nightly", "rustc", "--version"])
+        .filter(|v| v.contains("nightly"))
 }
 
 fn cargo_install(args: &[&str]) -> Result<()> {

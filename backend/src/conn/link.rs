@@ -329,7 +329,12 @@ pub(crate) fn model_in_head(bytes: &[u8]) -> Option<NetModel> {
     let line = std::str::from_utf8(line.strip_suffix(b"\r").unwrap_or(line)).ok()?;
     let mut parts = line.split(' ');
     let method = parts.next()?;
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
+    // What `line_decided` takes for a method, or the model would depend on how much of
+    // the line had arrived when it gave up.
+    if method.is_empty()
+        || method.len() > MAX_METHOD
+        || !method.bytes().all(|b| b.is_ascii_uppercase())
+    {
         return None;
     }
     let target = parts.next()?;
@@ -383,18 +388,20 @@ impl AsyncRead for Link {
 }
 
 /// Longest request line looked at for `emu`.
-const MAX_LINE: usize = 8 * 1024;
+pub(crate) const MAX_LINE: usize = 8 * 1024;
+/// Longest method taken for one (`OPTIONS`, the longest standard one, has 7 letters).
+const MAX_METHOD: usize = 16;
 
 /// Whether `bytes` already show what they are: a whole request line, or something that
 /// cannot start one (a WebSocket frame, a body), or too much to look at.
-fn line_decided(bytes: &[u8]) -> bool {
+pub(crate) fn line_decided(bytes: &[u8]) -> bool {
     if bytes.len() >= MAX_LINE || bytes.contains(&b'\n') {
         return true;
     }
     let method = bytes.split(|b| *b == b' ').next().unwrap_or(bytes);
     let method_done = method.len() < bytes.len();
     !method.iter().all(u8::is_ascii_uppercase)
-        || method.len() > 16
+        || method.len() > MAX_METHOD
         || (method_done && method.is_empty())
 }
 
@@ -510,6 +517,39 @@ mod tests {
         assert_eq!(m(""), None);
     }
 
+    /// Found by the `request_line` fuzz target: a method of more than 16 letters decides
+    /// the line as "not a request line" before its end, so `model_in_head` must not read
+    /// a model from it either — else a model is read from however much of the line had
+    /// arrived (`emu=5` of `emu=50,8`).
+    #[test]
+    fn a_method_too_long_to_sniff_names_no_model() {
+        let line = b"ABCDEFGHIJKLMNOPQ /api/race?emu=50,8 HTTP/1.1\r\n\r\n";
+        assert!(line_decided(&line[..17]));
+        assert_eq!(model_in_head(&line[..30]), None);
+        assert_eq!(model_in_head(line), None);
+        let sixteen = b"ABCDEFGHIJKLMNOP /api/race?emu=50,8 HTTP/1.1\r\n\r\n";
+        assert!(!line_decided(&sixteen[..17]));
+        assert_eq!(
+            model_in_head(sixteen),
+            Some(NetModel {
+                rtt_ms: 50,
+                jitter_ms: 8
+            })
+        );
+    }
+
+    /// The bytes `data` read in pieces of `sizes` (cycled), as `sniff_line` reads them.
+    fn sniffed<'a>(data: &'a [u8], sizes: &[usize]) -> &'a [u8] {
+        let mut got = 0;
+        for size in sizes.iter().cycle() {
+            if (got > 0 && line_decided(&data[..got])) || got == data.len() {
+                break;
+            }
+            got = (got + size).min(data.len());
+        }
+        &data[..got]
+    }
+
     #[test]
     fn a_line_is_decided_as_soon_as_it_cannot_be_a_request_line() {
         assert!(!line_decided(b"GET /ws/race?n=5&run=1&e"));
@@ -535,11 +575,26 @@ mod tests {
             let _ = model_in_head(&bytes);
         }
 
+        /// However the first bytes arrive, the link reads the model it would read from
+        /// all of them: decided is final, and a line decided before its end names none.
+        #[test]
+        fn read_sizes_never_change_the_model(
+            method in "[A-Z]{1,24}", path in "/[a-z/]{0,20}", rtt in 0..=2_000u32,
+            sizes in proptest::collection::vec(1..=64usize, 1..8),
+        ) {
+            let head = format!("{method} {path}?emu={rtt},1 HTTP/1.1\r\nhost: x\r\n\r\n");
+            let head = head.as_bytes();
+            let got = sniffed(head, &sizes);
+            proptest::prop_assert!(line_decided(got));
+            proptest::prop_assert!(line_decided(head));
+            proptest::prop_assert_eq!(model_in_head(got), model_in_head(head));
+        }
+
         /// A request line with any model in caps, either line end, any method and path:
         /// the link reads exactly that model.
         #[test]
         fn a_request_line_gives_its_model(
-            method in "[A-Z]{1,7}", path in "/[a-z/]{0,20}", rtt in 0..=2_000u32,
+            method in "[A-Z]{1,16}", path in "/[a-z/]{0,20}", rtt in 0..=2_000u32,
             jitter in 0..=500u32, comma in proptest::prelude::any::<bool>(),
             crlf in proptest::prelude::any::<bool>(),
         ) {
