@@ -7,6 +7,8 @@ mod conformance;
 mod doc_map;
 mod lock;
 mod run;
+mod server;
+mod soak;
 mod tidy;
 mod tools;
 
@@ -32,7 +34,7 @@ enum Task {
         port: u16,
     },
     /// Everything CI checks: fmt, clippy (host and wasm32), native tests, the Autobahn
-    /// conformance run, the wasm release build and the browser tests in headless Chromium.
+    /// conformance run, a one-minute soak, the wasm release build and the browser tests in headless Chromium.
     Test {
         /// Skip the headless-Chromium tests (never under CI=true).
         #[arg(long)]
@@ -52,6 +54,14 @@ enum Task {
     /// The Autobahn TestSuite's WebSocket cases (sections 1–7 and 10, run by kosoku)
     /// against the server's `/ws/echo`: a summary per section; fails if any case FAILED.
     Conformance,
+    /// The release server under `duplex-load churn` for N minutes, its RSS and open
+    /// descriptors sampled every second (`target/soak/samples.csv`); fails when they grow
+    /// after warm-up, when the churn has failures, or when the server does not exit 0.
+    Soak {
+        /// How long to churn (at least 1; CI runs 1, a 30-minute run is the reference).
+        #[arg(long, default_value_t = 1.0)]
+        minutes: f64,
+    },
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
@@ -104,6 +114,14 @@ fn main() -> Result<()> {
             tools::ensure_kosoku(&mut steps, &root)?;
             let mut tally = run::Tally::default();
             steps.run(CONFORMANCE_STEP, || tally.add(conformance::run(&root)?))?;
+            steps.report();
+            tally.finish()
+        }
+        Task::Soak { minutes } => {
+            let mut tally = run::Tally::default();
+            steps.run(&soak_step(minutes), || {
+                tally.add(soak::run(&root, minutes)?)
+            })?;
             steps.report();
             tally.finish()
         }
@@ -173,6 +191,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
         tally.add(run::cargo_test(&["test", "--locked", "--workspace"], &[])?)
     })?;
     steps.run(CONFORMANCE_STEP, || tally.add(conformance::run(root)?))?;
+    steps.run(&soak_step(1.0), || tally.add(soak::run(root, 1.0)?))?;
     build_frontend(steps, root)?;
     steps.run("size budget (xtask/size-budget.txt)", || {
         budget::check_dist(root)
@@ -241,6 +260,11 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
 
 /// The conformance step's name, in `test` and `conformance` alike.
 const CONFORMANCE_STEP: &str = "conformance (Autobahn TestSuite by kosoku on /ws/echo)";
+
+/// The soak step's name, in `test` (one minute) and `soak` alike.
+fn soak_step(minutes: f64) -> String {
+    format!("soak ({minutes} min of duplex-load churn; server RSS and descriptors)")
+}
 
 /// `cargo xtask bench`: what each measures, and its file in `backend/benches/`.
 const BENCHES: [(&str, &str); 3] = [
