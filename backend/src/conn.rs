@@ -15,7 +15,7 @@
 //!   header/body/keep-alive timeouts), answering refusals itself with [`answer::Refusal`]'s
 //!   JSON body.
 
-pub(crate) mod answer;
+pub mod answer;
 pub(crate) mod bus;
 pub(crate) mod gate;
 pub mod guard;

@@ -10,15 +10,14 @@
 //! that is not OK (with why, where [`EXPLAINED`] knows), and the run fails on any FAILED.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
 use crate::run::{self, Counts};
+use crate::server::Server;
 
 /// The endpoint under test (`protocol::ws::WS_ECHO_PATH`; xtask does not depend on
 /// `protocol`, and a wrong path fails the run at its first case).
@@ -67,12 +66,8 @@ const EXPLAINED: [(&str, &str); 5] = [
 
 /// Cases run at once.
 const PARALLELISM: &str = "4";
-/// The longest the server may take to print its address.
-const START_WAIT: Duration = Duration::from_secs(60);
 /// The longest a whole kosoku run may take (it takes seconds).
 const RUN_WAIT: Duration = Duration::from_secs(600);
-/// The longest the server may take to stop after SIGTERM.
-const STOP_WAIT: Duration = Duration::from_secs(10);
 
 /// One section's counts, by Autobahn's verdicts.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +225,8 @@ pub(crate) fn run(root: &Path) -> Result<Counts> {
         .spawn()
         .with_context(|| format!("cannot run {}", kosoku.display()))?;
     let status = wait_for(child, RUN_WAIT).context("kosoku")?;
-    server.stop();
+    // Its exit status is the soak's business; here only the cases count.
+    let _ = server.stop();
     // kosoku's exit status says nothing the report does not; the report decides.
     let index = out.join("index.json");
     let json = std::fs::read_to_string(&index).with_context(|| {
@@ -269,93 +265,9 @@ fn wait_for(mut child: Child, limit: Duration) -> Result<std::process::ExitStatu
     }
 }
 
-/// The backend on 127.0.0.1 port 0, stopped when dropped.
-struct Server {
-    child: Option<Child>,
-    addr: String,
-}
-
-impl Server {
-    fn start(binary: &Path, dist: &Path) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .args(["--host", "127.0.0.1", "--port", "0", "--dist"])
-            .arg(dist)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("cannot start {}", binary.display()))?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let mut server = Self {
-            child: Some(child),
-            addr: String::new(),
-        };
-        // Its address is on the line it prints once listening; the rest of its output is
-        // read (and dropped) so it never blocks on a full pipe.
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = listening_address(&line) {
-                    let _ = tx.send(addr);
-                }
-            }
-        });
-        server.addr = rx
-            .recv_timeout(START_WAIT)
-            .context("the server did not print its address")?;
-        eprintln!("   server at {}", server.addr);
-        Ok(server)
-    }
-
-    /// SIGTERM (a graceful stop, as Ctrl-C), then a kill if it does not end in time.
-    fn stop(mut self) {
-        self.stop_now();
-    }
-
-    fn stop_now(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        let _ = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + STOP_WAIT;
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop_now();
-    }
-}
-
-/// `127.0.0.1:PORT` from `Duplex is running at http://127.0.0.1:PORT/  (Ctrl-C stops it)`.
-fn listening_address(line: &str) -> Option<String> {
-    let rest = line.split_once("Duplex is running at http://")?.1;
-    let addr = rest.split('/').next()?;
-    (!addr.is_empty()).then(|| addr.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_address_the_server_prints() {
-        assert_eq!(
-            listening_address("Duplex is running at http://127.0.0.1:41234/  (Ctrl-C stops it)")
-                .as_deref(),
-            Some("127.0.0.1:41234")
-        );
-        assert_eq!(listening_address("Duplex stopped."), None);
-    }
 
     #[test]
     fn counts_sections_in_order_and_close_failures_as_failed() {

@@ -8,7 +8,9 @@ mod doc_map;
 mod fuzz;
 mod lock;
 mod run;
+mod server;
 mod shell;
+mod soak;
 mod tidy;
 mod tools;
 
@@ -34,8 +36,8 @@ enum Task {
         port: u16,
     },
     /// Everything CI checks: fmt, clippy (host and wasm32), native tests, a fuzz smoke run
-    /// (every cargo-fuzz target, a few seconds each), the Autobahn conformance run, the
-    /// wasm release build and the browser tests in headless Chromium.
+    /// (every cargo-fuzz target, a few seconds each), the Autobahn conformance run, a
+    /// one-minute soak, the wasm release build and the browser tests in headless Chromium.
     Test {
         /// Skip the headless-Chromium tests (never under CI=true).
         #[arg(long)]
@@ -69,6 +71,14 @@ enum Task {
         no_nightly: bool,
         /// Targets to run (all of them without one), e.g. `query request_line`.
         targets: Vec<String>,
+    },
+    /// The release server under `duplex-load churn` for N minutes, its RSS and open
+    /// descriptors sampled every second (`target/soak/samples.csv`); fails when they grow
+    /// after warm-up, when the churn has failures, or when the server does not exit 0.
+    Soak {
+        /// How long to churn (at least 1; CI runs 1, a 30-minute run is the reference).
+        #[arg(long, default_value_t = 1.0)]
+        minutes: f64,
     },
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
@@ -130,6 +140,14 @@ fn main() -> Result<()> {
             no_nightly,
             targets,
         } => fuzz::run(&mut steps, &root, secs, no_nightly, &targets),
+        Task::Soak { minutes } => {
+            let mut tally = run::Tally::default();
+            steps.run(&soak_step(minutes), || {
+                tally.add(soak::run(&root, minutes)?)
+            })?;
+            steps.report();
+            tally.finish()
+        }
         Task::Screenshots => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;
@@ -198,6 +216,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     // Every cargo-fuzz target built and run a few seconds (`cargo xtask fuzz` runs long).
     tally.add(fuzz::smoke(steps, root)?)?;
     steps.run(CONFORMANCE_STEP, || tally.add(conformance::run(root)?))?;
+    steps.run(&soak_step(1.0), || tally.add(soak::run(root, 1.0)?))?;
     build_frontend(steps, root)?;
     steps.run("size budget (xtask/size-budget.txt)", || {
         budget::check_dist(root)
@@ -269,6 +288,11 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
 
 /// The conformance step's name, in `test` and `conformance` alike.
 const CONFORMANCE_STEP: &str = "conformance (Autobahn TestSuite by kosoku on /ws/echo)";
+
+/// The soak step's name, in `test` (one minute) and `soak` alike.
+fn soak_step(minutes: f64) -> String {
+    format!("soak ({minutes} min of duplex-load churn; server RSS and descriptors)")
+}
 
 /// `cargo xtask bench`: what each measures, and its file in `backend/benches/`.
 const BENCHES: [(&str, &str); 3] = [

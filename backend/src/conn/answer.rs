@@ -28,7 +28,7 @@ impl Refusal {
     }
 
     /// The response's bytes: status line, headers, JSON body.
-    pub(crate) fn to_http(&self) -> Vec<u8> {
+    pub fn to_http(&self) -> Vec<u8> {
         let body = serde_json::to_string(&ErrorBody {
             code: self.code,
             message: self.message.clone(),

@@ -44,6 +44,8 @@ pub const MAX_HEAD_BYTES: usize = protocol::limits::HTTP_MAX_HEAD_BYTES;
 pub const MAX_TARGET_BYTES: usize = protocol::limits::HTTP_MAX_TARGET_BYTES;
 /// Most header lines in one head.
 pub const MAX_HEADERS: usize = protocol::limits::HTTP_MAX_HEADERS;
+/// Longest request line: method, target, version; generous room besides the target.
+const LINE_ROOM: usize = MAX_TARGET_BYTES + 64;
 /// After a refusal, most bytes read (and dropped) while waiting for the client to close.
 const DRAIN_BYTES: usize = 1024 * 1024;
 /// After a refusal, the longest wait for the client to close.
@@ -114,7 +116,10 @@ pub fn judge(bytes: &[u8]) -> HeadVerdict {
     match req.parse(bytes) {
         Ok(httparse::Status::Partial) => partial(bytes),
         Ok(httparse::Status::Complete(len)) => {
-            if req.path.is_some_and(|p| p.len() > MAX_TARGET_BYTES) {
+            // The same line rule as a partial head's, so a head is judged alike however
+            // its bytes arrive (found by the `request_head` fuzz target's property).
+            let line = bytes.iter().position(|b| *b == b'\n').unwrap_or(len);
+            if req.path.is_some_and(|p| p.len() > MAX_TARGET_BYTES) || line > LINE_ROOM {
                 return HeadVerdict::Refused(uri_too_long());
             }
             if len > MAX_HEAD_BYTES {
@@ -136,10 +141,8 @@ pub fn judge(bytes: &[u8]) -> HeadVerdict {
 
 /// A head not whole yet: still `Partial`, unless it is already over a limit.
 fn partial(bytes: &[u8]) -> HeadVerdict {
-    // The request line: method, target, version; generous room besides the target.
-    let line_room = MAX_TARGET_BYTES + 64;
     let line_end = bytes.iter().position(|b| *b == b'\n');
-    if line_end.map_or(bytes.len(), |i| i) > line_room {
+    if line_end.map_or(bytes.len(), |i| i) > LINE_ROOM {
         return HeadVerdict::Refused(uri_too_long());
     }
     if bytes.len() > MAX_HEAD_BYTES {
@@ -667,6 +670,16 @@ mod tests {
         let unfinished = format!("GET /{}", "a".repeat(MAX_TARGET_BYTES + 100));
         assert_eq!(
             code(&judge(unfinished.as_bytes())),
+            Some((414, ErrorCode::UriTooLong))
+        );
+        // A long method, not a long target: refused whether the line has ended or not.
+        let method = "A".repeat(MAX_TARGET_BYTES + 100);
+        assert_eq!(
+            code(&judge(format!("{method} / HTTP/1.1\r\n\r\n").as_bytes())),
+            Some((414, ErrorCode::UriTooLong))
+        );
+        assert_eq!(
+            code(&judge(method.as_bytes())),
             Some((414, ErrorCode::UriTooLong))
         );
         let big = format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(MAX_HEAD_BYTES));
