@@ -36,8 +36,9 @@ pub(crate) const FUZZ_DIR: &str = "backend/fuzz";
 const INPUT_TIMEOUT_SECS: u64 = 10;
 
 /// libFuzzer's longest input where its default (4,096 bytes) is too short: the request
-/// line is looked at up to `MAX_LINE` (8 KiB) bytes, so inputs must reach past it.
-const MAX_LEN: [(&str, usize); 1] = [("request_line", 12 * 1024)];
+/// line is looked at up to `MAX_LINE` (8 KiB) bytes, and a request head is judged up to
+/// `MAX_HEAD_BYTES` (32 KiB), so inputs must reach past them.
+const MAX_LEN: [(&str, usize); 2] = [("request_line", 12 * 1024), ("request_head", 40 * 1024)];
 
 /// Seconds per target of the smoke run in `cargo xtask test`.
 pub(crate) const SMOKE_SECS: u64 = 3;
