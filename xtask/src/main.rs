@@ -54,7 +54,7 @@ enum Task {
         /// A libtest name filter: a test name or a module path such as `ws_lab::`.
         filter: Option<String>,
     },
-    /// The Autobahn TestSuite's WebSocket cases (sections 1–7 and 10, run by kosoku)
+    /// The Autobahn TestSuite's WebSocket cases (sections 1–7, 9 sized to our caps, and 10, run by kosoku)
     /// against the server's `/ws/echo`: a summary per section; fails if any case FAILED.
     Conformance,
     /// The cargo-fuzz targets in `backend/fuzz/` (one per parser of untrusted input), each
