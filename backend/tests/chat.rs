@@ -9,7 +9,7 @@ mod common;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use backend::ChatLimits;
+use backend::{ChatLimits, SessionLimits};
 use common::TestServer;
 use futures_util::{SinkExt, StreamExt};
 use protocol::chat::{
@@ -1034,4 +1034,35 @@ async fn the_chat_refuses_what_it_does_not_speak() {
     assert_eq!(wrong_key.unwrap_err().2.code, ErrorCode::NotFound);
     let wrong_token = poll(&server, "r", "0123456789abcdef", &key(2), 0, false).await;
     assert_eq!(wrong_token.unwrap_err().2.code, ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn a_chat_socket_counts_under_the_session_caps() {
+    let server = TestServer::start_with(|s| {
+        s.with_session_limits(SessionLimits {
+            total: 10,
+            per_ip: 1,
+        })
+    })
+    .await;
+    let _ann = join_ws(&server, "caps", "Ann", &key(1)).await;
+    let refused = join_ws_with(&server, &join_query("caps", "Bo", &key(2)), None)
+        .await
+        .err()
+        .expect("past the address's session cap");
+    assert_eq!(
+        (refused.0, refused.2.code),
+        (503, ErrorCode::TooManySessions)
+    );
+    // The refused one never joined (an HTTP member is no session).
+    let pat = join_http(&server, &join_query("caps", "Pat", &key(3)))
+        .await
+        .unwrap();
+    let names: Vec<_> = pat
+        .welcome
+        .members
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(names, ["Ann", "Pat"]);
 }
