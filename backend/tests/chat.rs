@@ -759,7 +759,7 @@ async fn a_lagging_member_is_told_what_it_missed_and_stays() {
     let (mut tx, mut rx) = fast.ws.split();
     let drain = tokio::spawn(async move { while let Some(Ok(_)) = rx.next().await {} });
     let text = "z".repeat(2_000);
-    let n = 3_000;
+    let n = 4_000;
     for i in 0..n {
         let msg = ChatClientMsg::Say {
             text: text.clone(),
@@ -796,7 +796,11 @@ async fn a_lagging_member_is_told_what_it_missed_and_stays() {
             other => panic!("{other:?}"),
         }
     }
-    assert!(missed_msgs >= 1 && missed > 0, "told it missed some");
+    // (On this machine about 1,150 of the 4,001 events fit in the socket buffers.)
+    assert!(
+        missed_msgs >= 1 && missed > 0,
+        "told it missed some: received {received}, missed {missed}"
+    );
     assert_eq!(
         received + missed,
         last_seq - slow.welcome.seq,
@@ -903,25 +907,21 @@ async fn long_polls_per_client_are_capped() {
     }
     // Wait until all are held by the server, then one more is refused.
     let deadline = Instant::now() + PATIENCE;
+    let k1 = key(1);
     let refused = loop {
-        match poll(
-            &server,
-            "lp",
-            &joined.member,
-            &key(1),
-            joined.welcome.seq,
-            true,
-        )
-        .await
-        {
-            Err(r) => break r,
-            Ok(_) => assert!(
-                Instant::now() < deadline,
-                "a fifth long poll refused in time"
-            ),
+        // A fifth that got a slot (the four not all there yet) is given up on by the
+        // client after a moment; the refusal is what counts.
+        let fifth = poll(&server, "lp", &joined.member, &k1, joined.welcome.seq, true);
+        match tokio::time::timeout(Duration::from_millis(300), fifth).await {
+            Ok(Err(r)) => break r,
+            Ok(Ok(_)) | Err(_) => {
+                assert!(
+                    Instant::now() < deadline,
+                    "a fifth long poll refused in time"
+                );
+            }
         }
     };
-    // (A long poll that got through above answered after the wait; the refusal is what counts.)
     assert_eq!((refused.0, refused.2.code), (429, ErrorCode::TooManyAtOnce));
     // Something happens: every waiting long poll answers with it.
     let mut ann = join_ws(&server, "lp", "Ann", &key(2)).await;
