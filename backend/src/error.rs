@@ -10,6 +10,7 @@ use protocol::lab::{LabParam, ParamProblem};
 use protocol::query::QueryError;
 use protocol::{ErrorBody, ErrorCode};
 
+use crate::chat::ChatError;
 use crate::feed::FeedError;
 use crate::quota::RateLimited;
 use crate::race::RaceError;
@@ -70,6 +71,8 @@ pub(crate) enum AppError {
         "this address has as many WebSocket sessions open as one address may"
     })]
     TooManySessions(bool),
+    #[error(transparent)]
+    Chat(#[from] ChatError),
     #[error("the front end has not been built; run `cargo xtask serve`")]
     FrontendMissing,
     #[error("internal error")]
@@ -105,6 +108,22 @@ impl AppError {
                 (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TooManySessions)
             }
             Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+            Self::Chat(e) => match e {
+                ChatError::BadName(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadName),
+                ChatError::TooLong => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+                ChatError::Empty => (StatusCode::BAD_REQUEST, ErrorCode::EmptyMessage),
+                ChatError::RoomFull(_) => (StatusCode::CONFLICT, ErrorCode::RoomFull),
+                ChatError::TooManyRooms(_) => {
+                    (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TooManyRooms)
+                }
+                ChatError::TooManyRoomsForClient { .. } | ChatError::TooManyLongPolls(_) => {
+                    (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAtOnce)
+                }
+                ChatError::TooFast { .. } | ChatError::RateLimited(_) => {
+                    (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+                }
+                ChatError::NotMember(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            },
         }
     }
 }
@@ -125,6 +144,12 @@ impl IntoResponse for AppError {
         let retry_after = match &self {
             Self::RateLimited(r) => Some(r.retry_after_s),
             Self::TooManySessions(_) => Some(5),
+            Self::Chat(ChatError::RateLimited(r)) => Some(r.retry_after_s),
+            Self::Chat(ChatError::TooFast { retry_after, .. }) => {
+                Some(retry_after.as_secs_f64().ceil().max(1.0) as u64)
+            }
+            // An empty room goes after minutes of quiet; a minute is a fair first retry.
+            Self::Chat(ChatError::TooManyRooms(_)) => Some(60),
             _ => None,
         };
         let body = ErrorBody {

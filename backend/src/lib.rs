@@ -3,6 +3,7 @@
 //! the connection layer ([`conn`]); `main.rs` only parses flags, binds and waits for
 //! Ctrl-C.
 
+mod chat;
 mod clock;
 pub mod conn;
 mod echo_ws;
@@ -21,6 +22,7 @@ mod site;
 mod state;
 mod ws_loop;
 
+pub use chat::ChatLimits;
 pub use quota::DEFAULT_CLIENTS_PER_ADDRESS;
 pub use state::{AppState, DEFAULT_SHUTDOWN_GRACE};
 pub use ws_loop::SessionLimits;
@@ -31,6 +33,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
 use axum::routing::{any, get, post};
+use protocol::chat::{
+    CHAT_LONG_PATH, CHAT_MAX_FRAME_BYTES, CHAT_PATH, CHAT_POLL_PATH, CHAT_SEND_PATH, CHAT_WS_PATH,
+};
 use protocol::compare::{
     FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, RACE_HTTP_PATH,
     RACE_MAX_PAYLOAD_BYTES, RACE_WS_PATH, TALLY_PATH,
@@ -73,6 +78,17 @@ pub fn app(state: AppState) -> Router {
         .route(FEED_LONG_PATH, get(compare::feed_http::long))
         .route(FEED_SSE_PATH, get(compare::feed_http::sse))
         .route(FEED_WS_PATH, get(compare::feed_ws::upgrade))
+        .route(
+            CHAT_PATH,
+            post(routes::chat::join).delete(routes::chat::leave),
+        )
+        .route(
+            CHAT_SEND_PATH,
+            post(routes::chat::send).layer(DefaultBodyLimit::max(CHAT_MAX_FRAME_BYTES)),
+        )
+        .route(CHAT_POLL_PATH, get(routes::chat::poll))
+        .route(CHAT_LONG_PATH, get(routes::chat::long))
+        .route(CHAT_WS_PATH, get(routes::chat::upgrade))
         .route("/api/{*rest}", any(routes::not_found))
         .route(WS_PATH, get(routes::ws::upgrade))
         .route(WS_ECHO_PATH, get(routes::echo_ws::upgrade))

@@ -1,10 +1,11 @@
 //! HTTP and WebSocket handlers, one module per endpoint, plus the JSON 404/405 fallbacks.
 //! A handler adapts HTTP to a domain (`feed`, `race`, `quota`, `conn`, `session`,
-//! `echo_ws`, `observe`) and nothing more: its query comes typed from `protocol` through
+//! `echo_ws`, `observe`, `chat`) and nothing more: its query comes typed from `protocol` through
 //! `crate::extract`, its state is the sub-state it needs, and a WebSocket handler ends
 //! with `ws.on_upgrade(move |socket| domain::run(socket, …))` — the loop itself lives in
 //! the domain (`crate::ws_loop` says how).
 
+pub(crate) mod chat;
 pub(crate) mod compare;
 pub(crate) mod echo;
 pub(crate) mod echo_ws;

@@ -11,6 +11,7 @@ use axum::extract::FromRef;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::chat::{Chat, ChatHub, ChatLimits};
 use crate::conn::Observatory;
 use crate::feed::FeedHub;
 use crate::origin::Origins;
@@ -48,6 +49,10 @@ pub struct AppState {
     pub(crate) feeds: FeedHub,
     /// The pages besides this site's own that may open sessions and change state.
     pub(crate) origins: Origins,
+    /// The chat rooms.
+    pub(crate) chat: Arc<Chat>,
+    chat_limits: ChatLimits,
+    clients_per_address: u64,
 }
 
 impl AppState {
@@ -74,6 +79,9 @@ impl AppState {
             race: Race::new(DEFAULT_CLIENTS_PER_ADDRESS),
             feeds: FeedHub::new(shutdown, DEFAULT_CLIENTS_PER_ADDRESS),
             origins: Origins::default(),
+            chat: Chat::new(ChatLimits::default(), DEFAULT_CLIENTS_PER_ADDRESS),
+            chat_limits: ChatLimits::default(),
+            clients_per_address: DEFAULT_CLIENTS_PER_ADDRESS,
         }
     }
 
@@ -129,6 +137,15 @@ impl AppState {
         self.lab = LabQuotas::new(n);
         self.race = Race::new(n);
         self.feeds = FeedHub::new(self.life.shutdown.clone(), n);
+        self.chat = Chat::new(self.chat_limits, n);
+        self.clients_per_address = n;
+        self
+    }
+
+    /// The same state with other chat caps and timings (tests lower them).
+    pub fn with_chat_limits(mut self, limits: ChatLimits) -> Self {
+        self.chat_limits = limits;
+        self.chat = Chat::new(limits, self.clients_per_address);
         self
     }
 
@@ -201,5 +218,14 @@ impl FromRef<AppState> for Origins {
 impl FromRef<AppState> for FeedHub {
     fn from_ref(s: &AppState) -> Self {
         s.feeds.clone()
+    }
+}
+
+impl FromRef<AppState> for ChatHub {
+    fn from_ref(s: &AppState) -> Self {
+        ChatHub {
+            chat: Arc::clone(&s.chat),
+            life: s.life.clone(),
+        }
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Each loop lives in its domain, never under `routes/`: `/ws` in `session.rs` (+
 //! `session/`), `/ws/echo` in `echo_ws.rs`, `/ws/observe` in `observe.rs`, `/ws/race` in
-//! `race/ws.rs`, `/ws/feed` in `feed/ws.rs`. The route only extracts, makes the checks that belong to HTTP (upgrade,
+//! `race/ws.rs`, `/ws/feed` in `feed/ws.rs`, `/ws/chat` in `chat/ws.rs`. The route only extracts, makes the checks that belong to HTTP (upgrade,
 //! subprotocol, handshake headers, quota) and ends with
 //! `ws.on_upgrade(move |socket| domain::run(socket, life, …))`.
 //!
@@ -17,8 +17,8 @@
 //! `axum::serve` ends, `backend::serve` waits for that count to reach zero (at most the
 //! shutdown grace period), so the process does not exit before the close frames are out.
 //!
-//! **To add a loop** (the chat room will be the sixth): give it a domain module (say
-//! `chat.rs`) with a `pub(crate) async fn run`; its route takes `State<WsLife>` (or a
+//! **To add a loop** (the chat room, `chat/ws.rs`, is the sixth): give it a domain module
+//! (say `chat.rs`) with a `pub(crate) async fn run`; its route takes `State<WsLife>` (or a
 //! sub-state holding it, like `session::Sessions`) and moves it into `run`. The example
 //! to copy is `session::run` (`session.rs`, the fullest): shutdown, an idle deadline the
 //! page's data messages push back, two more sources (ticker, pings), a flood cap, in-band

@@ -1,5 +1,6 @@
 //! Shutdown under load, with the real `backend` binary over real TCP on 127.0.0.1: open
-//! sessions on every WebSocket endpoint (`/ws` × N, `/ws/race`, `/ws/observe`, `/ws/feed`),
+//! sessions on every WebSocket endpoint (`/ws` × N, `/ws/race`, `/ws/observe`, `/ws/feed`,
+//! `/ws/chat`),
 //! send the process SIGTERM, and check that every session gets a close frame with 1001
 //! "server shutting down" while the process still waits for its reply (the bounded drain),
 //! that each socket then ends cleanly (EOF, not a reset), and that the process exits with
@@ -236,13 +237,17 @@ async fn under_load(signal: &str, n: usize) {
             "/ws/feed",
             format!("/ws/feed?feed={}&client={KEY}", started.feed),
         ),
+        (
+            "/ws/chat",
+            format!("/ws/chat?room=bye&name=Sam&client={KEY}"),
+        ),
     ];
     paths.extend((0..n).map(|_| ("/ws", "/ws".to_owned())));
 
     let mut sockets = Vec::with_capacity(paths.len());
     for (name, path) in &paths {
         let mut tcp = upgrade(addr, path).await;
-        if *name == "/ws" {
+        if *name == "/ws" || *name == "/ws/chat" {
             // The Welcome: the session's loop is running.
             let (opcode, _) = read_frame(&mut tcp).await.expect("a Welcome");
             assert_eq!(opcode, 0x1);

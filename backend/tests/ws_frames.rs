@@ -102,6 +102,16 @@ async fn the_race_socket_closes_broken_frames_with_their_codes() {
 }
 
 #[tokio::test]
+async fn the_chat_socket_closes_broken_frames_with_their_codes() {
+    let server = TestServer::start().await;
+    check_endpoint(
+        &server,
+        &format!("/ws/chat?room=frames&name=F&client={KEY}"),
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn the_observer_socket_closes_broken_frames_with_their_codes() {
     let server = TestServer::start().await;
     check_endpoint(&server, &format!("/ws/observe?client={KEY}")).await;

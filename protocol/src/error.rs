@@ -32,9 +32,19 @@ pub enum ErrorCode {
     /// The endpoint serves one page's own runs and feeds: it needs the page's client key
     /// (`x-duplex-client` header or `?client=`).
     MissingClientKey,
-    /// The client already has as many feeds running (or long polls waiting) as one client
-    /// may; end one first.
+    /// The client already has as many feeds running (or long polls waiting, or chat rooms
+    /// joined) as one client may; end one first.
     TooManyAtOnce,
+    /// The chat room has as many members as a room may (`chat::CHAT_MEMBERS_PER_ROOM`).
+    RoomFull,
+    /// The server has as many chat rooms as it keeps (`chat::CHAT_ROOMS`); the
+    /// `Retry-After` header says when to try again (an empty room is removed when idle).
+    TooManyRooms,
+    /// A chat display name that is empty after trimming, too long, or has a control or
+    /// invisible formatting character (`chat::display_name`).
+    BadName,
+    /// A chat message that is only whitespace.
+    EmptyMessage,
     /// `/ws` was requested without a WebSocket upgrade.
     UpgradeRequired,
     /// A WebSocket upgrade or a state-changing request from a page on another origin

@@ -4,6 +4,7 @@
 //! exists exactly once. It depends only on `serde`; JSON encoding is chosen by the
 //! two ends (`serde_json` on the server, gloo-net in the page).
 
+pub mod chat;
 pub mod compare;
 pub mod emulate;
 pub mod error;

@@ -1,7 +1,7 @@
 //! Property tests of every parser that reads untrusted input on the server: each query
 //! struct's `from_query`, the percent-decoder and splitter, the network-model parser, the
 //! lab parameters' number parser and the JSON the page sends (`ClientMsg`, the
-//! `EchoRequest` body). Whatever the bytes, a parser answers `Ok` or `Err` — never a panic
+//! `EchoRequest` body, the chat's `ChatClientMsg` and `ChatSay`, and its display names). Whatever the bytes, a parser answers `Ok` or `Err` — never a panic
 //! — and what the page encodes, the server decodes to the same value; whatever decodes
 //! re-encodes to itself, and the connection layer's readers of a raw query agree with the
 //! endpoint's decoder. The cargo-fuzz targets in `backend/fuzz/` check the same properties
@@ -10,6 +10,7 @@
 use proptest::prelude::*;
 use protocol::ClientMsg;
 use protocol::EchoRequest;
+use protocol::chat::{ChatClientMsg, ChatJoinQuery, ChatMemberQuery, ChatReadQuery, ChatSay};
 use protocol::compare::{
     FeedReadQuery, FeedStartQuery, FeedStopQuery, RaceHttpQuery, RaceWsQuery, TallyQuery,
 };
@@ -35,6 +36,9 @@ fn query_like() -> impl Strategy<Value = String> {
         Just("secs".to_owned()),
         Just("payload".to_owned()),
         Just("n".to_owned()),
+        Just("room".to_owned()),
+        Just("name".to_owned()),
+        Just("member".to_owned()),
         Just("i".to_owned()),
         Just("=".to_owned()),
         Just("&".to_owned()),
@@ -58,6 +62,9 @@ fn decode_all(raw: &str) {
     let _ = TallyQuery::from_query(raw);
     let _ = FeedStartQuery::from_query(raw);
     let _ = FeedStopQuery::from_query(raw);
+    let _ = ChatJoinQuery::from_query(raw);
+    let _ = ChatMemberQuery::from_query(raw);
+    let _ = ChatReadQuery::from_query(raw);
     let _ = FeedReadQuery::from_query(raw);
     let _ = LabQuery::from_query(raw);
     let _ = ObserveQuery::from_query(raw);
@@ -174,6 +181,9 @@ proptest! {
         let _ = serde_json::from_str::<ClientMsg>(&raw);
         let _ = serde_json::from_str::<EchoRequest>(&raw);
         let _ = serde_json::from_slice::<ClientMsg>(raw.as_bytes());
+        let _ = serde_json::from_str::<ChatClientMsg>(&raw);
+        let _ = serde_json::from_str::<ChatSay>(&raw);
+        let _ = protocol::chat::display_name(&raw);
     }
 
     #[test]
@@ -205,6 +215,10 @@ proptest! {
         prop_assert_eq!(FeedReadQuery::from_query(&read.to_query()).unwrap(), read);
         let start = FeedStartQuery { rate_hz: rate, seconds: secs, client: Some(k.clone()) };
         prop_assert_eq!(FeedStartQuery::from_query(&start.to_query()).unwrap(), start);
+        let join = ChatJoinQuery { room: format!("r{feed}"), name: payload.clone(), client: Some(k.clone()), run: Some(run), emu };
+        prop_assert_eq!(ChatJoinQuery::from_query(&join.to_query()).unwrap(), join);
+        let chat = ChatReadQuery { room: "room".into(), member: k.clone(), after: Some(after), client: Some(k.clone()), run: Some(run), emu };
+        prop_assert_eq!(ChatReadQuery::from_query(&chat.to_query()).unwrap(), chat);
         let echo = EchoRequest { payload };
         prop_assert_eq!(EchoRequest::from_query(&echo.to_query()).unwrap(), echo);
         // The connection layer reads the same model from the same text.
@@ -226,6 +240,13 @@ proptest! {
             prop_assert_eq!(protocol::compare::run_id(&raw), Some(q.run));
         }
         round_trip::<FeedStartQuery>(&raw);
+        if let Some(q) = round_trip::<ChatJoinQuery>(&raw) {
+            conn_layer_agrees(&raw, q.emu, q.run, q.client.as_deref());
+        }
+        if let Some(q) = round_trip::<ChatReadQuery>(&raw) {
+            conn_layer_agrees(&raw, q.emu, q.run, q.client.as_deref());
+        }
+        round_trip::<ChatMemberQuery>(&raw);
         round_trip::<FeedStopQuery>(&raw);
         round_trip::<LabQuery>(&raw);
         if let Some(q) = round_trip::<ObserveQuery>(&raw) {

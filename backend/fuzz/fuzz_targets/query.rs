@@ -4,12 +4,14 @@
 //! writes it) to one that decodes to the same value, and the connection layer's own
 //! readers of the same raw query — the network model (`NetModel::in_query`), the run
 //! (`compare::run_id`) and the client key (`observe::client_key`) — read what the
-//! endpoint decoded. The percent-decoder inverts the encoder on the decoded text.
+//! endpoint decoded. The percent-decoder inverts the encoder on the decoded text. The chat's
+//! queries (`protocol::chat`) are decoded in the last arm, beside the echo's.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use protocol::EchoRequest;
+use protocol::chat::{ChatJoinQuery, ChatMemberQuery, ChatReadQuery, valid_room};
 use protocol::compare::{
     FeedReadQuery, FeedStartQuery, FeedStopQuery, RaceHttpQuery, RaceWsQuery, TallyQuery, run_id,
 };
@@ -74,6 +76,18 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => {
             round_trip::<EchoRequest>(raw);
+            // The chat's queries share this arm, so the seeds keep their decoders.
+            if let Some(q) = round_trip::<ChatJoinQuery>(raw) {
+                assert!(valid_room(&q.room), "{raw:?}");
+                conn_layer_agrees(raw, q.emu, q.run, q.client.as_deref());
+            }
+            if let Some(q) = round_trip::<ChatReadQuery>(raw) {
+                conn_layer_agrees(raw, q.emu, q.run, q.client.as_deref());
+            }
+            if let Some(q) = round_trip::<ChatMemberQuery>(raw) {
+                assert_eq!(run_id(raw), q.run, "{raw:?}");
+                assert_eq!(client_key(None, raw), valid(q.client.as_deref()), "{raw:?}");
+            }
         }
     }
     // The splitter and decoder on their own.
