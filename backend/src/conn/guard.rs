@@ -308,6 +308,10 @@ impl<S> Guard<S> {
             101 => {
                 self.due = 0;
                 self.phase = Phase::Raw;
+                // No more heads, no more deadlines: free what the head phase held.
+                self.timer = None;
+                self.reader = None;
+                self.inbuf.shrink_to_fit();
             }
             100..=199 => {}
             _ => {
@@ -330,7 +334,8 @@ fn give(ready: &mut Vec<u8>, ready_at: &mut usize, buf: &mut ReadBuf<'_>) {
     buf.put_slice(&ready[*ready_at..*ready_at + n]);
     *ready_at += n;
     if *ready_at == ready.len() {
-        ready.clear();
+        // Freed, not kept: an idle WebSocket holds its guard for hours.
+        *ready = Vec::new();
         *ready_at = 0;
     }
 }
@@ -456,6 +461,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Guard<S> {
                         match judge(&this.inbuf) {
                             HeadVerdict::Complete { len, body } => {
                                 this.ready = this.inbuf.drain(..len).collect();
+                                if this.inbuf.is_empty() {
+                                    this.inbuf = Vec::new();
+                                }
                                 this.due += 1;
                                 this.heads += 1;
                                 this.head_since = Instant::now();
