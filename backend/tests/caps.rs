@@ -44,17 +44,8 @@ async fn open_from(
     match client_async(req, MaybeTlsStream::Plain(tcp)).await {
         Ok((ws, _)) => Ok(ws),
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
-            let retry = resp
-                .headers()
-                .get("retry-after")
-                .map(|v| v.to_str().unwrap().to_owned())
-                .unwrap_or_default();
-            let body = resp.body().as_deref().unwrap_or_default();
-            Err((
-                resp.status().as_u16(),
-                retry,
-                serde_json::from_slice(body).expect("a JSON error body"),
-            ))
+            let (status, retry, body) = common::upgrade_refusal(&resp);
+            Err((status, retry.unwrap_or_default(), body))
         }
         Err(e) => panic!("{e}"),
     }

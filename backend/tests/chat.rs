@@ -81,16 +81,7 @@ async fn join_ws_with(
             }
         }
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
-            let retry = resp
-                .headers()
-                .get("retry-after")
-                .map(|v| v.to_str().unwrap().to_owned());
-            let body = resp.body().as_deref().unwrap_or_default();
-            Err((
-                resp.status().as_u16(),
-                retry,
-                serde_json::from_slice(body).expect("a JSON error body"),
-            ))
+            Err(common::upgrade_refusal(&resp))
         }
         Err(e) => panic!("{e}"),
     }

@@ -104,11 +104,8 @@ async fn upgrade_from(server: &TestServer, origin: Option<&str>) -> (u16, Option
     match connect_async(req).await {
         Ok((_, resp)) => (resp.status().as_u16(), None),
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
-            let body = resp.body().as_deref().unwrap_or_default();
-            (
-                resp.status().as_u16(),
-                Some(serde_json::from_slice(body).expect("a JSON error body")),
-            )
+            let (status, _, body) = common::upgrade_refusal(&resp);
+            (status, Some(body))
         }
         Err(e) => panic!("{e}"),
     }

@@ -329,7 +329,9 @@ impl<S> Guard<S> {
     }
 }
 
-fn give(ready: &mut Vec<u8>, ready_at: &mut usize, buf: &mut ReadBuf<'_>) {
+/// Copies what `buf` has room for from `ready[ready_at..]`, freeing `ready` once it is all
+/// given (also the link's pending bytes, `conn/link.rs`).
+pub(super) fn give(ready: &mut Vec<u8>, ready_at: &mut usize, buf: &mut ReadBuf<'_>) {
     let n = (ready.len() - *ready_at).min(buf.remaining());
     buf.put_slice(&ready[*ready_at..*ready_at + n]);
     *ready_at += n;

@@ -35,6 +35,8 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, Sleep};
 use tokio_util::sync::PollSender;
 
+use super::guard::give;
+
 /// Most bytes read from the socket but not yet due (beyond it, the socket is left to
 /// buffer, as a full receive window would).
 const READ_AHEAD: usize = 256 * 1024;
@@ -352,9 +354,7 @@ impl AsyncRead for Link {
         let this = self.get_mut();
         if let Mode::Plain(tcp) = &mut this.mode {
             if this.pending_at < this.pending.len() {
-                let n = (this.pending.len() - this.pending_at).min(buf.remaining());
-                buf.put_slice(&this.pending[this.pending_at..this.pending_at + n]);
-                this.pending_at += n;
+                give(&mut this.pending, &mut this.pending_at, buf);
                 return Poll::Ready(Ok(()));
             }
             if !this.head_next {
@@ -373,9 +373,7 @@ impl AsyncRead for Link {
                 _ => {
                     this.pending = head;
                     this.pending_at = 0;
-                    let n = this.pending.len().min(buf.remaining());
-                    buf.put_slice(&this.pending[..n]);
-                    this.pending_at = n;
+                    give(&mut this.pending, &mut this.pending_at, buf);
                     return Poll::Ready(Ok(()));
                 }
             }

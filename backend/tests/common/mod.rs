@@ -64,6 +64,23 @@ impl TestServer {
     }
 }
 
+/// A refused WebSocket handshake as tungstenite reports it: the status, the
+/// `Retry-After` header if any, and the JSON error body every refusal carries.
+pub fn upgrade_refusal(
+    resp: &tokio_tungstenite::tungstenite::http::Response<Option<Vec<u8>>>,
+) -> (u16, Option<String>, protocol::ErrorBody) {
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = resp.body().as_deref().unwrap_or_default();
+    (
+        resp.status().as_u16(),
+        retry,
+        serde_json::from_slice(body).expect("a JSON error body"),
+    )
+}
+
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.shutdown.cancel();
