@@ -113,6 +113,31 @@ fn main() -> Result<()> {
                     run::cargo(&["bench", "--locked", "-p", "backend", "--bench", bench])
                 })?;
             }
+            // The page's load on slow 4G needs the built page and Chromium.
+            tools::ensure_build_tools(&mut steps, &root)?;
+            tools::ensure_browser(&mut steps)?;
+            build_frontend(&mut steps, &root)?;
+            steps.run(
+                "bench: first paint and first control on slow 4G (before vs now)",
+                || {
+                    let env = browser_env(&root);
+                    let env: Vec<(&str, &str)> =
+                        env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    run::cargo_env(
+                        &[
+                            "bench",
+                            "--locked",
+                            "-p",
+                            "backend",
+                            "--features",
+                            "browser-tests",
+                            "--bench",
+                            "paint",
+                        ],
+                        &env,
+                    )
+                },
+            )?;
             steps.report();
             Ok(())
         }
@@ -257,14 +282,18 @@ fn build_frontend(steps: &mut run::Steps, root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Result<run::Counts> {
-    let dist = root.join("dist");
-    let mut env = vec![
-        ("DUPLEX_DIST", dist.display().to_string()),
+/// Where the browser tests (and the paint bench) find the built page and the browser.
+fn browser_env(root: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("DUPLEX_DIST", root.join("dist").display().to_string()),
         ("DUPLEX_CHROMIUM", tools::CHROMIUM.to_owned()),
         ("DUPLEX_CHROMEDRIVER", tools::CHROMEDRIVER.to_owned()),
         ("DUPLEX_AXE", tools::axe_core(root).display().to_string()),
-    ];
+    ]
+}
+
+fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Result<run::Counts> {
+    let mut env = browser_env(root);
     if let Some(dir) = screenshots {
         env.push(("DUPLEX_SCREENSHOTS", dir.display().to_string()));
     }

@@ -68,8 +68,14 @@ fn cargo_cmd() -> Command {
 
 /// `cargo <args>`, inheriting the terminal; an error if it fails.
 pub(crate) fn cargo(args: &[&str]) -> Result<()> {
+    cargo_env(args, &[])
+}
+
+/// [`cargo`] with extra environment variables.
+pub(crate) fn cargo_env(args: &[&str], env: &[(&str, &str)]) -> Result<()> {
     let status = cargo_cmd()
         .args(args)
+        .envs(env.iter().copied())
         .status()
         .context("cannot run cargo")?;
     if !status.success() {
