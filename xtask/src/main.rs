@@ -7,6 +7,7 @@ mod conformance;
 mod doc_map;
 mod fuzz;
 mod lock;
+mod onefile;
 mod run;
 mod server;
 mod shell;
@@ -44,7 +45,12 @@ enum Task {
         no_browser: bool,
     },
     /// Install what is missing and build the page into `dist/` (release).
-    Build,
+    Build {
+        /// Then build the one file to deploy: `target/release/backend` with the page
+        /// compiled in (feature `embed-dist`), checked by serving it from an empty folder.
+        #[arg(long)]
+        binary: bool,
+    },
     /// Benchmarks, each reported as ratios against a baseline measured in the same run
     /// (the connection layer against plain `axum::serve`).
     Bench,
@@ -100,9 +106,16 @@ fn main() -> Result<()> {
             steps.report();
             run::exec_server(&root, &host, port)
         }
-        Task::Build => {
+        Task::Build { binary } => {
             tools::ensure_build_tools(&mut steps, &root)?;
             build_frontend(&mut steps, &root)?;
+            if binary {
+                steps.run(ONE_FILE_STEP, || onefile::check(&root).map(drop))?;
+                println!(
+                    "one file to deploy: {} (serves the page without --dist)",
+                    root.join("target/release/backend").display()
+                );
+            }
             steps.report();
             Ok(())
         }
@@ -246,6 +259,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     steps.run("size budget (xtask/size-budget.txt)", || {
         budget::check_dist(root)
     })?;
+    steps.run(ONE_FILE_STEP, || tally.add(onefile::check(root)?))?;
     if no_browser {
         eprintln!("!! browser tests SKIPPED (--no-browser): this run is weaker than CI");
     } else {
@@ -322,6 +336,9 @@ const CONFORMANCE_STEP: &str = "conformance (Autobahn TestSuite by kosoku on /ws
 fn soak_step(minutes: f64) -> String {
     format!("soak ({minutes} min of duplex-load churn; server RSS and descriptors)")
 }
+
+/// The one-file check's step name (`onefile.rs`).
+const ONE_FILE_STEP: &str = "one-file binary (the page compiled in, served alone)";
 
 /// `cargo xtask bench`: what each measures, and its file in `backend/benches/`.
 const BENCHES: [(&str, &str); 3] = [

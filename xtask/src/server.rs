@@ -1,5 +1,6 @@
 //! The workspace's `backend` binary as a child process for the tasks that need a real
-//! server (`conformance.rs`, `soak.rs`): started on 127.0.0.1 port 0 with a given `dist/`,
+//! server (`conformance.rs`, `soak.rs`, `onefile.rs`): started on 127.0.0.1 port 0 with a
+//! given `dist/` (or none: the page compiled into the binary),
 //! its address read from the line it prints, stopped with SIGTERM (as Ctrl-C) and killed
 //! only if it does not exit in time — also when dropped, however a run ends.
 
@@ -27,9 +28,21 @@ pub(crate) struct Server {
 
 impl Server {
     pub(crate) fn start(binary: &Path, dist: &Path) -> Result<Self> {
-        let mut child = Command::new(binary)
-            .args(["--host", "127.0.0.1", "--port", "0", "--dist"])
-            .arg(dist)
+        Self::start_in(binary, Some(dist), None)
+    }
+
+    /// [`Server::start`] serving `dist` (or, without one, the page compiled into the
+    /// binary), run in `cwd` when given.
+    pub(crate) fn start_in(binary: &Path, dist: Option<&Path>, cwd: Option<&Path>) -> Result<Self> {
+        let mut cmd = Command::new(binary);
+        cmd.args(["--host", "127.0.0.1", "--port", "0"]);
+        if let Some(dist) = dist {
+            cmd.arg("--dist").arg(dist);
+        }
+        if let Some(cwd) = cwd {
+            cmd.current_dir(cwd);
+        }
+        let mut child = cmd
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()
