@@ -341,10 +341,14 @@ fn soak_step(minutes: f64) -> String {
 const ONE_FILE_STEP: &str = "one-file binary (the page compiled in, served alone)";
 
 /// `cargo xtask bench`: what each measures, and its file in `backend/benches/`.
-const BENCHES: [(&str, &str); 3] = [
+const BENCHES: [(&str, &str); 4] = [
     ("connection layer vs plain axum::serve", "conn_layer"),
     ("native WebSocket echo round trip", "ws_echo"),
     ("server memory per idle WebSocket session", "idle_sessions"),
+    (
+        "WebSocket echo and HTTP echo against bare servers",
+        "baselines",
+    ),
 ];
 
 /// The libtest filter for the browser suite's screenshot tests (`tests/browser/screenshots.rs`):
