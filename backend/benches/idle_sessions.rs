@@ -47,7 +47,17 @@ async fn serve(arm: Arm) {
         Arm::Duplex => {
             let dist = std::env::temp_dir().join("duplex-bench-dist");
             std::fs::create_dir_all(&dist).unwrap();
-            let state = backend::AppState::new(&dist);
+            // Every session comes from 127.0.0.1: lift the per-address caps (the caps in
+            // all stay as they are) so one address may hold them all.
+            let state = backend::AppState::new(&dist)
+                .with_conn_limits(backend::conn::ConnLimits {
+                    per_ip: SESSIONS + 100,
+                    ..backend::conn::ConnLimits::default()
+                })
+                .with_session_limits(backend::SessionLimits {
+                    per_ip: SESSIONS + 100,
+                    ..backend::SessionLimits::default()
+                });
             backend::serve(listener, state, async {
                 let _ = stdin_closed.await;
             })
