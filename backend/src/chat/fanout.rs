@@ -100,20 +100,23 @@ impl Fanout for InProcess {
     }
 }
 
+/// A message event for tests (`fanout` and `poll` alike).
+#[cfg(test)]
+pub(super) fn test_event(seq: u64) -> Arc<ChatEvent> {
+    Arc::new(ChatEvent::Message {
+        seq,
+        at_us: 0,
+        from: 1,
+        name: "a".into(),
+        text: "t".into(),
+        client_seq: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_event as event;
     use super::*;
-
-    fn event(seq: u64) -> Arc<ChatEvent> {
-        Arc::new(ChatEvent::Message {
-            seq,
-            at_us: 0,
-            from: 1,
-            name: "a".into(),
-            text: "t".into(),
-            client_seq: None,
-        })
-    }
 
     #[tokio::test]
     async fn a_slow_subscriber_is_told_what_it_missed_then_goes_on() {

@@ -120,19 +120,8 @@ impl Inbox {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fanout::{Fanout, InProcess};
+    use super::super::fanout::{Fanout, InProcess, test_event as event};
     use super::*;
-
-    fn event(seq: u64) -> Arc<ChatEvent> {
-        Arc::new(ChatEvent::Message {
-            seq,
-            at_us: 0,
-            from: 1,
-            name: "a".into(),
-            text: "t".into(),
-            client_seq: None,
-        })
-    }
 
     fn seqs(b: &ChatBatch) -> Vec<u64> {
         b.events.iter().map(ChatEvent::seq).collect()
