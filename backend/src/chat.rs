@@ -21,6 +21,8 @@
 
 mod fanout;
 mod poll;
+#[cfg(feature = "chat-redis")]
+pub(crate) mod redis;
 mod rooms;
 pub(crate) mod ws;
 
@@ -32,13 +34,15 @@ use protocol::chat::{
     CHAT_BURST, CHAT_HISTORY, CHAT_LONG_POLL_WAIT_MS, CHAT_LONG_POLLS_PER_CLIENT,
     CHAT_MAX_MESSAGE_BYTES, CHAT_MEMBERS_PER_ROOM, CHAT_MESSAGES_PER_SECOND,
     CHAT_POLL_TIMEOUT_SECS, CHAT_POLLS_PER_MINUTE, CHAT_ROOM_IDLE_SECS, CHAT_ROOMS,
-    CHAT_ROOMS_PER_CLIENT, ChatBatch, ChatJoined, ChatSay, ChatSent, ChatTransport, NameProblem,
+    CHAT_ROOMS_PER_CLIENT, ChatBatch, ChatJoined, ChatSay, ChatSent, ChatTransport, Departure,
+    NameProblem,
 };
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::unix_us;
 use crate::quota::{Quota, RateLimited, Who};
 use crate::ws_loop::WsLife;
+pub(crate) use fanout::Fanout;
 pub(crate) use rooms::Seat;
 use rooms::{Joined, Rooms};
 
@@ -115,6 +119,11 @@ pub(crate) enum ChatError {
     },
     #[error("no such member of room {0} (left, or dropped after not polling)")]
     NotMember(String),
+    /// `--chat-redis`: the shared store cannot be reached (the rest of the server works).
+    #[error(
+        "the chat is unavailable for now: its shared store (Redis) cannot be reached; try again later"
+    )]
+    Unavailable,
     #[error(transparent)]
     RateLimited(#[from] RateLimited),
 }
@@ -132,9 +141,15 @@ pub(crate) struct Chat {
 }
 
 impl Chat {
-    pub(crate) fn new(limits: ChatLimits, clients_per_address: u64) -> Arc<Self> {
+    /// The chat with its fan-out: `shared` (`--chat-redis`), else in this process.
+    pub(crate) fn new(
+        limits: ChatLimits,
+        clients_per_address: u64,
+        shared: Option<Arc<dyn Fanout>>,
+    ) -> Arc<Self> {
         let cpa = usize::try_from(clients_per_address.max(1)).unwrap_or(1);
-        let fanout = Arc::new(fanout::InProcess::new(limits.fanout_capacity));
+        let fanout =
+            shared.unwrap_or_else(|| Arc::new(fanout::InProcess::new(limits.fanout_capacity)));
         Arc::new(Self {
             rooms: Arc::new(Rooms::new(limits, cpa, fanout)),
             limits,
@@ -163,18 +178,24 @@ pub(crate) struct WsJoin {
 
 impl ChatHub {
     /// Joins `room` as `name` over a WebSocket (the route upgrades after this).
-    pub(crate) fn join_ws(&self, room: &str, name: &str, who: &Who) -> Result<WsJoin, ChatError> {
+    pub(crate) async fn join_ws(
+        &self,
+        room: &str,
+        name: &str,
+        who: &Who,
+    ) -> Result<WsJoin, ChatError> {
         self.start_sweeper();
         let joined = self
             .chat
             .rooms
-            .join(room, name, who, ChatTransport::WebSocket, None)?;
+            .join(room, name, who, ChatTransport::WebSocket, None)
+            .await?;
         let seat = Seat::new(Arc::clone(&self.chat.rooms), room, joined.id);
         Ok(WsJoin { joined, seat })
     }
 
     /// Joins `room` as `name` over HTTP: the new member's token and welcome.
-    pub(crate) fn join_http(
+    pub(crate) async fn join_http(
         &self,
         room: &str,
         name: &str,
@@ -182,10 +203,11 @@ impl ChatHub {
     ) -> Result<ChatJoined, ChatError> {
         self.start_sweeper();
         let token = token();
-        let joined =
-            self.chat
-                .rooms
-                .join(room, name, who, ChatTransport::Http, Some(token.clone()))?;
+        let joined = self
+            .chat
+            .rooms
+            .join(room, name, who, ChatTransport::Http, Some(token.clone()))
+            .await?;
         Ok(ChatJoined {
             member: token,
             welcome: joined.welcome,
@@ -193,7 +215,7 @@ impl ChatHub {
     }
 
     /// An HTTP member says something.
-    pub(crate) fn say_http(
+    pub(crate) async fn say_http(
         &self,
         room: &str,
         token: &str,
@@ -205,14 +227,21 @@ impl ChatHub {
         self.chat
             .rooms
             .say(room, id, &say.text, say.client_seq, at_us)
+            .await
     }
 
     /// An HTTP member leaves (presence "left").
-    pub(crate) fn leave_http(&self, room: &str, token: &str, key: &str) -> Result<(), ChatError> {
+    pub(crate) async fn leave_http(
+        &self,
+        room: &str,
+        token: &str,
+        key: &str,
+    ) -> Result<(), ChatError> {
         let (id, _) = self.chat.rooms.http_member(room, token, key)?;
         self.chat
             .rooms
-            .leave(room, id, protocol::chat::Departure::Left);
+            .leave(room, id, protocol::chat::Departure::Left)
+            .await;
         Ok(())
     }
 
@@ -228,6 +257,7 @@ impl ChatHub {
         long: bool,
     ) -> Result<ChatBatch, ChatError> {
         self.chat.polls.take(who, 1)?;
+        self.chat.rooms.check()?;
         let (id, inbox) = self.chat.rooms.http_member(room, token, &who.key)?;
         let _slot = if long {
             Some(self.long_poll_slot(who)?)
@@ -240,7 +270,14 @@ impl ChatHub {
                 self.life.shutdown.clone(),
             )
         });
-        let batch = inbox.lock().await.read(after, wait).await;
+        let read = inbox.lock().await.read(after, wait).await;
+        let Some(batch) = read else {
+            // The room closed under it: with `--chat-redis`, this instance lost the shared
+            // store (and with it the room's events). The member is dropped; it joins again.
+            self.chat.rooms.leave(room, id, Departure::Dropped).await;
+            self.chat.rooms.check()?;
+            return Err(ChatError::NotMember(room.to_owned()));
+        };
         self.chat.rooms.touch(room, id);
         Ok(batch)
     }
@@ -297,7 +334,7 @@ async fn sweep(rooms: Weak<Rooms>, shutdown: CancellationToken, every: Duration)
             _ = tick.tick() => {}
         }
         let Some(rooms) = rooms.upgrade() else { return };
-        rooms.sweep();
+        rooms.sweep().await;
     }
 }
 
@@ -323,7 +360,7 @@ impl Drop for Slot {
 
 /// An HTTP member's token: 128 random bits in hex, from the operating system (never the
 /// client key, never guessable from another member's).
-fn token() -> String {
+pub(crate) fn token() -> String {
     let mut bytes = [0u8; 16];
     if getrandom::fill(&mut bytes).is_err() {
         // No OS randomness (never seen): keyed SipHash of the time and a counter, with

@@ -123,6 +123,8 @@ impl AppError {
                     (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
                 }
                 ChatError::NotMember(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+                // No code of its own yet (the page would need its words): 503 says "later".
+                ChatError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal),
             },
         }
     }
@@ -150,6 +152,7 @@ impl IntoResponse for AppError {
             }
             // An empty room goes after minutes of quiet; a minute is a fair first retry.
             Self::Chat(ChatError::TooManyRooms(_)) => Some(60),
+            Self::Chat(ChatError::Unavailable) => Some(5),
             _ => None,
         };
         let body = ErrorBody {

@@ -23,6 +23,8 @@ mod state;
 mod ws_loop;
 
 pub use chat::ChatLimits;
+#[cfg(feature = "chat-redis")]
+pub use chat::redis::ChatRedisError;
 pub use quota::DEFAULT_CLIENTS_PER_ADDRESS;
 pub use state::{AppState, DEFAULT_SHUTDOWN_GRACE};
 pub use ws_loop::SessionLimits;

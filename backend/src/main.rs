@@ -59,6 +59,12 @@ struct Args {
     /// Seconds an idle keep-alive connection stays open between requests.
     #[arg(long, value_name = "SECS", default_value_t = backend::conn::HttpTimeouts::default().keep_alive.as_secs())]
     keep_alive_secs: u64,
+    /// Share the chat's rooms with every other instance started with the same Redis
+    /// (`redis://host:port/db`, `redis+unix:///path`): members on different instances
+    /// behind a load balancer are in one room. Without it, rooms live in this process.
+    #[cfg(feature = "chat-redis")]
+    #[arg(long, value_name = "URL")]
+    chat_redis: Option<String>,
 }
 
 #[tokio::main]
@@ -105,6 +111,15 @@ async fn main() -> anyhow::Result<()> {
             body: Duration::from_secs(args.body_timeout_secs),
             keep_alive: Duration::from_secs(args.keep_alive_secs),
         });
+    #[cfg(feature = "chat-redis")]
+    let state = match &args.chat_redis {
+        Some(url) => {
+            let state = state.with_chat_redis(url).await?;
+            tracing::info!("chat rooms shared through Redis");
+            state
+        }
+        None => state,
+    };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot bind {addr}"))?;

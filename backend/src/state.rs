@@ -11,7 +11,7 @@ use axum::extract::FromRef;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::chat::{Chat, ChatHub, ChatLimits};
+use crate::chat::{Chat, ChatHub, ChatLimits, Fanout};
 use crate::conn::Observatory;
 use crate::feed::FeedHub;
 use crate::origin::Origins;
@@ -52,6 +52,9 @@ pub struct AppState {
     /// The chat rooms.
     pub(crate) chat: Arc<Chat>,
     chat_limits: ChatLimits,
+    /// `--chat-redis`: the fan-out rooms share with other instances (else each `Chat`
+    /// makes its own, in this process).
+    chat_shared: Option<Arc<dyn Fanout>>,
     clients_per_address: u64,
 }
 
@@ -79,8 +82,9 @@ impl AppState {
             race: Race::new(DEFAULT_CLIENTS_PER_ADDRESS),
             feeds: FeedHub::new(shutdown, DEFAULT_CLIENTS_PER_ADDRESS),
             origins: Origins::default(),
-            chat: Chat::new(ChatLimits::default(), DEFAULT_CLIENTS_PER_ADDRESS),
+            chat: Chat::new(ChatLimits::default(), DEFAULT_CLIENTS_PER_ADDRESS, None),
             chat_limits: ChatLimits::default(),
+            chat_shared: None,
             clients_per_address: DEFAULT_CLIENTS_PER_ADDRESS,
         }
     }
@@ -137,7 +141,7 @@ impl AppState {
         self.lab = LabQuotas::new(n);
         self.race = Race::new(n);
         self.feeds = FeedHub::new(self.life.shutdown.clone(), n);
-        self.chat = Chat::new(self.chat_limits, n);
+        self.chat = Chat::new(self.chat_limits, n, self.chat_shared.clone());
         self.clients_per_address = n;
         self
     }
@@ -145,8 +149,32 @@ impl AppState {
     /// The same state with other chat caps and timings (tests lower them).
     pub fn with_chat_limits(mut self, limits: ChatLimits) -> Self {
         self.chat_limits = limits;
-        self.chat = Chat::new(limits, self.clients_per_address);
+        self.chat = Chat::new(limits, self.clients_per_address, self.chat_shared.clone());
         self
+    }
+
+    /// The same state with its chat rooms shared through the Redis at `url` with every
+    /// other instance started so (`--chat-redis`); call it after the chat's limits are set
+    /// (its channels take their capacity). Fails if Redis does not answer now.
+    #[cfg(feature = "chat-redis")]
+    pub async fn with_chat_redis(
+        mut self,
+        url: &str,
+    ) -> Result<Self, crate::chat::redis::ChatRedisError> {
+        let fanout = crate::chat::redis::RedisFanout::connect(
+            url,
+            self.chat_limits.fanout_capacity,
+            self.chat_limits.room_idle,
+            self.life.shutdown.clone(),
+        )
+        .await?;
+        self.chat_shared = Some(fanout);
+        self.chat = Chat::new(
+            self.chat_limits,
+            self.clients_per_address,
+            self.chat_shared.clone(),
+        );
+        Ok(self)
     }
 
     /// The same state with other HTTP timeouts (`--header-timeout-secs`,

@@ -158,6 +158,9 @@ pub mod close_code {
     pub const POLICY: u16 = 1008;
     /// A message over the size cap.
     pub const TOO_BIG: u16 = 1009;
+    /// The server cannot serve this session for now (the chat's shared store is
+    /// unreachable); the page may join again later.
+    pub const TRY_AGAIN_LATER: u16 = 1013;
 
     /// Codes a page (or a [`super::ClientMsg::CloseMe`]) may use: 1000, or 3000–4999.
     pub fn allowed_from_page(code: u16) -> bool {

@@ -86,6 +86,9 @@ enum Task {
         #[arg(long, default_value_t = 1.0)]
         minutes: f64,
     },
+    /// The chat across two instances sharing a real `redis-server` (installed with apt if
+    /// missing): messages, presence, history, caps, and Redis going away.
+    ChatRedis,
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
@@ -186,6 +189,13 @@ fn main() -> Result<()> {
             steps.report();
             tally.finish()
         }
+        Task::ChatRedis => {
+            tools::ensure_redis(&mut steps)?;
+            let mut tally = run::Tally::default();
+            steps.run(CHAT_REDIS_STEP, || tally.add(chat_redis_tests()?))?;
+            steps.report();
+            tally.finish()
+        }
         Task::Screenshots => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;
@@ -213,6 +223,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     if !no_browser {
         tools::ensure_browser(steps)?;
     }
+    tools::ensure_redis(steps)?;
     steps.run(
         "tidy (//! docs, front-end layers, ARCHITECTURE paths)",
         || tidy::check(root),
@@ -251,6 +262,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
     steps.run("native tests", || {
         tally.add(run::cargo_test(&["test", "--locked", "--workspace"], &[])?)
     })?;
+    steps.run(CHAT_REDIS_STEP, || tally.add(chat_redis_tests()?))?;
     // Every cargo-fuzz target built and run a few seconds (`cargo xtask fuzz` runs long).
     tally.add(fuzz::smoke(steps, root)?)?;
     steps.run(CONFORMANCE_STEP, || tally.add(conformance::run(root)?))?;
@@ -327,6 +339,29 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
     }
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     run::cargo_test(&args, &env)
+}
+
+/// The chat-across-instances step's name, in `test` and `chat-redis` alike.
+const CHAT_REDIS_STEP: &str = "chat across two instances (feature chat-redis, a real redis-server)";
+
+/// `backend/tests/chat_redis/` (two in-process servers sharing one `redis-server`) and the
+/// feature's own unit tests (`chat::redis`, which the default build leaves out).
+fn chat_redis_tests() -> Result<run::Counts> {
+    let env = [("DUPLEX_REDIS_SERVER", tools::REDIS_SERVER)];
+    let test = [
+        "test",
+        "--locked",
+        "-p",
+        "backend",
+        "--features",
+        "chat-redis",
+    ];
+    let mut counts = run::cargo_test(&[&test[..], &["--lib", "chat::redis::"]].concat(), &env)?;
+    let across = run::cargo_test(&[&test[..], &["--test", "chat_redis"]].concat(), &env)?;
+    counts.passed += across.passed;
+    counts.failed += across.failed;
+    counts.ignored += across.ignored;
+    Ok(counts)
 }
 
 /// The conformance step's name, in `test` and `conformance` alike.

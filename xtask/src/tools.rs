@@ -3,6 +3,7 @@
 //! wasm-opt (binaryen from npm, pinned in `xtask/node/package.json`, with axe-core for the
 //! accessibility tests), Debian's Chromium + chromedriver + the Noto CJK font, and kosoku
 //! (the Autobahn TestSuite runner, pinned in `xtask/python/requirements.txt`) in a venv;
+//! Debian's `redis-server` for the chat-across-instances test;
 //! for `cargo xtask fuzz`, cargo-fuzz (pinned here) and a look for the `nightly`
 //! toolchain.
 
@@ -117,17 +118,6 @@ pub(crate) fn ensure_browser(steps: &mut Steps) -> Result<()> {
     steps.run(
         "apt-get install chromium chromium-driver fonts-noto-cjk",
         || {
-            let apt = |args: &[&str]| -> Result<()> {
-                let status = Command::new("apt-get")
-                    .args(args)
-                    .env("DEBIAN_FRONTEND", "noninteractive")
-                    .status()
-                    .context("cannot run apt-get")?;
-                if !status.success() {
-                    bail!("apt-get {} exited with {status}", args.join(" "));
-                }
-                Ok(())
-            };
             apt(&["update"])?;
             apt(&[
                 "install",
@@ -147,6 +137,47 @@ pub(crate) fn ensure_browser(steps: &mut Steps) -> Result<()> {
             Ok(())
         },
     )
+}
+
+/// Debian's Redis server, which the chat-across-instances test starts (on a unix socket,
+/// in a temporary folder, without persistence).
+pub(crate) const REDIS_SERVER: &str = "/usr/bin/redis-server";
+
+/// `redis-server` from Debian for the `chat-redis` test: skipped when the very file is
+/// there, else `apt-get update && apt-get install redis-server` (as root, as for
+/// Chromium), then checked the same way.
+pub(crate) fn ensure_redis(steps: &mut Steps) -> Result<()> {
+    if Path::new(REDIS_SERVER).exists() {
+        eprintln!("✓ redis-server present");
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "the chat-across-instances test needs {REDIS_SERVER}: run \
+             `sudo apt-get update && sudo apt-get install -y redis-server`"
+        );
+    }
+    steps.run("apt-get install redis-server", || {
+        apt(&["update"])?;
+        apt(&["install", "-y", "--no-install-recommends", "redis-server"])?;
+        if !Path::new(REDIS_SERVER).exists() {
+            bail!("apt-get finished but {REDIS_SERVER} is still missing");
+        }
+        Ok(())
+    })
+}
+
+/// `apt-get ARGS`, non-interactive; an error unless it exits 0.
+fn apt(args: &[&str]) -> Result<()> {
+    let status = Command::new("apt-get")
+        .args(args)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status()
+        .context("cannot run apt-get")?;
+    if !status.success() {
+        bail!("apt-get {} exited with {status}", args.join(" "));
+    }
+    Ok(())
 }
 
 /// cargo-fuzz, the libFuzzer driver of `cargo xtask fuzz` (`backend/fuzz/`).

@@ -29,6 +29,8 @@ pub(crate) struct Inbox {
     floor: u64,
     capacity: usize,
     missed: u64,
+    /// The subscription ended (the room closed under this member).
+    closed: bool,
     polls: u64,
     empty_polls: u64,
 }
@@ -41,6 +43,7 @@ impl Inbox {
             floor,
             capacity: capacity.max(1),
             missed: 0,
+            closed: false,
             polls: 0,
             empty_polls: 0,
         }
@@ -48,18 +51,19 @@ impl Inbox {
 
     /// The events after `after` (every unacknowledged one when `None`); with `wait`, the
     /// first one to come if there is none yet, waiting at most that long or until the token
-    /// is cancelled.
+    /// is cancelled. `None` once the subscription has closed and nothing is left to send.
     pub(crate) async fn read(
         &mut self,
         after: Option<u64>,
         wait: Option<(Duration, CancellationToken)>,
-    ) -> ChatBatch {
+    ) -> Option<ChatBatch> {
         let after = after.unwrap_or(0).max(self.floor);
         while self.pending.front().is_some_and(|e| e.seq() <= after) {
             self.pending.pop_front();
         }
         self.pull(after);
         if let Some((wait, shutdown)) = wait
+            && !self.closed
             && self.pending.is_empty()
             && self.missed == 0
         {
@@ -80,23 +84,26 @@ impl Inbox {
                 }
             }
         }
+        if self.closed && self.pending.is_empty() {
+            return None;
+        }
         self.polls += 1;
         if self.pending.is_empty() {
             self.empty_polls += 1;
         }
-        ChatBatch {
+        Some(ChatBatch {
             events: self.pending.iter().map(|e| (**e).clone()).collect(),
             missed: std::mem::take(&mut self.missed),
             polls: self.polls,
             empty_polls: self.empty_polls,
             at_us: unix_us(),
-        }
+        })
     }
 
     /// Moves what the subscription holds now into `pending` (up to the capacity: the rest
     /// waits there, where a lag is counted).
     fn pull(&mut self, after: u64) {
-        while self.pending.len() < self.capacity {
+        while self.pending.len() < self.capacity && !self.closed {
             let Some(delivery) = self.sub.try_recv() else {
                 return;
             };
@@ -112,7 +119,10 @@ impl Inbox {
             Delivery::Event(e) if e.seq() <= after => {}
             Delivery::Event(e) => self.pending.push_back(e),
             Delivery::Missed(n) => self.missed += n,
-            Delivery::Closed => return false,
+            Delivery::Closed => {
+                self.closed = true;
+                return false;
+            }
         }
         true
     }
@@ -131,24 +141,24 @@ mod tests {
     async fn unacknowledged_events_come_again_then_go() {
         let fan = InProcess::new(4);
         let mut inbox = Inbox::new(fan.subscribe("r"), 1, 4);
-        fan.publish("r", event(1)); // its own `joined`
+        fan.send("r", event(1)); // its own `joined`
         for seq in 2..=4 {
-            fan.publish("r", event(seq));
+            fan.send("r", event(seq));
         }
-        let b = inbox.read(None, None).await;
+        let b = inbox.read(None, None).await.unwrap();
         assert_eq!(seqs(&b), [2, 3, 4]);
         // The answer was lost: asked again after 2, 3 and 4 come again.
-        assert_eq!(seqs(&inbox.read(Some(2), None).await), [3, 4]);
-        let b = inbox.read(Some(4), None).await;
+        assert_eq!(seqs(&inbox.read(Some(2), None).await.unwrap()), [3, 4]);
+        let b = inbox.read(Some(4), None).await.unwrap();
         assert!(b.events.is_empty());
         assert_eq!((b.polls, b.empty_polls), (3, 1));
         // Too far behind: told once how many went past.
         for seq in 5..=12 {
-            fan.publish("r", event(seq));
+            fan.send("r", event(seq));
         }
-        let b = inbox.read(Some(4), None).await;
+        let b = inbox.read(Some(4), None).await.unwrap();
         assert_eq!((seqs(&b), b.missed), (vec![9, 10, 11, 12], 4));
-        assert_eq!(inbox.read(Some(12), None).await.missed, 0);
+        assert_eq!(inbox.read(Some(12), None).await.unwrap().missed, 0);
     }
 
     #[tokio::test]
@@ -159,16 +169,18 @@ mod tests {
         let later = Arc::clone(&fan);
         tokio::spawn(async move {
             tokio::task::yield_now().await;
-            later.publish("r", event(1));
+            later.send("r", event(1));
         });
         let b = inbox
             .read(Some(0), Some((Duration::from_secs(10), token.clone())))
-            .await;
+            .await
+            .unwrap();
         assert_eq!(seqs(&b), [1]);
         let started = tokio::time::Instant::now();
         let b = inbox
             .read(Some(1), Some((Duration::from_millis(30), token)))
-            .await;
+            .await
+            .unwrap();
         assert!(b.events.is_empty() && started.elapsed() >= Duration::from_millis(30));
     }
 }

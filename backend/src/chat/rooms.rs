@@ -1,15 +1,19 @@
-//! The room table: every room's members, its sequence counter and history, under one lock
-//! (so caps across rooms are counted exactly, and an event's number and its place in the
-//! fan-out are decided together: every member sees one order).
+//! The room table: this instance's members of every room — their client keys and
+//! addresses (for the caps), message buckets and, for HTTP members, inboxes — under one
+//! lock, so caps across rooms are counted exactly. What every member sees (numbers, who is
+//! here, history, the events) goes through the [`Fanout`]; joins are made one at a time
+//! (`join_gate`), so a join's caps and its admission are decided together.
 //!
 //! Caps, checked on join in this order: the display name (`protocol::chat::display_name`),
 //! rooms in all (a new room only), members per room, rooms per client key (a key counts
 //! once per room) and per address (`rooms_per_client × clients_per_address` key-rooms).
+//! Members per room is checked here and again by the fan-out when it admits (with
+//! `--chat-redis`, atomically across instances); the others count this instance's members.
 //! Each member has its own message bucket ([`TokenBucket`]). [`Rooms::sweep`] drops HTTP
 //! members that stopped polling (presence "dropped") and removes rooms that have been empty
-//! and without an event for `room_idle` (their history and channel with them).
+//! here and without an event for `room_idle` (their subscription with them).
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -19,10 +23,9 @@ use protocol::chat::{
     check_text, display_name,
 };
 
-use super::fanout::{Fanout, Subscription};
+use super::fanout::{Fanout, StoreError, Subscription};
 use super::poll::Inbox;
 use super::{ChatError, ChatLimits};
-use crate::clock::unix_us;
 use crate::quota::{TokenBucket, Who};
 
 /// Every room.
@@ -32,16 +35,13 @@ pub(crate) struct Rooms {
     clients_per_address: usize,
     fanout: Arc<dyn Fanout>,
     table: Mutex<HashMap<String, Room>>,
+    join_gate: tokio::sync::Mutex<()>,
 }
 
+/// A room as this instance knows it: its members here.
 #[derive(Debug)]
 struct Room {
-    /// The last event's number (0: none yet).
-    seq: u64,
-    next_member: u64,
     members: BTreeMap<u64, Member>,
-    /// The last `history` messages, oldest first.
-    history: VecDeque<ChatEvent>,
     last_event: Instant,
 }
 
@@ -72,50 +72,10 @@ pub(crate) struct Joined {
     pub(crate) sub: Option<Subscription>,
 }
 
-impl Room {
-    fn new(now: Instant) -> Self {
-        Self {
-            seq: 0,
-            next_member: 1,
-            members: BTreeMap::new(),
-            history: VecDeque::new(),
-            last_event: now,
-        }
-    }
-
-    /// Numbers, stamps, keeps (a message) and fans out the next event.
-    fn publish(
-        &mut self,
-        fanout: &dyn Fanout,
-        name: &str,
-        history: usize,
-        make: impl FnOnce(u64, u64) -> ChatEvent,
-    ) -> Arc<ChatEvent> {
-        self.seq += 1;
-        let event = make(self.seq, unix_us());
-        if matches!(event, ChatEvent::Message { .. }) && history > 0 {
-            if self.history.len() >= history {
-                self.history.pop_front();
-            }
-            self.history.push_back(event.clone());
-        }
-        self.last_event = Instant::now();
-        let event = Arc::new(event);
-        fanout.publish(name, Arc::clone(&event));
-        event
-    }
-
-    fn remove(&mut self, fanout: &dyn Fanout, name: &str, id: u64, how: Departure) -> bool {
-        let Some(member) = self.members.remove(&id) else {
-            return false;
-        };
-        self.publish(fanout, name, 0, |seq, at_us| ChatEvent::Left {
-            seq,
-            at_us,
-            member: member.info,
-            how,
-        });
-        true
+impl From<StoreError> for ChatError {
+    fn from(e: StoreError) -> Self {
+        tracing::warn!(error = %e, "chat: the shared store refused");
+        ChatError::Unavailable
     }
 }
 
@@ -130,6 +90,7 @@ impl Rooms {
             clients_per_address,
             fanout,
             table: Mutex::new(HashMap::new()),
+            join_gate: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -137,14 +98,19 @@ impl Rooms {
         self.limits
     }
 
+    /// Whether the fan-out's shared part can be reached now.
+    pub(crate) fn check(&self) -> Result<(), ChatError> {
+        Ok(self.fanout.check()?)
+    }
+
     fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, Room>> {
         self.table.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Adds a member to `room` (made if new) under the caps, and announces it. An HTTP
-    /// member (`token`) gets an inbox holding its subscription; a WebSocket member gets the
-    /// subscription itself.
-    pub(crate) fn join(
+    /// Adds a member to `room` under the caps, and announces it. An HTTP member (`token`)
+    /// gets an inbox holding its subscription; a WebSocket member gets the subscription
+    /// itself.
+    pub(crate) async fn join(
         &self,
         room: &str,
         raw_name: &str,
@@ -153,56 +119,34 @@ impl Rooms {
         token: Option<String>,
     ) -> Result<Joined, ChatError> {
         let name = display_name(raw_name).map_err(ChatError::BadName)?;
-        let now = Instant::now();
-        let mut table = self.table();
-        self.sweep_locked(&mut table, now);
-        let limits = &self.limits;
-        match table.get(room) {
-            None if table.len() >= limits.rooms => {
-                return Err(ChatError::TooManyRooms(limits.rooms));
-            }
-            Some(r) if r.members.len() >= limits.members_per_room => {
-                return Err(ChatError::RoomFull(limits.members_per_room));
-            }
-            _ => {}
-        }
-        // Rooms per client key, and key-rooms per address.
-        let here = |r: &Room| r.members.values().any(|m| m.key == who.key);
-        if !table.get(room).is_some_and(here) {
-            let rooms_of_key = table.values().filter(|r| here(r)).count();
-            if rooms_of_key >= limits.rooms_per_client {
-                return Err(ChatError::TooManyRoomsForClient {
-                    per_address: false,
-                    limit: limits.rooms_per_client,
+        self.check()?;
+        self.sweep().await;
+        let _gate = self.join_gate.lock().await;
+        let limits = self.limits;
+        // Subscribed before its own `joined` is published: nothing falls in between.
+        let sub = {
+            let table = self.table();
+            self.caps(&table, room, who)?;
+            self.fanout.subscribe(room)
+        };
+        let admitted = match self
+            .fanout
+            .admit(room, name, via, limits.members_per_room)
+            .await
+        {
+            Ok(Some(a)) => a,
+            refused => {
+                if !self.table().contains_key(room) {
+                    self.fanout.forget(room);
+                }
+                return Err(match refused {
+                    Err(e) => e.into(),
+                    _ => ChatError::RoomFull(limits.members_per_room),
                 });
             }
-            if let Some(ip) = who.ip {
-                let pairs: HashSet<(&str, &str)> = table
-                    .iter()
-                    .flat_map(|(n, r)| {
-                        r.members
-                            .values()
-                            .filter(|m| m.ip == Some(ip))
-                            .map(move |m| (n.as_str(), m.key.as_str()))
-                    })
-                    .collect();
-                let ceiling = limits.rooms_per_client * self.clients_per_address;
-                if pairs.len() >= ceiling {
-                    return Err(ChatError::TooManyRoomsForClient {
-                        per_address: true,
-                        limit: ceiling,
-                    });
-                }
-            }
-        }
-        let r = table
-            .entry(room.to_owned())
-            .or_insert_with(|| Room::new(now));
-        // Subscribed before its own `joined` is published: nothing falls in between.
-        let sub = self.fanout.subscribe(room);
-        let id = r.next_member;
-        r.next_member += 1;
-        let info = ChatMember { id, name, via };
+        };
+        let now = Instant::now();
+        let info = admitted.member;
         let (sub, http) = match token {
             Some(token) => (
                 None,
@@ -210,7 +154,7 @@ impl Rooms {
                     token,
                     inbox: Arc::new(tokio::sync::Mutex::new(Inbox::new(
                         sub,
-                        r.seq + 1,
+                        admitted.joined.seq(),
                         limits.fanout_capacity,
                     ))),
                     last_poll: now,
@@ -218,8 +162,14 @@ impl Rooms {
             ),
             None => (Some(sub), None),
         };
+        let mut table = self.table();
+        let r = table.entry(room.to_owned()).or_insert_with(|| Room {
+            members: BTreeMap::new(),
+            last_event: now,
+        });
+        r.last_event = now;
         r.members.insert(
-            id,
+            info.id,
             Member {
                 info: info.clone(),
                 key: who.key.clone(),
@@ -232,25 +182,69 @@ impl Rooms {
                 http,
             },
         );
-        let joined = r.publish(&*self.fanout, room, 0, |seq, at_us| ChatEvent::Joined {
-            seq,
-            at_us,
-            member: info.clone(),
-        });
         let welcome = ChatWelcome {
             room: room.to_owned(),
-            you: info,
-            members: r.members.values().map(|m| m.info.clone()).collect(),
-            history: r.history.iter().cloned().collect(),
-            seq: joined.seq(),
-            at_us: joined.at_us(),
+            you: info.clone(),
+            members: admitted.members,
+            history: admitted.history,
+            seq: admitted.joined.seq(),
+            at_us: admitted.joined.at_us(),
         };
-        Ok(Joined { id, welcome, sub })
+        Ok(Joined {
+            id: info.id,
+            welcome,
+            sub,
+        })
+    }
+
+    /// The caps a join into `room` by `who` must pass here.
+    fn caps(&self, table: &HashMap<String, Room>, room: &str, who: &Who) -> Result<(), ChatError> {
+        let limits = &self.limits;
+        match table.get(room) {
+            None if table.len() >= limits.rooms => {
+                return Err(ChatError::TooManyRooms(limits.rooms));
+            }
+            Some(r) if r.members.len() >= limits.members_per_room => {
+                return Err(ChatError::RoomFull(limits.members_per_room));
+            }
+            _ => {}
+        }
+        // Rooms per client key, and key-rooms per address.
+        let here = |r: &Room| r.members.values().any(|m| m.key == who.key);
+        if table.get(room).is_some_and(here) {
+            return Ok(());
+        }
+        let rooms_of_key = table.values().filter(|r| here(r)).count();
+        if rooms_of_key >= limits.rooms_per_client {
+            return Err(ChatError::TooManyRoomsForClient {
+                per_address: false,
+                limit: limits.rooms_per_client,
+            });
+        }
+        if let Some(ip) = who.ip {
+            let pairs: HashSet<(&str, &str)> = table
+                .iter()
+                .flat_map(|(n, r)| {
+                    r.members
+                        .values()
+                        .filter(|m| m.ip == Some(ip))
+                        .map(move |m| (n.as_str(), m.key.as_str()))
+                })
+                .collect();
+            let ceiling = limits.rooms_per_client * self.clients_per_address;
+            if pairs.len() >= ceiling {
+                return Err(ChatError::TooManyRoomsForClient {
+                    per_address: true,
+                    limit: ceiling,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Member `id` of `room` says `text` (read by the server at `at_us`): numbered and fanned
     /// out, unless the text or the member's bucket refuses it.
-    pub(crate) fn say(
+    pub(crate) async fn say(
         &self,
         room: &str,
         id: u64,
@@ -262,40 +256,58 @@ impl Rooms {
             TextProblem::TooLong => ChatError::TooLong,
             TextProblem::Empty => ChatError::Empty,
         })?;
-        let mut table = self.table();
         let not_member = || ChatError::NotMember(room.to_owned());
-        let r = table.get_mut(room).ok_or_else(not_member)?;
-        let m = r.members.get_mut(&id).ok_or_else(not_member)?;
-        m.messages
-            .take(1.0, Instant::now())
-            .map_err(|retry_after| ChatError::TooFast {
-                per_second: self.limits.messages_per_second,
-                burst: self.limits.burst,
-                retry_after,
-            })?;
-        let (from, name) = (m.info.id, m.info.name.clone());
-        let event = r.publish(&*self.fanout, room, self.limits.history, |seq, _| {
+        let message = {
+            let mut table = self.table();
+            let r = table.get_mut(room).ok_or_else(not_member)?;
+            let m = r.members.get_mut(&id).ok_or_else(not_member)?;
+            m.messages
+                .take(1.0, Instant::now())
+                .map_err(|retry_after| ChatError::TooFast {
+                    per_second: self.limits.messages_per_second,
+                    burst: self.limits.burst,
+                    retry_after,
+                })?;
+            r.last_event = Instant::now();
             ChatEvent::Message {
-                seq,
+                seq: 0,
                 at_us,
-                from,
-                name,
+                from: m.info.id,
+                name: m.info.name.clone(),
                 text: text.to_owned(),
                 client_seq,
             }
-        });
+        };
+        let event = self
+            .fanout
+            .append(room, message, self.limits.history)
+            .await?
+            .ok_or_else(not_member)?;
         Ok(ChatSent {
             seq: event.seq(),
             at_us,
         })
     }
 
-    /// Member `id` leaves `room` (announced `how`); false if it was not there.
-    pub(crate) fn leave(&self, room: &str, id: u64, how: Departure) -> bool {
+    /// Member `id` leaves `room` (announced `how`); false if it was not there. It is gone
+    /// here at once; a shared store that cannot be told is logged (with `--chat-redis`,
+    /// another instance's sweep reaps it once this instance is gone).
+    pub(crate) async fn leave(&self, room: &str, id: u64, how: Departure) -> bool {
+        let Some(info) = self.remove(room, id) else {
+            return false;
+        };
+        if let Err(e) = self.fanout.depart(room, info, how).await {
+            tracing::warn!(error = %e, room, "chat: a departure could not be announced");
+        }
+        true
+    }
+
+    fn remove(&self, room: &str, id: u64) -> Option<ChatMember> {
         let mut table = self.table();
-        table
-            .get_mut(room)
-            .is_some_and(|r| r.remove(&*self.fanout, room, id, how))
+        let r = table.get_mut(room)?;
+        let member = r.members.remove(&id)?;
+        r.last_event = Instant::now();
+        Some(member.info)
     }
 
     /// The HTTP member of `room` with `token`, if it belongs to `key`: its id and inbox.
@@ -333,40 +345,57 @@ impl Rooms {
         }
     }
 
-    /// Drops silent pollers and removes idle empty rooms (the sweeper's tick; every join
-    /// does it too).
-    pub(crate) fn sweep(&self) {
-        let mut table = self.table();
-        self.sweep_locked(&mut table, Instant::now());
-    }
-
-    fn sweep_locked(&self, table: &mut HashMap<String, Room>, now: Instant) {
-        let mut gone = Vec::new();
-        for (name, r) in table.iter_mut() {
-            let silent: Vec<u64> = r
-                .members
-                .values()
-                .filter(|m| {
-                    m.http.as_ref().is_some_and(|s| {
-                        // A poll in progress holds the inbox: that member is alive.
-                        now.saturating_duration_since(s.last_poll) >= self.limits.poll_timeout
-                            && s.inbox.try_lock().is_ok()
+    /// Drops silent pollers, removes idle empty rooms, and tells the fan-out which rooms
+    /// this instance still has members in (the sweeper's tick; every join does it too).
+    pub(crate) async fn sweep(&self) {
+        let now = Instant::now();
+        let (silent, live) = {
+            let mut table = self.table();
+            let mut silent = Vec::new();
+            let mut gone = Vec::new();
+            for (name, r) in table.iter_mut() {
+                let ids: Vec<u64> = r
+                    .members
+                    .values()
+                    .filter(|m| {
+                        m.http.as_ref().is_some_and(|s| {
+                            // A poll in progress holds the inbox: that member is alive.
+                            now.saturating_duration_since(s.last_poll) >= self.limits.poll_timeout
+                                && s.inbox.try_lock().is_ok()
+                        })
                     })
-                })
-                .map(|m| m.info.id)
-                .collect();
-            for id in silent {
-                r.remove(&*self.fanout, name, id, Departure::Dropped);
+                    .map(|m| m.info.id)
+                    .collect();
+                for id in ids {
+                    if let Some(m) = r.members.remove(&id) {
+                        r.last_event = now;
+                        silent.push((name.clone(), m.info));
+                    }
+                }
+                if r.members.is_empty()
+                    && now.saturating_duration_since(r.last_event) >= self.limits.room_idle
+                {
+                    gone.push(name.clone());
+                }
             }
-            if r.members.is_empty()
-                && now.saturating_duration_since(r.last_event) >= self.limits.room_idle
-            {
-                gone.push(name.clone());
+            for name in gone {
+                table.remove(&name);
+                self.fanout.forget(&name);
+            }
+            let live: Vec<String> = table
+                .iter()
+                .filter(|(_, r)| !r.members.is_empty())
+                .map(|(n, _)| n.clone())
+                .collect();
+            (silent, live)
+        };
+        for (room, info) in silent {
+            if let Err(e) = self.fanout.depart(&room, info, Departure::Dropped).await {
+                tracing::warn!(error = %e, room, "chat: a silent poller's drop could not be announced");
             }
         }
-        for name in gone {
-            table.remove(&name);
-            self.fanout.forget(&name);
+        if let Err(e) = self.fanout.keep(&live).await {
+            tracing::warn!(error = %e, "chat: the shared store could not be refreshed");
         }
     }
 
@@ -378,7 +407,7 @@ impl Rooms {
 
 /// A WebSocket member's place in its room: leaving announces it once, with how; dropped
 /// without [`Seat::leave`] (a loop that panicked, an upgrade that never completed), it
-/// announces "dropped".
+/// announces "dropped" (from a task of its own: announcing may wait for the shared store).
 #[derive(Debug)]
 pub(crate) struct Seat {
     rooms: Arc<Rooms>,
@@ -409,16 +438,26 @@ impl Seat {
         &self.rooms
     }
 
-    pub(crate) fn leave(mut self, how: Departure) {
+    pub(crate) async fn leave(mut self, how: Departure) {
         self.gone = true;
-        self.rooms.leave(&self.room, self.id, how);
+        self.rooms.leave(&self.room, self.id, how).await;
     }
 }
 
 impl Drop for Seat {
     fn drop(&mut self) {
-        if !self.gone {
-            self.rooms.leave(&self.room, self.id, Departure::Dropped);
+        if self.gone {
+            return;
+        }
+        let (rooms, room, id) = (Arc::clone(&self.rooms), self.room.clone(), self.id);
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move { rooms.leave(&room, id, Departure::Dropped).await });
+            }
+            // No runtime (never in the server): gone here, unannounced.
+            Err(_) => {
+                rooms.remove(&room, id);
+            }
         }
     }
 }
@@ -450,26 +489,26 @@ mod tests {
             ..ChatLimits::default()
         });
         let ws = ChatTransport::WebSocket;
-        let a = r.join("a", " Ann ", &who("k1"), ws, None).unwrap();
+        let a = r.join("a", " Ann ", &who("k1"), ws, None).await.unwrap();
         assert_eq!(a.welcome.you.name, "Ann");
         assert_eq!(a.welcome.seq, 1);
         assert!(matches!(
-            r.join("a", "\u{7}", &who("k2"), ws, None),
+            r.join("a", "\u{7}", &who("k2"), ws, None).await,
             Err(ChatError::BadName(_))
         ));
-        let b = r.join("a", "Bo", &who("k2"), ws, None).unwrap();
+        let b = r.join("a", "Bo", &who("k2"), ws, None).await.unwrap();
         assert_eq!(b.welcome.members.len(), 2);
         assert!(matches!(
-            r.join("a", "Cy", &who("k3"), ws, None),
+            r.join("a", "Cy", &who("k3"), ws, None).await,
             Err(ChatError::RoomFull(2))
         ));
-        r.join("b", "Ann", &who("k1"), ws, None).unwrap();
+        r.join("b", "Ann", &who("k1"), ws, None).await.unwrap();
         assert!(matches!(
-            r.join("c", "Ann", &who("k9"), ws, None),
+            r.join("c", "Ann", &who("k9"), ws, None).await,
             Err(ChatError::TooManyRooms(2))
         ));
         for (i, t) in ["1", "2", "3"].into_iter().enumerate() {
-            let sent = r.say("a", a.id, t, Some(i as u64), 0).unwrap();
+            let sent = r.say("a", a.id, t, Some(i as u64), 0).await.unwrap();
             assert_eq!(sent.seq, 3 + i as u64);
         }
         let mut sub = b.sub.unwrap();
@@ -478,8 +517,8 @@ mod tests {
             seqs.push(e.seq());
         }
         assert_eq!(seqs, [2, 3, 4, 5]);
-        assert!(r.leave("a", b.id, Departure::Left));
-        let c = r.join("a", "Cy", &who("k3"), ws, None).unwrap();
+        assert!(r.leave("a", b.id, Departure::Left).await);
+        let c = r.join("a", "Cy", &who("k3"), ws, None).await.unwrap();
         let texts: Vec<_> = c
             .welcome
             .history
@@ -491,7 +530,7 @@ mod tests {
             .collect();
         assert_eq!(texts, ["2", "3"], "the last two messages");
         assert!(matches!(
-            r.say("a", 99, "x", None, 0),
+            r.say("a", 99, "x", None, 0).await,
             Err(ChatError::NotMember(_))
         ));
     }
@@ -505,10 +544,12 @@ mod tests {
         });
         let a = r
             .join("a", "A", &who("k1"), ChatTransport::WebSocket, None)
+            .await
             .unwrap();
         r.join("a", "P", &who("k2"), ChatTransport::Http, Some("t".into()))
+            .await
             .unwrap();
-        r.sweep();
+        r.sweep().await;
         let mut sub = a.sub.unwrap();
         let mut last = None;
         while let Some(Delivery::Event(e)) = sub.try_recv() {
@@ -522,8 +563,8 @@ mod tests {
             })
         ));
         assert_eq!(r.room_count(), 1, "a member is still there");
-        r.leave("a", a.id, Departure::Left);
-        r.sweep();
+        r.leave("a", a.id, Departure::Left).await;
+        r.sweep().await;
         assert_eq!(r.room_count(), 0);
     }
 }

@@ -46,7 +46,7 @@ pub(crate) async fn run(mut socket: WebSocket, life: WsLife, join: WsJoin) {
         welcome: joined.welcome,
     };
     if send(&mut socket, &welcome).await.is_err() {
-        seat.leave(Departure::Dropped);
+        seat.leave(Departure::Dropped).await;
         return;
     }
     let idle = life.idle;
@@ -73,6 +73,9 @@ pub(crate) async fn run(mut socket: WebSocket, life: WsLife, join: WsJoin) {
                     Delivery::Event(e) if e.seq() <= since => continue,
                     Delivery::Event(e) => ChatServerMsg::Event { event: (*e).clone() },
                     Delivery::Missed(count) => ChatServerMsg::Missed { count, at_us: unix_us() },
+                    Delivery::Closed if seat.rooms().check().is_err() => {
+                        break (unavailable(), Departure::Dropped)
+                    }
                     Delivery::Closed => {
                         break (End::close(close_code::GOING_AWAY, "the room was closed"), Departure::Left)
                     }
@@ -110,11 +113,15 @@ pub(crate) async fn run(mut socket: WebSocket, life: WsLife, join: WsJoin) {
                     break (End::close(close_code::TOO_BIG, &reason), Departure::Dropped);
                 }
                 let refusal = match serde_json::from_str::<ChatClientMsg>(&text) {
-                    Ok(ChatClientMsg::Say { text, client_seq }) => seat
+                    Ok(ChatClientMsg::Say { text, client_seq }) => match seat
                         .rooms()
                         .say(seat.room(), seat.id(), &text, client_seq, at_us)
-                        .err()
-                        .map(|e| (code_of(&e), e.to_string())),
+                        .await
+                    {
+                        Ok(_) => None,
+                        Err(ChatError::Unavailable) => break (unavailable(), Departure::Dropped),
+                        Err(e) => Some((code_of(&e), e.to_string())),
+                    },
                     Err(e) => Some((ChatErrorCode::MalformedMessage, e.to_string())),
                 };
                 if let Some((code, message)) = refusal
@@ -126,8 +133,16 @@ pub(crate) async fn run(mut socket: WebSocket, life: WsLife, join: WsJoin) {
         }
     };
     // Announced before the closing handshake, so the others see it at once.
-    seat.leave(how);
+    seat.leave(how).await;
     ws_loop::finish(&mut socket, end).await;
+}
+
+/// The shared store (`--chat-redis`) cannot be reached: 1013, "try again later".
+fn unavailable() -> End {
+    End::close(
+        close_code::TRY_AGAIN_LATER,
+        "the chat's shared store is unreachable; join again later",
+    )
 }
 
 /// The in-band code of a refused message.

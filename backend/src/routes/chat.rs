@@ -34,7 +34,7 @@ pub(crate) async fn upgrade(
     let who = Who::keyed(ClientKey::of(&headers, q.client.as_deref())?, peer);
     let ws = ws.map_err(|_| AppError::UpgradeRequired)?;
     let upgrade = ws_loop::sized(ws, &hub.life, peer, chat::ws::HARD_LIMIT_BYTES)?;
-    let join = hub.join_ws(&q.room, &q.name, &who)?;
+    let join = hub.join_ws(&q.room, &q.name, &who).await?;
     let life = hub.life.clone();
     Ok(upgrade.on_upgrade(move |socket| chat::ws::run(socket, life, join)))
 }
@@ -47,7 +47,7 @@ pub(crate) async fn join(
     Peer(peer): Peer,
 ) -> Result<Json<ChatJoined>, AppError> {
     let who = Who::keyed(ClientKey::of(&headers, q.client.as_deref())?, peer);
-    Ok(Json(hub.join_http(&q.room, &q.name, &who)?))
+    Ok(Json(hub.join_http(&q.room, &q.name, &who).await?))
 }
 
 /// `POST /api/chat/send?room=&member=&client=`, body `ChatSay`.
@@ -68,7 +68,7 @@ pub(crate) async fn send(
         ),
         other => AppError::from(other),
     })?;
-    Ok(Json(hub.say_http(&q.room, &q.member, &key, &say)?))
+    Ok(Json(hub.say_http(&q.room, &q.member, &key, &say).await?))
 }
 
 /// `DELETE /api/chat?room=&member=&client=`: leaves (presence "left").
@@ -78,7 +78,7 @@ pub(crate) async fn leave(
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
     let ClientKey(key) = ClientKey::of(&headers, q.client.as_deref())?;
-    hub.leave_http(&q.room, &q.member, &key)?;
+    hub.leave_http(&q.room, &q.member, &key).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -38,7 +38,8 @@ impl TestServer {
         Self::serve_state(AppState::new(dist)).await
     }
 
-    async fn serve_state(state: AppState) -> Self {
+    /// Serve a state built by the caller (e.g. one that awaited a connection first).
+    pub async fn serve_state(state: AppState) -> Self {
         let shutdown = state.shutdown_token();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
