@@ -56,6 +56,10 @@ pub(crate) struct RedisFanout {
     instance: String,
     /// Room keys expire this long after the last event or refresh.
     ttl_ms: u64,
+    /// Departures Redis could not be told (it was away): told at the next sweep, so a
+    /// member who left during an outage does not stay listed (once each: the script
+    /// removes a member only if it is there).
+    untold: std::sync::Mutex<Vec<(String, ChatMember, Departure)>>,
 }
 
 impl RedisFanout {
@@ -97,6 +101,7 @@ impl RedisFanout {
             ttl_ms: u64::try_from(room_idle.as_millis())
                 .unwrap_or(u64::MAX)
                 .max(1_000),
+            untold: std::sync::Mutex::new(Vec::new()),
         });
         fanout.alive().await?;
         // On shutdown the instance's key goes at once: its members (HTTP pollers; its
@@ -127,6 +132,40 @@ impl RedisFanout {
             .await
     }
 
+    fn untold(&self) -> std::sync::MutexGuard<'_, Vec<(String, ChatMember, Departure)>> {
+        self.untold.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The departing script: `Ok(false)` if the member was not there.
+    async fn tell_departure(
+        &self,
+        room: &str,
+        member: ChatMember,
+        how: Departure,
+    ) -> Result<bool, StoreError> {
+        let keys = RoomKeys::new(PREFIX, room);
+        let id = member.id;
+        let left = ChatEvent::Left {
+            seq: 0,
+            at_us: unix_us(),
+            member,
+            how,
+        };
+        let mut conn = self.conn.clone();
+        let seq: Option<u64> = self
+            .scripts
+            .depart
+            .key(&keys.seq)
+            .key(&keys.members)
+            .arg(id)
+            .arg(script::event_json(&left))
+            .arg(&keys.channel)
+            .arg(self.ttl_ms)
+            .invoke_async(&mut conn)
+            .await?;
+        Ok(seq.is_some())
+    }
+
     /// Removes (announced "dropped") the members of `room` whose instance is gone.
     async fn reap(&self, room: &str) -> Result<(), StoreError> {
         let keys = RoomKeys::new(PREFIX, room);
@@ -151,7 +190,8 @@ impl RedisFanout {
                     member = member.id,
                     "chat: reaping a member of a gone instance"
                 );
-                self.depart(room, member, Departure::Dropped).await?;
+                self.tell_departure(room, member, Departure::Dropped)
+                    .await?;
             }
         }
         Ok(())
@@ -245,28 +285,13 @@ impl Fanout for RedisFanout {
     }
 
     fn depart(&self, room: &str, member: ChatMember, how: Departure) -> Pending<'_, bool> {
-        let keys = RoomKeys::new(PREFIX, room);
+        let room = room.to_owned();
         Box::pin(async move {
-            let id = member.id;
-            let left = ChatEvent::Left {
-                seq: 0,
-                at_us: unix_us(),
-                member,
-                how,
-            };
-            let mut conn = self.conn.clone();
-            let seq: Option<u64> = self
-                .scripts
-                .depart
-                .key(&keys.seq)
-                .key(&keys.members)
-                .arg(id)
-                .arg(script::event_json(&left))
-                .arg(&keys.channel)
-                .arg(self.ttl_ms)
-                .invoke_async(&mut conn)
-                .await?;
-            Ok(seq.is_some())
+            let told = self.tell_departure(&room, member.clone(), how).await;
+            if told.is_err() {
+                self.untold().push((room, member, how));
+            }
+            told
         })
     }
 
@@ -288,7 +313,18 @@ impl Fanout for RedisFanout {
 
     fn keep<'a>(&'a self, rooms: &'a [String]) -> Pending<'a, ()> {
         Box::pin(async move {
+            if self.check().is_err() {
+                // Away: the listener says when it is back; nothing to refresh until then.
+                return Ok(());
+            }
             self.alive().await?;
+            let untold = std::mem::take(&mut *self.untold());
+            for (i, (room, member, how)) in untold.iter().enumerate() {
+                if let Err(e) = self.tell_departure(room, member.clone(), *how).await {
+                    self.untold().extend_from_slice(&untold[i..]);
+                    return Err(e);
+                }
+            }
             let mut conn = self.conn.clone();
             let mut pipe = redis::pipe();
             for room in rooms {

@@ -20,9 +20,11 @@ use common::TestServer;
 use futures_util::{SinkExt, StreamExt};
 use members::{
     PATIENCE, join_http, join_query, join_ws, key, leave_http, poll, poll_messages, texts,
-    try_join_ws,
+    try_join_ws, try_join_ws_with,
 };
-use protocol::chat::{CHAT_BURST, ChatEvent, ChatTransport, Departure};
+use protocol::chat::{
+    CHAT_BURST, ChatClientMsg, ChatEvent, ChatServerMsg, ChatTransport, Departure,
+};
 use protocol::{ErrorCode, close_code};
 use redis_server::RedisServer;
 use tokio_tungstenite::tungstenite::Message;
@@ -153,6 +155,84 @@ async fn messages_presence_and_history_cross_instances_in_one_order() {
         ann.event().await,
         ChatEvent::Left { how: Departure::Left, member, .. } if member.via == ChatTransport::Http
     ));
+}
+
+#[tokio::test]
+async fn a_member_lagging_behind_another_instance_is_told_what_it_missed_and_stays() {
+    let redis = RedisServer::start();
+    let limits = ChatLimits {
+        fanout_capacity: 16,
+        messages_per_second: 1_000_000,
+        burst: 1_000_000,
+        ..ChatLimits::default()
+    };
+    let a = instance(&redis, limits).await;
+    let b = instance(&redis, limits).await;
+    // On B, a member whose socket takes little and who does not read for now.
+    let mut slow = try_join_ws_with(&b, &join_query("lag", "Slow", &key(1)), Some(4096))
+        .await
+        .unwrap();
+    let fast = join_ws(&a, "lag", "Fast", &key(2)).await;
+    let (mut tx, mut rx) = fast.ws.split();
+    // The fast member reads everything, up to the last message: by then every event has
+    // reached B, faster than the slow member could have taken it.
+    let drain = tokio::spawn(async move {
+        while let Some(Ok(msg)) = rx.next().await {
+            if msg.to_text().is_ok_and(|t| t.contains("\"last\"")) {
+                break;
+            }
+        }
+        rx
+    });
+    let text = "z".repeat(2_000);
+    for i in 0..3_000 {
+        let msg = ChatClientMsg::Say {
+            text: text.clone(),
+            client_seq: Some(i),
+        };
+        tx.feed(Message::text(serde_json::to_string(&msg).unwrap()))
+            .await
+            .unwrap();
+    }
+    let last = ChatClientMsg::Say {
+        text: "last".into(),
+        client_seq: None,
+    };
+    tx.send(Message::text(serde_json::to_string(&last).unwrap()))
+        .await
+        .unwrap();
+    let _rx = tokio::time::timeout(PATIENCE, drain)
+        .await
+        .expect("the last message was numbered in time");
+    let (mut received, mut missed) = (0u64, 0u64);
+    let mut last_seq = slow.welcome.seq;
+    loop {
+        match slow.next().await {
+            ChatServerMsg::Event { event } => {
+                assert!(event.seq() > last_seq, "in order");
+                last_seq = event.seq();
+                received += 1;
+                if texts(&[event]) == ["last"] {
+                    break;
+                }
+            }
+            ChatServerMsg::Missed { count, .. } => missed += count,
+            other => panic!("{other:?}"),
+        }
+    }
+    eprintln!("slow member on B: {received} events received, {missed} counted missed");
+    assert!(missed > 0, "told it missed some: received {received}");
+    assert_eq!(
+        received + missed,
+        last_seq - slow.welcome.seq,
+        "every event after the welcome was either received or counted missed"
+    );
+    slow.say("still here", None).await;
+    loop {
+        if texts(&[slow.event().await]) == ["still here"] {
+            break;
+        }
+    }
 }
 
 #[tokio::test]

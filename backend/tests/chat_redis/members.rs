@@ -9,9 +9,10 @@ use protocol::chat::{
     ChatJoinQuery, ChatJoined, ChatMemberQuery, ChatReadQuery, ChatServerMsg, ChatWelcome,
 };
 use protocol::query::target;
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async};
 
 use crate::common::{self, TestServer};
 
@@ -41,8 +42,28 @@ pub(crate) struct Member {
 }
 
 pub(crate) async fn try_join_ws(server: &TestServer, q: &ChatJoinQuery) -> Result<Member, Refusal> {
+    try_join_ws_with(server, q, None).await
+}
+
+/// Joins over a WebSocket; `recv_buffer` sets the client's socket receive buffer (a
+/// member that reads slowly).
+pub(crate) async fn try_join_ws_with(
+    server: &TestServer,
+    q: &ChatJoinQuery,
+    recv_buffer: Option<u32>,
+) -> Result<Member, Refusal> {
     let url = format!("ws://{}{}", server.addr, target(CHAT_WS_PATH, q));
-    match connect_async(url).await {
+    let socket = TcpSocket::new_v4().unwrap();
+    if let Some(size) = recv_buffer {
+        socket.set_recv_buffer_size(size).unwrap();
+    }
+    let tcp = socket.connect(server.addr).await.unwrap();
+    match client_async(
+        url.into_client_request().unwrap(),
+        MaybeTlsStream::Plain(tcp),
+    )
+    .await
+    {
         Ok((mut ws, _)) => match next_msg(&mut ws).await {
             ChatServerMsg::Welcome { welcome } => Ok(Member { ws, welcome }),
             other => panic!("expected a welcome, got {other:?}"),
@@ -76,6 +97,10 @@ async fn next_msg(ws: &mut Ws) -> ChatServerMsg {
 }
 
 impl Member {
+    pub(crate) async fn next(&mut self) -> ChatServerMsg {
+        next_msg(&mut self.ws).await
+    }
+
     pub(crate) async fn event(&mut self) -> ChatEvent {
         match next_msg(&mut self.ws).await {
             ChatServerMsg::Event { event } => event,
