@@ -36,7 +36,8 @@ enum Task {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
-    /// Everything CI checks: fmt, clippy (host and wasm32), native tests, a fuzz smoke run
+    /// Everything CI checks: fmt, clippy (host and wasm32), native tests, the chat across
+    /// two instances sharing a real redis-server, a fuzz smoke run
     /// (every cargo-fuzz target, a few seconds each), the Autobahn conformance run, a
     /// one-minute soak, the wasm release build and the browser tests in headless Chromium.
     Test {
