@@ -42,7 +42,7 @@ const PREFIX: &str = "duplex:chat";
 
 /// A `--chat-redis` that does not answer at start.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot use the chat's Redis: {0}")]
+#[error("cannot use the chat's Redis (--chat-redis)")]
 pub struct ChatRedisError(#[from] redis::RedisError);
 
 /// Rooms shared through Redis; each instance's subscribers are fed by its one listener.

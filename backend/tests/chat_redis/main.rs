@@ -351,3 +351,43 @@ async fn redis_going_away_refuses_the_chat_and_nothing_else_then_it_comes_back()
     cy.say("back", None).await;
     assert_eq!(texts(&[cy.event().await]), ["back"]);
 }
+
+#[tokio::test]
+async fn departures_during_an_outage_are_told_when_redis_comes_back_with_its_data() {
+    let mut redis = RedisServer::start();
+    let a = instance(&redis, ChatLimits::default()).await;
+    let b = instance(&redis, ChatLimits::default()).await;
+    let mut ann = join_ws(&a, "kept", "Ann", &key(1)).await;
+    let mut bo = join_ws(&b, "kept", "Bo", &key(2)).await;
+    assert!(is_joined(&ann.event().await, "Bo"));
+    // Redis goes away with both listed, and comes back with its data (as with persistence).
+    redis.save();
+    redis.kill();
+    for m in [&mut ann, &mut bo] {
+        assert_eq!(m.close_frame().await.0, close_code::TRY_AGAIN_LATER);
+    }
+    redis.restart();
+    // Ann and Bo left while it was away: neither instance is gone, so nobody reaps them;
+    // each instance tells its own departures once Redis answers.
+    let deadline = Instant::now() + PATIENCE;
+    let mut cy = loop {
+        match try_join_ws(&a, &join_query("kept", "Cy", &key(3))).await {
+            Ok(m) => break m,
+            Err(r) => {
+                assert_eq!(r.0, 503, "{r:?}");
+                assert!(Instant::now() < deadline, "the chat came back in time");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    let mut here: Vec<String> = cy.welcome.members.iter().map(|m| m.name.clone()).collect();
+    while here != ["Cy"] {
+        match cy.event().await {
+            ChatEvent::Left { member, how, .. } => {
+                assert_eq!(how, Departure::Dropped, "a session closed by the outage");
+                here.retain(|n| *n != member.name);
+            }
+            other => panic!("expected the departures told late, got {other:?}"),
+        }
+    }
+}

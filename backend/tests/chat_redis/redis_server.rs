@@ -68,6 +68,12 @@ impl RedisServer {
         wait_until_it_answers(&self.socket);
     }
 
+    /// Writes its data to disk now (`SAVE`): the next [`RedisServer::restart`] loads it,
+    /// as a Redis with persistence would come back.
+    pub(crate) fn save(&self) {
+        assert_eq!(command(&self.socket, b"SAVE\r\n", 5), b"+OK\r\n");
+    }
+
     /// Kills it at once (SIGKILL: no goodbye to its clients) and waits for it.
     pub(crate) fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -77,20 +83,25 @@ impl RedisServer {
     }
 }
 
+/// One inline command on the socket and the first `len` bytes of its answer (empty if it
+/// could not be sent or read).
+fn command(socket: &Path, line: &[u8], len: usize) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut buf = vec![0u8; len];
+    let Ok(mut s) = std::os::unix::net::UnixStream::connect(socket) else {
+        return Vec::new();
+    };
+    if s.write_all(line).is_ok() && s.read_exact(&mut buf).is_ok() {
+        buf
+    } else {
+        Vec::new()
+    }
+}
+
 /// Polls the socket with a `PING` until `+PONG` (at most 10 s).
 fn wait_until_it_answers(socket: &Path) {
-    use std::io::{Read, Write};
     let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Ok(mut s) = std::os::unix::net::UnixStream::connect(socket) {
-            let mut buf = [0u8; 7];
-            if s.write_all(b"PING\r\n").is_ok()
-                && s.read_exact(&mut buf).is_ok()
-                && &buf == b"+PONG\r\n"
-            {
-                return;
-            }
-        }
+    while command(socket, b"PING\r\n", 7) != b"+PONG\r\n" {
         assert!(Instant::now() < deadline, "redis-server answered in time");
         std::thread::sleep(Duration::from_millis(10));
     }
