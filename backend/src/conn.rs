@@ -7,8 +7,8 @@
 //!   `ConnectInfo<ConnHandle>`.
 //! - [`stream::ObservedStream`] counts bytes on the wire, splits HTTP/1.1 traffic into
 //!   request–response exchanges, and notices who ended the connection.
-//! - [`tag::observe`] is the middleware that reads the page's client key, tags the
-//!   connection with it and reports requests and responses.
+//! - [`tag::arrive`] / [`tag::depart`] (run by the middleware `crate::edge`) read the
+//!   page's client key, tag the connection with it and report requests and responses.
 //! - [`bus::Observatory`] is the bounded event bus plus the table of live connections.
 //! - [`gate::Gate`] caps connections in all and per address (`503` past a cap).
 //! - [`guard::Guard`] judges every request head before hyper reads it (size, syntax,

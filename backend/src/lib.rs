@@ -7,6 +7,7 @@ mod chat;
 mod clock;
 pub mod conn;
 mod echo_ws;
+mod edge;
 mod error;
 mod extract;
 mod feed;
@@ -97,13 +98,14 @@ pub fn app(state: AppState) -> Router {
         .route(OBSERVE_PATH, get(routes::observe::upgrade))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .fallback(site::serve)
-        .layer(axum::middleware::from_fn_with_state(
-            origin::Origins::from_ref(&state),
-            origin::guard,
-        ))
-        .layer(axum::middleware::from_fn(conn::tag::observe))
-        .layer(DefaultBodyLimit::max(protocol::limits::HTTP_MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http())
+        // One `Router::layer` for the three (outermost first): axum boxes each call's
+        // layers into a `Route` cloned per request, so one call costs one (`edge.rs`).
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .layer(DefaultBodyLimit::max(protocol::limits::HTTP_MAX_BODY_BYTES))
+                .layer(edge::EdgeLayer::new(origin::Origins::from_ref(&state))),
+        )
         .with_state(state)
 }
 

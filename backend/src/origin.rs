@@ -13,10 +13,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
-use axum::response::Response;
 
 use crate::error::AppError;
 
@@ -87,11 +85,10 @@ fn guarded(method: &Method, headers: &HeaderMap) -> bool {
 }
 
 /// Middleware: refuses a guarded request from an origin that is not allowed.
-pub(crate) async fn guard(
-    State(origins): State<Origins>,
-    request: Request,
-    next: Next,
-) -> Result<Response, AppError> {
+/// Whether `request` may go on: a state-changing request or a WebSocket handshake that
+/// names an `Origin` must come from this site or a listed one (`AppError::ForbiddenOrigin`,
+/// 403, otherwise). Run by the per-request middleware, [`crate::edge`].
+pub(crate) fn check(origins: &Origins, request: &Request) -> Result<(), AppError> {
     let headers = request.headers();
     if guarded(request.method(), headers)
         && let Some(origin) = headers.get(header::ORIGIN)
@@ -104,7 +101,7 @@ pub(crate) async fn guard(
             ));
         }
     }
-    Ok(next.run(request).await)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -21,57 +21,9 @@ const NICE: [f64; 3] = [1.0, 2.0, 5.0];
 /// Relative slack for comparisons on computed values (`0.1 + 0.2` style rounding).
 const EPS: f64 = 1e-9;
 
-/// Count, extremes, mean and three percentiles of one series.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Summary {
-    /// Finite samples counted.
-    pub n: usize,
-    pub min: f64,
-    pub p50: f64,
-    pub p95: f64,
-    pub p99: f64,
-    pub max: f64,
-    pub mean: f64,
-}
-
-/// Summarises `samples` (any order); `None` when there is no finite sample.
-pub fn summarize(samples: &[f64]) -> Option<Summary> {
-    let sorted = sorted_finite(samples);
-    let (&min, &max) = (sorted.first()?, sorted.last()?);
-    let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
-    Some(Summary {
-        n: sorted.len(),
-        min,
-        p50: percentile(&sorted, 0.5),
-        p95: percentile(&sorted, 0.95),
-        p99: percentile(&sorted, 0.99),
-        max,
-        mean,
-    })
-}
-
-/// The finite values of `samples`, sorted ascending (a copy).
-pub fn sorted_finite(samples: &[f64]) -> Vec<f64> {
-    let mut v: Vec<f64> = samples.iter().copied().filter(|x| x.is_finite()).collect();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-/// The `q`-quantile (`q` in `0..=1`, clamped) of already **sorted** finite samples, by
-/// linear interpolation between closest ranks (see the module doc). NaN when `sorted` is
-/// empty or `q` is NaN.
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() || q.is_nan() {
-        return f64::NAN;
-    }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let i = h.floor() as usize;
-    match (sorted.get(i), sorted.get(i + 1)) {
-        (Some(&lo), Some(&hi)) => lo + (h - i as f64) * (hi - lo),
-        (Some(&lo), None) => lo,
-        _ => f64::NAN,
-    }
-}
+// The summary and its percentile are the download's own figures: one definition, in
+// `protocol::report`, for the page and `duplex-load` alike.
+pub use protocol::report::{Summary, percentile, sorted_finite, summarize};
 
 /// The upper limit of an axis that keeps the bulk of `values` readable: the p99 of the
 /// finite values × 1.5. Points above it are outliers to be drawn clipped. `None` when

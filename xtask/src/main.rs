@@ -134,9 +134,8 @@ fn main() -> Result<()> {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;
             build_frontend(&mut steps, &root)?;
-            steps.run(
-                "bench: first paint and first control on slow 4G (before vs now)",
-                || {
+            for (what, bench) in BROWSER_BENCHES {
+                steps.run(&format!("bench: {what}"), || {
                     let env = browser_env(&root);
                     let env: Vec<(&str, &str)> =
                         env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -149,12 +148,12 @@ fn main() -> Result<()> {
                             "--features",
                             "browser-tests",
                             "--bench",
-                            "paint",
+                            bench,
                         ],
                         &env,
                     )
-                },
-            )?;
+                })?;
+            }
             steps.report();
             Ok(())
         }
@@ -384,6 +383,19 @@ const BENCHES: [(&str, &str); 4] = [
     (
         "WebSocket echo and HTTP echo against bare servers",
         "baselines",
+    ),
+];
+
+/// `cargo xtask bench`'s benchmarks in headless Chromium (the built page, feature
+/// `browser-tests`).
+const BROWSER_BENCHES: [(&str, &str); 2] = [
+    (
+        "first paint and first control on slow 4G (before vs now)",
+        "paint",
+    ),
+    (
+        "the page's WebSocket echo p50 vs a bare JavaScript page",
+        "page_overhead",
     ),
 ];
 

@@ -1,4 +1,5 @@
-//! Middleware: ties each request to its connection record. Reads the page's client key
+//! Ties each request to its connection record ([`arrive`], [`depart`], called by the
+//! per-request middleware, `crate::edge`). Reads the page's client key
 //! (`x-duplex-client` header, or `?client=` on WebSocket handshakes) and the run
 //! (`?run=`) with `protocol`'s pure functions (`observe::client_key`, `compare::run_id`:
 //! the rule the handlers' own decoders follow), tags the connection with the key, reports
@@ -6,13 +7,12 @@
 //! request number in the [`OnConn`] extension.
 //!
 //! Without the connection layer (in-process `oneshot` tests) there is no `ConnectInfo`
-//! and the middleware steps aside.
+//! and nothing is tagged.
 
 use axum::extract::{ConnectInfo, Request};
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::Response;
 use protocol::compare::{TALLY_PATH, run_id};
 use protocol::observe::{CLIENT_HEADER, ConnEvent, OBSERVE_PATH, client_key};
@@ -37,11 +37,18 @@ impl OnConn {
     }
 }
 
-pub(crate) async fn observe(mut req: Request, next: Next) -> Response {
-    let Some(ConnectInfo(handle)) = req.extensions().get::<ConnectInfo<ConnHandle>>().cloned()
-    else {
-        return next.run(req).await;
-    };
+/// A request's place on its connection, from [`arrive`] to [`depart`].
+#[derive(Debug)]
+pub(crate) struct Arrival {
+    handle: ConnHandle,
+    request: u32,
+}
+
+/// The request comes in: tags its connection with the page's client key, counts it (and
+/// in its run's tally), reports it, and leaves [`OnConn`] for the handler. `None` without
+/// the connection layer.
+pub(crate) fn arrive(req: &mut Request) -> Option<Arrival> {
+    let ConnectInfo(handle) = req.extensions().get::<ConnectInfo<ConnHandle>>().cloned()?;
     let record = &handle.0;
     let raw_query = req.uri().query().unwrap_or("");
     // The key and run as the handler's own decoder sees them (`protocol`'s one rule):
@@ -76,17 +83,20 @@ pub(crate) async fn observe(mut req: Request, next: Next) -> Response {
         request,
         tally,
     });
-    let response = next.run(req).await;
-    let record = &handle.0;
+    Some(Arrival { handle, request })
+}
+
+/// The response goes out: reports it, and notes an upgrade.
+pub(crate) fn depart(arrival: Arrival, response: &Response) {
+    let record = &arrival.handle.0;
     let status = response.status().as_u16();
     record.emit(|| ConnEvent::Response {
         conn: record.id,
-        request,
+        request: arrival.request,
         status,
         at_us: record.now_us(),
     });
     if response.status() == StatusCode::SWITCHING_PROTOCOLS {
         record.mark_upgraded();
     }
-    response
 }

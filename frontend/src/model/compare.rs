@@ -7,7 +7,10 @@ use protocol::ErrorBody;
 use protocol::compare::{Contender, Strategy, Tally};
 use protocol::emulate::{NetModel, Profile};
 use protocol::lab::{LabParam, ParamProblem};
-use serde_json::json;
+use protocol::report::{
+    self, CLIENT_PAGE, COMPARE_DOCUMENT, CompareReport, Counted, FeedReport, NetworkReport,
+    RaceReport,
+};
 
 use super::fetch::FetchError;
 use crate::stats::{self, Summary};
@@ -343,9 +346,7 @@ impl ContenderResult {
 
     /// Bytes on the wire per round trip beyond the payload itself (both ways together).
     pub fn overhead_per_round_trip(&self, size: u64) -> Option<f64> {
-        let t = self.tally?;
-        let n = self.samples.len() as f64;
-        (n > 0.0).then(|| (t.bytes_in + t.bytes_out) as f64 / n - 2.0 * size as f64)
+        report::overhead_per_round_trip(self.tally, self.samples.len(), size)
     }
 }
 
@@ -409,80 +410,63 @@ pub struct Run<'a> {
     pub feed: &'a [StrategyResult],
 }
 
-fn tally_json(t: Option<Tally>) -> serde_json::Value {
-    t.map_or(serde_json::Value::Null, |t| {
-        json!({
-            "requests": t.requests, "connections_opened": t.connections_opened,
-            "bytes_in": t.bytes_in, "bytes_out": t.bytes_out,
-            "empty_responses": t.empty_responses, "held_peak": t.held_peak,
-            "settled": t.settled,
-        })
-    })
-}
-
-fn summary_json(s: Option<Summary>) -> serde_json::Value {
-    s.map_or(serde_json::Value::Null, |s| {
-        json!({"n": s.n, "min": s.min, "p50": s.p50, "p95": s.p95, "p99": s.p99,
-               "max": s.max, "mean": s.mean})
-    })
-}
-
-/// The run as JSON: settings, network model, each contender's and strategy's figures and
+/// The run as the download's document (`protocol::report`, the shape `duplex-load`
+/// writes too): settings, network model, each contender's and strategy's figures and
 /// every sample (ms).
-pub fn to_json(run: &Run<'_>) -> String {
+pub fn to_report(run: &Run<'_>) -> CompareReport {
     let size = run.form.race().map_or(0, |r| r.size);
-    let race: Vec<_> = run
+    let race = run
         .race
         .iter()
-        .map(|c| {
-            json!({
-                "contender": c.contender.slug(),
-                "round_trip_ms": summary_json(c.summary()),
-                "wall_ms": c.wall_ms,
-                "round_trips_per_second": c.per_second(),
-                "overhead_bytes_per_round_trip": c.overhead_per_round_trip(size),
-                "server_counted": tally_json(c.tally),
-                "error": c.error.as_ref().map(Failure::describe),
-                "samples_ms": c.samples,
-            })
+        .map(|c| RaceReport {
+            contender: c.contender.slug().to_owned(),
+            round_trip_ms: c.summary(),
+            wall_ms: c.wall_ms,
+            round_trips_per_second: c.per_second(),
+            overhead_bytes_per_round_trip: c.overhead_per_round_trip(size),
+            server_counted: c.tally.map(Counted::from),
+            error: c.error.as_ref().map(Failure::describe),
+            samples_ms: c.samples.clone(),
         })
         .collect();
-    let feed: Vec<_> = run
+    let feed = run
         .feed
         .iter()
-        .map(|s| {
-            json!({
-                "strategy": s.strategy.slug(),
-                "delivered": s.points.len(),
-                "staleness_ms": summary_json(s.staleness()),
-                "requests": s.requests,
-                "empty_responses": s.empty,
-                "out_of_order": s.disorder,
-                "server_counted": tally_json(s.tally),
-                "error": s.error.as_ref().map(Failure::describe),
-                "points": s.points.iter().map(|(t, v)| json!([t, v])).collect::<Vec<_>>(),
-            })
+        .map(|s| FeedReport {
+            strategy: s.strategy.slug().to_owned(),
+            delivered: s.points.len(),
+            staleness_ms: s.staleness(),
+            requests: s.requests,
+            empty_responses: s.empty,
+            out_of_order: s.disorder,
+            server_counted: s.tally.map(Counted::from),
+            error: s.error.as_ref().map(Failure::describe),
+            points: s.points.clone(),
         })
         .collect();
-    let settings: serde_json::Map<String, serde_json::Value> = run
-        .form
-        .to_query()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
-        .collect();
-    let doc = json!({
-        "duplex": "compare",
-        "settings": settings,
-        "network": {
-            "emulated": !run.net.is_none(),
-            "rtt_ms": run.net.rtt_ms,
-            "jitter_ms": run.net.jitter_ms,
+    CompareReport {
+        duplex: COMPARE_DOCUMENT.to_owned(),
+        client: CLIENT_PAGE.to_owned(),
+        settings: run
+            .form
+            .to_query()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        network: NetworkReport {
+            emulated: !run.net.is_none(),
+            rtt_ms: run.net.rtt_ms,
+            jitter_ms: run.net.jitter_ms,
         },
-        "cross_origin_isolated": run.isolated,
-        "race": race,
-        "feed": feed,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+        cross_origin_isolated: run.isolated,
+        race,
+        feed,
+    }
+}
+
+/// The run as JSON ([`to_report`], pretty-printed).
+pub fn to_json(run: &Run<'_>) -> String {
+    serde_json::to_string_pretty(&to_report(run)).unwrap_or_default()
 }
 
 /// The run as CSV, one row per sample: `part,name,index,t_s,value_ms`.
@@ -626,5 +610,14 @@ mod tests {
         assert_eq!(json["feed"][0]["delivered"], 2);
         assert_eq!(json["network"]["emulated"], false);
         assert_eq!(json["settings"]["n"], "200");
+        assert_eq!(json["client"], "page");
+        // The download is `protocol::report`'s document, the one `duplex-load` writes.
+        // (serde_json's float parsing is not exact in the last digit: compare the rest.)
+        let back: CompareReport = serde_json::from_str(&to_json(&run)).unwrap();
+        let made = to_report(&run);
+        assert_eq!(back.settings, made.settings);
+        assert_eq!(back.race[0].samples_ms, made.race[0].samples_ms);
+        assert_eq!(back.race[0].server_counted, made.race[0].server_counted);
+        assert_eq!(back.feed[0].points, made.feed[0].points);
     }
 }

@@ -49,6 +49,17 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// A client of `target` under `key`, with a pooled and a never-pooled HTTP client.
+    pub(crate) fn new(target: Arc<Target>, key: String) -> Self {
+        Self {
+            target,
+            http: http_client(true),
+            fresh: http_client(false),
+            key,
+            ids: AtomicU64::new(1),
+        }
+    }
+
     /// A fresh number for a run id or a URL tag.
     pub(crate) fn next_id(&self) -> u64 {
         self.ids.fetch_add(1, Ordering::Relaxed)
@@ -131,13 +142,7 @@ async fn worker(
     cfg: ChurnConfig,
     deadline: Instant,
 ) {
-    let mut ctx = Ctx {
-        target,
-        http: http_client(true),
-        fresh: http_client(false),
-        key: client_key(worker, 0),
-        ids: AtomicU64::new(1),
-    };
+    let mut ctx = Ctx::new(target, client_key(worker, 0));
     let mut round = 0u64;
     while Instant::now() < deadline {
         let started = Instant::now();

@@ -1,6 +1,9 @@
 //! `duplex-load`: a native load client for any Duplex server, speaking only `protocol`'s
-//! wire types and query encoders. This first slice has two subcommands:
+//! wire types and query encoders. Subcommands:
 //!
+//! - `race` and `feed` (`compare.rs`): the Compare page's two runs, natively, with the
+//!   page's settings and bounds, a progress bar, HDR histograms, and `--json` in the
+//!   page's own download shape (`protocol::report`).
 //! - `churn` (`churn.rs`): workers loop over a mix of every endpoint the page uses for a
 //!   set time, counting per scenario what completed, was refused (429/503) or failed
 //!   (`report.rs`); exits non-zero on any failure. `cargo xtask soak` runs it while it
@@ -13,6 +16,7 @@
 //! typed in each module (`error.rs`) and become `anyhow` only here.
 
 mod churn;
+mod compare;
 mod error;
 mod feed;
 mod http;
@@ -62,6 +66,54 @@ enum Command {
         #[arg(long)]
         progress_lines: bool,
     },
+    /// The Compare page's race, natively: per contender, N round trips of SIZE bytes with
+    /// K in flight. Writes the page's download JSON with --json.
+    Race {
+        /// The server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        url: String,
+        /// Contenders, in order: `new` (HTTP, a new connection each), `keep` (HTTP
+        /// keep-alive), `ws` (one WebSocket).
+        #[arg(long, default_value = "new,keep,ws")]
+        contenders: String,
+        /// Round trips per contender.
+        #[arg(long, default_value = "200")]
+        n: String,
+        /// Payload bytes each way.
+        #[arg(long, default_value = "32")]
+        size: String,
+        /// Round trips in flight at once.
+        #[arg(long, default_value = "1")]
+        k: String,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Also write the run as the page's download JSON to this file.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
+    /// The Compare page's feed, natively: one feed read four ways at once.
+    Feed {
+        /// The server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        url: String,
+        /// Strategies: `short` (polls), `long` (long polls), `sse`, `ws`.
+        #[arg(long, default_value = "short,long,sse,ws")]
+        strategies: String,
+        /// Events per second.
+        #[arg(long, default_value = "10")]
+        rate: String,
+        /// Seconds the feed runs.
+        #[arg(long, default_value = "10")]
+        secs: String,
+        /// Short-poll period, ms.
+        #[arg(long, default_value = "500")]
+        poll: String,
+        #[command(flatten)]
+        net: NetArgs,
+        /// Also write the run as the page's download JSON to this file.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+    },
     /// Hold many idle `/ws` sessions open, each client socket bound to a loopback source
     /// address (127.0.0.2, 127.0.0.3, …) so no address passes the server's per-IP cap.
     Idle {
@@ -91,6 +143,64 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
     },
+}
+
+/// The emulated network, as the page names it.
+#[derive(Debug, clap::Args)]
+struct NetArgs {
+    /// A profile (`none`, `lan`, `4g`, …, as in the page's URL) or `custom`.
+    #[arg(long, default_value = "none")]
+    net: String,
+    /// Round-trip time to add, ms (with `--net custom`).
+    #[arg(long, default_value = "50")]
+    rtt: String,
+    /// Jitter, ms (with `--net custom`).
+    #[arg(long, default_value = "5")]
+    jitter: String,
+}
+
+impl NetArgs {
+    fn check(&self) -> anyhow::Result<compare::Net> {
+        use protocol::emulate::{NetModel, Profile};
+        let profile = Profile::from_slug(&self.net).with_context(|| {
+            let known: Vec<_> = Profile::ALL.iter().map(|p| p.slug()).collect();
+            format!("--net {}: not one of {}", self.net, known.join(", "))
+        })?;
+        let mut settings = vec![("net", profile.slug().to_owned())];
+        let model = match profile.model() {
+            Some(m) => m,
+            None => {
+                settings.push(("rtt", self.rtt.clone()));
+                settings.push(("jitter", self.jitter.clone()));
+                NetModel {
+                    rtt_ms: bounded(LabParam::RttMs, "--rtt", &self.rtt)? as u32,
+                    jitter_ms: bounded(LabParam::JitterMs, "--jitter", &self.jitter)? as u32,
+                }
+            }
+        };
+        Ok(compare::Net { model, settings })
+    }
+}
+
+use protocol::lab::LabParam;
+
+/// `text` within the page's bounds for `param` (the same check and message).
+fn bounded(param: LabParam, flag: &str, text: &str) -> anyhow::Result<u64> {
+    param
+        .parse(text)
+        .map_err(|p| anyhow::anyhow!("{flag} {text}: {}", param.message(p)))
+}
+
+/// Comma-separated slugs, each known.
+fn slugs<T>(flag: &str, text: &str, parse: impl Fn(&str) -> Option<T>) -> anyhow::Result<Vec<T>> {
+    let list = text
+        .split(',')
+        .map(|s| parse(s.trim()).with_context(|| format!("{flag}: unknown `{s}`")))
+        .collect::<anyhow::Result<Vec<T>>>()?;
+    if list.is_empty() {
+        bail!("{flag}: name at least one");
+    }
+    Ok(list)
 }
 
 #[tokio::main]
@@ -143,6 +253,62 @@ async fn main() -> anyhow::Result<()> {
             }
             if totals.completed == 0 {
                 bail!("nothing completed");
+            }
+            Ok(())
+        }
+        Command::Race {
+            url,
+            contenders,
+            n,
+            size,
+            k,
+            net,
+            json: json_file,
+        } => {
+            use protocol::compare::Contender;
+            let cfg = compare::RaceConfig {
+                contenders: slugs("--contenders", &contenders, Contender::from_slug)?,
+                n: bounded(LabParam::RoundTrips, "--n", &n)?,
+                size: bounded(LabParam::PayloadBytes, "--size", &size)?,
+                k: bounded(LabParam::InFlight, "--k", &k)?,
+            };
+            let net = net.check()?;
+            let target = target::Target::parse(&url).await?;
+            let (report, lines) = compare::race(target, cfg, net).await;
+            println!("{lines}");
+            if let Some(path) = json_file {
+                write_json(&path, &serde_json::to_value(&report)?)?;
+            }
+            if report.race.iter().any(|r| r.error.is_some()) {
+                bail!("a contender stopped early");
+            }
+            Ok(())
+        }
+        Command::Feed {
+            url,
+            strategies,
+            rate,
+            secs,
+            poll,
+            net,
+            json: json_file,
+        } => {
+            use protocol::compare::Strategy;
+            let cfg = compare::FeedConfig {
+                strategies: slugs("--strategies", &strategies, Strategy::from_slug)?,
+                rate: bounded(LabParam::FeedRateHz, "--rate", &rate)?,
+                secs: bounded(LabParam::FeedSeconds, "--secs", &secs)?,
+                poll_ms: bounded(LabParam::PollMs, "--poll", &poll)?,
+            };
+            let net = net.check()?;
+            let target = target::Target::parse(&url).await?;
+            let (report, lines) = compare::feed(target, cfg, net).await?;
+            println!("{lines}");
+            if let Some(path) = json_file {
+                write_json(&path, &serde_json::to_value(&report)?)?;
+            }
+            if report.feed.iter().any(|r| r.error.is_some()) {
+                bail!("a strategy stopped early");
             }
             Ok(())
         }
