@@ -43,6 +43,17 @@ impl Browser {
         self.chat_join_as(name, via, "joined").await
     }
 
+    /// Waits until polling client `slot` has had `n` empty answers.
+    pub(crate) async fn chat_wait_empty_polls(&self, slot: u32, n: u64) {
+        let css = format!("{} [data-test=chat-polls]", client(slot));
+        wait_for(&format!("{n} empty polls"), || async {
+            let t = self.text(&css).await?;
+            let empty: u64 = t.split_once('(')?.1.trim_end_matches(')').parse().ok()?;
+            (empty >= n).then_some(())
+        })
+        .await;
+    }
+
     /// Client `slot` says `text`.
     pub(crate) async fn chat_say(&self, slot: u32, text: &str) {
         let card = client(slot);
@@ -162,18 +173,15 @@ async fn chat_over_polling_shows_its_requests_and_is_later() {
     let ana = b.chat_join("Ana", "ws").await;
     let pat = b.chat_join("Pat", "poll-250").await;
     // Polls go out and come back empty while nobody speaks.
+    let lou = b.chat_join("Lou", "long").await;
     let card = client(pat);
-    wait_for("two empty polls", || async {
-        let t = b.text(&format!("{card} [data-test=chat-polls]")).await?;
-        let empty: u64 = t.split_once('(')?.1.trim_end_matches(')').parse().ok()?;
-        (empty >= 2).then_some(())
-    })
-    .await;
+    b.chat_wait_empty_polls(pat, 2).await;
     b.wait_visible(&format!("{card} [data-kind=empty]")).await;
 
     b.chat_say(ana, "anyone polling?").await;
-    // It reaches the poller as the answer to a request (←), not as a push.
+    // It reaches each poller as the answer to a request (←), not as a push.
     b.chat_wait_message(pat, "in", "anyone polling?").await;
+    b.chat_wait_message(lou, "in", "anyone polling?").await;
     let requests: u64 = b
         .text(&format!("{card} [data-test=chat-requests]"))
         .await
@@ -187,10 +195,10 @@ async fn chat_over_polling_shows_its_requests_and_is_later() {
         .unwrap();
     assert!(!bytes.ends_with(" 0 B"), "bytes received: {bytes}");
     // The fan-out: one push (Ana's own copy) and one poll answer; the poller is later.
-    wait_for("a pushed and a polled arrival", || async {
+    wait_for("a pushed and two polled arrivals", || async {
         let push = b.count("[data-test=chat-arrival][data-via=push]").await;
         let polled = b.count("[data-test=chat-arrival][data-via=in]").await;
-        (push == 1 && polled == 1).then_some(())
+        (push == 1 && polled == 2).then_some(())
     })
     .await;
     let later = b
@@ -198,6 +206,13 @@ async fn chat_over_polling_shows_its_requests_and_is_later() {
         .await
         .unwrap();
     assert!(later.starts_with('+'), "later than WebSocket: {later}");
+    // The figures, for whoever runs this with --nocapture.
+    let row = b.text("[data-test=chat-fanout-row]").await.unwrap();
+    let polls = b
+        .text(&format!("{card} [data-test=chat-polls]"))
+        .await
+        .unwrap();
+    eprintln!("chat fan-out: {row:?}; poller: {requests} requests, polls (empty) {polls}, {bytes}");
 
     // The poller speaks: pushed to Ana.
     b.chat_say(pat, "polled hello").await;

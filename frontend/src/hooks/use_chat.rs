@@ -240,7 +240,7 @@ impl Ctx {
                 let ctx = self.clone();
                 spawn_local(async move {
                     match svc::send(&room, &member, &ctx.key, &say).await {
-                        Ok((_, up, down)) => ctx.apply(slot, Input::Http { up, down }),
+                        Ok((up, down)) => ctx.apply(slot, Input::Http { up, down }),
                         Err(e) => {
                             let failure = Failure::Fetch(e);
                             ctx.apply(
