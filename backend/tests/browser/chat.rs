@@ -54,6 +54,20 @@ impl Browser {
         .await;
     }
 
+    /// Client `slot` says `n` messages at once (one script, no round trip between them).
+    pub(crate) async fn chat_burst(&self, slot: u32, n: u32) {
+        self.client
+            .execute(
+                "const card = document.querySelector(arguments[0]);
+                 const input = card.querySelector('[data-test=chat-text]');
+                 const send = card.querySelector('[data-test=chat-send]');
+                 for (let i = 0; i < arguments[1]; i++) { input.value = 'quick ' + i; send.click(); }",
+                vec![serde_json::json!(client(slot)), serde_json::json!(n)],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Client `slot` says `text`.
     pub(crate) async fn chat_say(&self, slot: u32, text: &str) {
         let card = client(slot);
@@ -217,6 +231,18 @@ async fn chat_over_polling_shows_its_requests_and_is_later() {
     // The poller speaks: pushed to Ana.
     b.chat_say(pat, "polled hello").await;
     b.chat_wait_message(ana, "push", "polled hello").await;
+
+    // Over the message rate by HTTP: 429, in the words a WebSocket member gets in-band.
+    b.chat_burst(pat, 15).await;
+    wait_for("the poller's rate limit, in words", || async {
+        let t = b.text(&format!("{card} [data-test=chat-error]")).await?;
+        t.starts_with("Slow down").then_some(())
+    })
+    .await;
+    assert_eq!(
+        b.attr(&card, "data-status").await.as_deref(),
+        Some("joined")
+    );
     b.finish().await;
 }
 
@@ -244,16 +270,7 @@ async fn chat_errors_are_visible() {
     )
     .await;
     // Faster than 5 a second (bursts of 10): the server refuses in-band, in words.
-    b.client
-        .execute(
-            "const card = document.querySelector(arguments[0]);
-             const input = card.querySelector('[data-test=chat-text]');
-             const send = card.querySelector('[data-test=chat-send]');
-             for (let i = 0; i < 15; i++) { input.value = 'quick ' + i; send.click(); }",
-            vec![serde_json::json!(card)],
-        )
-        .await
-        .unwrap();
+    b.chat_burst(ana, 15).await;
     wait_for("the rate limit, in words", || async {
         let t = b.text(&format!("{card} [data-test=chat-error]")).await?;
         t.starts_with("Slow down").then_some(())

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use protocol::chat::{ChatClientMsg, ChatSay, check_text, display_name, valid_room};
+use protocol::chat::{ChatClientMsg, ChatErrorCode, ChatSay, check_text, display_name, valid_room};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -242,7 +242,13 @@ impl Ctx {
                     match svc::send(&room, &member, &ctx.key, &say).await {
                         Ok((up, down)) => ctx.apply(slot, Input::Http { up, down }),
                         Err(e) => {
-                            let failure = Failure::Fetch(e);
+                            // Over the message rate: the refusal a WebSocket member gets
+                            // in-band, in the same words.
+                            let failure = if e.is(protocol::ErrorCode::RateLimited) {
+                                Failure::InBand(ChatErrorCode::RateLimited)
+                            } else {
+                                Failure::Fetch(e)
+                            };
                             ctx.apply(
                                 slot,
                                 Input::Failed {
