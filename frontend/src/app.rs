@@ -10,6 +10,7 @@ use crate::dom;
 use crate::hooks::use_client_key::{ClientKey, use_new_client_key};
 use crate::hooks::use_route::use_route;
 use crate::i18n::{Key, Lang};
+use crate::pages::chat::Chat;
 use crate::pages::compare::Compare;
 use crate::pages::home::Home;
 use crate::pages::http_lab::HttpLab;
@@ -55,6 +56,7 @@ fn switch(route: Route) -> Html {
         Route::HttpLab => html! { <HttpLab /> },
         Route::WsLab => html! { <WsLab /> },
         Route::Compare => html! { <Compare /> },
+        Route::Chat => html! { <Chat /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

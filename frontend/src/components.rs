@@ -3,6 +3,10 @@
 //! touch the network (no `crate::hooks`, no `crate::services`: checked by `cargo xtask
 //! test`'s tidy step).
 
+pub(crate) mod chat_client;
+pub(crate) mod chat_fanout;
+pub(crate) mod chat_join;
+pub(crate) mod chat_log;
 pub(crate) mod conn_timeline;
 pub(crate) mod connections_panel;
 pub(crate) mod feed_controls;

@@ -2,6 +2,7 @@
 //! components never do (view-only hooks for components live in `ui`).
 
 pub(crate) mod use_batched;
+pub(crate) mod use_chat;
 pub(crate) mod use_client_key;
 pub(crate) mod use_compare_form;
 pub(crate) mod use_echo;

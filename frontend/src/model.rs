@@ -7,6 +7,8 @@
 //! module rather than in it: they are arithmetic and text, used by models and components
 //! alike.
 
+pub mod chat;
+pub mod clock;
 pub mod compare;
 pub(crate) mod echo;
 pub(crate) mod feed;

@@ -1,5 +1,6 @@
 //! Pages: call hooks, hand their state to components.
 
+pub(crate) mod chat;
 pub(crate) mod compare;
 pub(crate) mod home;
 pub(crate) mod http_lab;

@@ -40,6 +40,7 @@ pub enum Route {
     HttpLab,
     WsLab,
     Compare,
+    Chat,
     NotFound,
 }
 
@@ -86,6 +87,7 @@ pub const ROUTES: &[Row<Route>] = routes![Route;
     "/lab/http" => HttpLab,
     "/lab/ws" => WsLab,
     "/compare" => Compare,
+    "/chat" => Chat,
 ];
 
 /// The path `NotFound` (and a route the table cannot write) is given: no row matches it.
@@ -203,7 +205,13 @@ mod tests {
 
     #[test]
     fn paths_round_trip() {
-        for r in [Route::Home, Route::HttpLab, Route::WsLab, Route::Compare] {
+        for r in [
+            Route::Home,
+            Route::HttpLab,
+            Route::WsLab,
+            Route::Compare,
+            Route::Chat,
+        ] {
             assert_eq!(Route::from_path(&r.path()), r);
         }
         assert_eq!(Route::Home.path(), "/");

@@ -7,6 +7,7 @@ use protocol::ErrorBody;
 
 use crate::model::fetch::FetchError;
 
+pub(crate) mod chat;
 pub(crate) mod client_key;
 pub(crate) mod compare;
 pub(crate) mod echo;

@@ -20,11 +20,12 @@ pub(crate) const MARKER: &str = "<!-- duplex:shell -->";
 const LANGS: [&str; 3] = ["en", "ja", "ko"];
 
 /// The tabs: path and catalogue key, in the order the app's `Nav` draws them.
-const TABS: [(&str, &str); 4] = [
+const TABS: [(&str, &str); 5] = [
     ("/", "nav_home"),
     ("/lab/http", "nav_http_lab"),
     ("/lab/ws", "nav_ws_lab"),
     ("/compare", "nav_compare"),
+    ("/chat", "nav_chat"),
 ];
 
 /// `key = value` lines of one catalogue file (comments and blank lines skipped).
@@ -104,7 +105,13 @@ mod tests {
         let html = render(&root()).unwrap();
         for lang in LANGS {
             let book = catalogue(&root(), lang).unwrap();
-            for key in ["app_tagline", "shell_loading", "nav_home", "nav_compare"] {
+            for key in [
+                "app_tagline",
+                "shell_loading",
+                "nav_home",
+                "nav_compare",
+                "nav_chat",
+            ] {
                 let words = escape(&book[key]);
                 assert!(
                     html.contains(&format!(r#"<span data-l="{lang}">{words}</span>"#)),

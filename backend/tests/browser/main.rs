@@ -13,6 +13,7 @@ mod harness;
 mod stage;
 
 mod a11y;
+mod chat;
 mod compare;
 mod fonts;
 mod home;

@@ -29,6 +29,12 @@ async fn home_and_labs() {
     shoot_pages(&[Page::Home, Page::HttpLab, Page::WsLab, Page::NotFound]).await;
 }
 
+/// Chat: a room with two WebSocket clients and a polling one, after a few messages.
+#[tokio::test]
+async fn chat() {
+    shoot_pages(&[Page::Chat]).await;
+}
+
 /// Compare on its own: its runs take most of the time, so it runs beside the others.
 #[tokio::test]
 async fn compare() {

@@ -51,6 +51,7 @@ async fn the_shell_paints_in_the_chosen_language_without_any_wasm() {
         // Only one language's tab labels are visible.
         let tabs = b.text(".tabs").await.unwrap_or_default();
         assert!(tabs.contains(&words(lang, "nav_compare")), "{tabs}");
+        assert!(tabs.contains(&words(lang, "nav_chat")), "{tabs}");
         for other in ["en", "ja", "ko"].into_iter().filter(|o| *o != lang) {
             assert!(
                 !tabs.contains(&words(other, "nav_http_lab")),

@@ -12,15 +12,17 @@ pub(crate) enum Page {
     HttpLab,
     WsLab,
     Compare,
+    Chat,
     NotFound,
 }
 
 impl Page {
-    pub(crate) const ALL: [Page; 5] = [
+    pub(crate) const ALL: [Page; 6] = [
         Page::Home,
         Page::HttpLab,
         Page::WsLab,
         Page::Compare,
+        Page::Chat,
         Page::NotFound,
     ];
 
@@ -31,6 +33,7 @@ impl Page {
             Page::HttpLab => "lab",
             Page::WsLab => "wslab",
             Page::Compare => "compare",
+            Page::Chat => "chat",
             Page::NotFound => "notfound",
         }
     }
@@ -44,6 +47,7 @@ impl Browser {
             Page::HttpLab => self.stage_http_lab(server, lang).await,
             Page::WsLab => self.stage_ws_lab(server, lang).await,
             Page::Compare => self.stage_compare(server, lang).await,
+            Page::Chat => self.stage_chat(server, lang).await,
             Page::NotFound => {
                 self.client
                     .goto(&server.url(&format!("/no/such/page?lang={lang}")))
@@ -110,6 +114,35 @@ impl Browser {
         self.run_race(3).await;
         self.run_feed(4).await;
     }
+
+    /// Chat: two WebSocket clients and one polling every 500 ms, three messages fanned
+    /// out to all three, and empty polls between them.
+    async fn stage_chat(&self, server: &TestServer, lang: &str) {
+        // A room of its own each time: earlier stages' members and messages stay a while.
+        static ROOMS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = ROOMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.open_chat(server, &format!("room=class-{n}&lang={lang}"))
+            .await;
+        let ana = self.chat_join("Ana", "ws").await;
+        let bo = self.chat_join("Bo", "ws").await;
+        let pat = self.chat_join("Pat", "poll-500").await;
+        // A few polls come back empty before anyone speaks: the cost of asking.
+        self.chat_wait_empty_polls(pat, 3).await;
+        self.chat_say(ana, "Hello, class!").await;
+        self.chat_wait_message(pat, "in", "Hello, class!").await;
+        self.chat_say(bo, "Pushed to me at once.").await;
+        self.chat_wait_message(pat, "in", "Pushed to me at once.")
+            .await;
+        self.chat_say(pat, "I only see it when I ask.").await;
+        self.chat_wait_message(bo, "push", "I only see it when I ask.")
+            .await;
+        wait_for("three messages, each to all three clients", || async {
+            (self.count("[data-test=chat-arrival]").await == 9).then_some(())
+        })
+        .await;
+        self.wait_visible(&format!("{} [data-kind=empty]", crate::chat::client(pat)))
+            .await;
+    }
 }
 
 impl Browser {
@@ -120,6 +153,7 @@ impl Browser {
             Page::HttpLab => ("/lab/http", "[data-test=lab-run]"),
             Page::WsLab => ("/lab/ws", "[data-test=ws-connect]"),
             Page::Compare => ("/compare", "[data-test=race-run]"),
+            Page::Chat => ("/chat", "[data-test=chat-join]"),
             Page::NotFound => ("/no/such/page", "[data-test=not-found]"),
         };
         self.client

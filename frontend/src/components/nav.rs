@@ -37,6 +37,7 @@ pub(crate) fn nav() -> Html {
             { tab(Route::HttpLab, Key::nav_http_lab, "nav-http-lab") }
             { tab(Route::WsLab, Key::nav_ws_lab, "nav-ws-lab") }
             { tab(Route::Compare, Key::nav_compare, "nav-compare") }
+            { tab(Route::Chat, Key::nav_chat, "nav-chat") }
         </nav>
     }
 }

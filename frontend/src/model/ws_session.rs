@@ -1,6 +1,6 @@
 //! What the page knows about its WebSocket session, built from what it sent and what
 //! arrived: lifecycle with times, the handshake, round trips, pushes with estimated
-//! one-way delays, the clock offset, ping round trips, how it closed, and a bounded log.
+//! one-way delays, the clock offset (`super::clock`), ping round trips, how it closed, and a bounded log.
 //! Pure data and logic (no browser calls): tested natively, driven by `use_websocket`.
 
 use std::collections::{HashMap, VecDeque};
@@ -9,6 +9,8 @@ use std::rc::Rc;
 use protocol::lab::HeaderLine;
 use protocol::ws::frame_header_bytes;
 use protocol::{ServerMsg, close_code};
+
+pub use super::clock::ClockEstimate;
 
 /// The log keeps this many entries; older ones drop off so the page never grows.
 pub const LOG_CAP: usize = 300;
@@ -152,32 +154,6 @@ pub struct CloseInfo {
     pub reason: String,
     pub clean: bool,
     pub by: Initiator,
-}
-
-/// NTP-style clock offset between page and server from clock probes: for each probe,
-/// offset θ = ((t1 − t0) + (t2 − t3)) / 2 and round trip δ = (t3 − t0) − (t2 − t1), with t0/t3
-/// the page's send/receive and t1/t2 the server's receive/send times. The probe with the
-/// smallest δ wins; the true offset lies within ±δ/2 of its θ.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct ClockEstimate {
-    /// Server clock minus page clock, µs.
-    pub offset_us: f64,
-    /// Half the best probe's round trip, µs.
-    pub uncertainty_us: f64,
-    pub samples: u32,
-}
-
-impl ClockEstimate {
-    /// Adds a probe (all times µs since the Unix epoch; t0, t3 on the page's clock).
-    pub fn add(&mut self, t0: f64, t1: f64, t2: f64, t3: f64) {
-        let delta = ((t3 - t0) - (t2 - t1)).max(0.0);
-        let theta = ((t1 - t0) + (t2 - t3)) / 2.0;
-        if self.samples == 0 || delta / 2.0 < self.uncertainty_us {
-            self.offset_us = theta;
-            self.uncertainty_us = delta / 2.0;
-        }
-        self.samples += 1;
-    }
 }
 
 /// The whole session as the page sees it.
@@ -387,7 +363,7 @@ impl SessionView {
                 self.pushes += 1;
                 let one_way_ms = self
                     .clock
-                    .map(|c| (unix_us + c.offset_us - sent_unix_us as f64) / 1000.0);
+                    .map(|c| c.one_way_ms(unix_us, sent_unix_us as f64));
                 if one_way_ms.is_some() {
                     self.last_one_way_ms = one_way_ms;
                 }
@@ -475,21 +451,6 @@ mod tests {
 
     fn json(m: &ServerMsg) -> String {
         serde_json::to_string(m).unwrap()
-    }
-
-    #[test]
-    fn clock_estimate_keeps_the_tightest_probe() {
-        let mut c = ClockEstimate::default();
-        // Server 1000 µs ahead; a 200 µs round trip split evenly.
-        c.add(0.0, 1100.0, 1100.0, 200.0);
-        assert_eq!((c.offset_us, c.uncertainty_us), (1000.0, 100.0));
-        // A slower probe does not replace it.
-        c.add(1000.0, 3000.0, 3000.0, 2000.0);
-        assert_eq!(c.offset_us, 1000.0);
-        // A tighter one does.
-        c.add(5000.0, 6010.0, 6020.0, 5040.0);
-        assert_eq!((c.offset_us, c.uncertainty_us), (995.0, 15.0));
-        assert_eq!(c.samples, 3);
     }
 
     #[test]

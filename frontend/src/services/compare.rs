@@ -1,21 +1,18 @@
 //! The Compare page's network calls: one race round trip over fetch (timed where the whole
 //! answer has arrived, before any rendering), the run tally, starting, stopping and
-//! polling a feed (cancellable with [`Abort`]), a clock-offset estimate against the
-//! server, and the race and feed addresses.
+//! polling a feed (cancellable with [`Abort`]), the clock offset, and the race and feed addresses.
 
 use gloo_net::http::Request;
-use protocol::EchoReply;
 use protocol::compare::{
     FEED_LONG_PATH, FEED_PATH, FEED_POLL_PATH, FEED_SSE_PATH, FEED_WS_PATH, FeedBatch,
     FeedReadQuery, FeedStartQuery, FeedStarted, FeedStopQuery, RACE_HTTP_PATH, RACE_WS_PATH,
     RaceHttpQuery, RaceWsQuery, TALLY_PATH, Tally, TallyQuery,
 };
 use protocol::emulate::NetModel;
-use protocol::http::ECHO_PATH;
 use protocol::observe::CLIENT_HEADER;
 use protocol::query::target;
 
-use crate::clock::{now_ms, unix_us_at};
+use crate::clock::now_ms;
 use crate::model::fetch::FetchError;
 
 /// The race URL of a run (`close`: the server closes after each answer).
@@ -81,7 +78,7 @@ impl Abort {
         Self(web_sys::AbortController::new().ok())
     }
 
-    fn signal(&self) -> Option<web_sys::AbortSignal> {
+    pub(super) fn signal(&self) -> Option<web_sys::AbortSignal> {
         self.0.as_ref().map(web_sys::AbortController::signal)
     }
 
@@ -188,22 +185,7 @@ pub(crate) async fn poll(
     .await
 }
 
-/// The server's clock minus the page's, in µs, from the best of five echo round trips
-/// (the one with the shortest round trip; its uncertainty is half that round trip).
-/// Not emulated: the offset belongs to the clocks, not the network.
+/// The server's clock minus the page's, in µs ([`super::echo::clock_estimate`]).
 pub(crate) async fn clock_offset_us() -> Option<f64> {
-    let url = format!("{}{ECHO_PATH}", super::origin());
-    let mut best: Option<(f64, f64)> = None;
-    for _ in 0..5 {
-        let t0 = now_ms();
-        let reply: Result<EchoReply, _> = get_json(Request::get(&url).build()).await;
-        let t1 = now_ms();
-        let Ok(reply) = reply else { continue };
-        let mid = unix_us_at((t0 + t1) / 2.0);
-        let offset = reply.server_received_unix_us as f64 - mid;
-        if best.is_none_or(|(rtt, _)| t1 - t0 < rtt) {
-            best = Some((t1 - t0, offset));
-        }
-    }
-    best.map(|(_, offset)| offset)
+    super::echo::clock_estimate().await.map(|c| c.offset_us)
 }
