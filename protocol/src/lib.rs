@@ -13,6 +13,7 @@ pub mod lab;
 pub mod limits;
 pub mod observe;
 pub mod query;
+pub mod tagged;
 pub mod ws;
 
 pub use error::{ErrorBody, ErrorCode};
