@@ -6,7 +6,7 @@ use protocol::HttpMethod;
 use protocol::lab::{LabParam, ParamProblem};
 use yew::prelude::*;
 
-use super::method_select::MethodSelect;
+use super::method_select::method_select;
 use super::number_field::NumberField;
 use super::use_lang;
 use crate::i18n::Key;
@@ -100,7 +100,7 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
     html! {
         <form class="lab-controls" onsubmit={on_submit} novalidate=true>
             <div class="lab-grid">
-                <MethodSelect value={*method} on_change={on_method} test="lab-method" />
+                { method_select(lang, *method, &on_method, "lab-method", "") }
                 <NumberField label={lang.t(Key::lab_request_bytes)} test="lab-req" value={fields.request_bytes.clone()} oninput={set_field(|f| &mut f.request_bytes)} error={problem(LabParam::RequestBytes, req)} disabled={!post} />
                 <NumberField label={lang.t(Key::lab_response_bytes)} test="lab-resp" value={fields.response_bytes.clone()} oninput={set_field(|f| &mut f.response_bytes)} error={problem(LabParam::ResponseBytes, resp)} />
                 <NumberField label={lang.t(Key::lab_delay)} test="lab-delay" value={fields.delay_ms.clone()} oninput={set_field(|f| &mut f.delay_ms)} error={problem(LabParam::DelayMs, delay)} />

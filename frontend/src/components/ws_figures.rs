@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::metric::Metric;
-use super::state_badge::StateBadge;
+use super::metric::metric;
+use super::state_badge::state_badge;
 use super::use_lang;
 use crate::format;
 use crate::i18n::{Key, clean_key, closed_by_key};
@@ -66,14 +66,14 @@ pub(crate) fn ws_figures(props: &WsFiguresProps) -> Html {
             <div class="metrics">
                 <div class="metric">
                     <span class="metric-label">{ lang.t(Key::ws_state) }</span>
-                    <StateBadge phase={v.phase} />
+                    { state_badge(lang, v.phase) }
                 </div>
-                <Metric label={lang.t(Key::ws_handshake)} value={shown(v.handshake_ms)} test="ws-handshake" />
-                <Metric label={lang.t(Key::ws_last_rtt)} value={shown(v.last_rtt_ms)} test="ws-last-rtt" big=true />
-                <Metric label={lang.t(Key::ws_ping_rtt)} value={shown(v.ping_rtt_ms)} test="ws-ping-rtt" />
-                <Metric label={lang.t(Key::ws_pushes)} value={v.pushes.to_string()} test="ws-pushes" />
-                <Metric label={lang.t(Key::ws_one_way_est)} value={one_way} test="ws-one-way" />
-                <Metric label={lang.t(Key::ws_clock_offset)} value={clock} test="ws-clock" />
+                { metric(lang.t(Key::ws_handshake), shown(v.handshake_ms), "ws-handshake", false) }
+                { metric(lang.t(Key::ws_last_rtt), shown(v.last_rtt_ms), "ws-last-rtt", true) }
+                { metric(lang.t(Key::ws_ping_rtt), shown(v.ping_rtt_ms), "ws-ping-rtt", false) }
+                { metric(lang.t(Key::ws_pushes), v.pushes.to_string(), "ws-pushes", false) }
+                { metric(lang.t(Key::ws_one_way_est), one_way, "ws-one-way", false) }
+                { metric(lang.t(Key::ws_clock_offset), clock, "ws-clock", false) }
             </div>
             <ol class="transitions" data-test="ws-transitions" aria-label={lang.t(Key::ws_transitions)}>
                 { for transitions }
