@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::components::header::Header;
+use crate::components::header::header;
 use crate::components::nav::Nav;
 use crate::dom;
 use crate::hooks::use_client_key::{ClientKey, use_new_client_key};
@@ -32,7 +32,7 @@ pub(crate) fn app() -> Html {
             <ContextProvider<Lang> context={lang}>
                 <ContextProvider<ClientKey> context={key}>
                     <div class="page">
-                        <Header {on_lang} />
+                        { header(lang, &on_lang) }
                         <Nav />
                         { switch(route) }
                         <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
