@@ -7,7 +7,7 @@ use protocol::ErrorBody;
 use protocol::compare::{Contender, Strategy, Tally};
 use protocol::emulate::{NetModel, Profile};
 use protocol::lab::{LabParam, ParamProblem};
-use serde_json::json;
+use serde::Serialize;
 
 use super::fetch::FetchError;
 use crate::stats::{self, Summary};
@@ -409,79 +409,169 @@ pub struct Run<'a> {
     pub feed: &'a [StrategyResult],
 }
 
-fn tally_json(t: Option<Tally>) -> serde_json::Value {
-    t.map_or(serde_json::Value::Null, |t| {
-        json!({
-            "requests": t.requests, "connections_opened": t.connections_opened,
-            "bytes_in": t.bytes_in, "bytes_out": t.bytes_out,
-            "empty_responses": t.empty_responses, "held_peak": t.held_peak,
-            "settled": t.settled,
-        })
+// The download's JSON, as plain structs (fields in alphabetical order: the order the
+// earlier `serde_json::json!` version wrote, through its sorted map). Building
+// `serde_json::Value`s instead cost 16.3 KB of wasm, 6.9 KB gzip (`Value`, its map and
+// the sort that builds one; measured 2026-11-23, issue 14).
+// `tests::json_is_what_json_macro_wrote` pins the bytes against that version.
+
+#[derive(Serialize)]
+struct TallyJson {
+    bytes_in: u64,
+    bytes_out: u64,
+    connections_opened: u64,
+    empty_responses: u64,
+    held_peak: u64,
+    requests: u64,
+    settled: bool,
+}
+
+fn tally_json(t: Option<Tally>) -> Option<TallyJson> {
+    t.map(|t| TallyJson {
+        bytes_in: t.bytes_in,
+        bytes_out: t.bytes_out,
+        connections_opened: t.connections_opened,
+        empty_responses: t.empty_responses,
+        held_peak: t.held_peak,
+        requests: t.requests,
+        settled: t.settled,
     })
 }
 
-fn summary_json(s: Option<Summary>) -> serde_json::Value {
-    s.map_or(serde_json::Value::Null, |s| {
-        json!({"n": s.n, "min": s.min, "p50": s.p50, "p95": s.p95, "p99": s.p99,
-               "max": s.max, "mean": s.mean})
+#[derive(Serialize)]
+struct SummaryJson {
+    max: f64,
+    mean: f64,
+    min: f64,
+    n: usize,
+    p50: f64,
+    p95: f64,
+    p99: f64,
+}
+
+fn summary_json(s: Option<Summary>) -> Option<SummaryJson> {
+    s.map(|s| SummaryJson {
+        max: s.max,
+        mean: s.mean,
+        min: s.min,
+        n: s.n,
+        p50: s.p50,
+        p95: s.p95,
+        p99: s.p99,
     })
+}
+
+#[derive(Serialize)]
+struct RaceJson<'a> {
+    contender: &'static str,
+    error: Option<String>,
+    overhead_bytes_per_round_trip: Option<f64>,
+    round_trip_ms: Option<SummaryJson>,
+    round_trips_per_second: Option<f64>,
+    samples_ms: &'a [f64],
+    server_counted: Option<TallyJson>,
+    wall_ms: f64,
+}
+
+#[derive(Serialize)]
+struct FeedJson<'a> {
+    delivered: usize,
+    empty_responses: u64,
+    error: Option<String>,
+    out_of_order: u64,
+    points: &'a [(f64, f64)],
+    requests: u64,
+    server_counted: Option<TallyJson>,
+    staleness_ms: Option<SummaryJson>,
+    strategy: &'static str,
+}
+
+#[derive(Serialize)]
+struct NetworkJson {
+    emulated: bool,
+    jitter_ms: u32,
+    rtt_ms: u32,
+}
+
+/// The settings, as an object with its keys in sorted order.
+struct Settings(Vec<(&'static str, String)>);
+
+impl Serialize for Settings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    cross_origin_isolated: bool,
+    duplex: &'static str,
+    feed: Vec<FeedJson<'a>>,
+    network: NetworkJson,
+    race: Vec<RaceJson<'a>>,
+    settings: Settings,
 }
 
 /// The run as JSON: settings, network model, each contender's and strategy's figures and
 /// every sample (ms).
 pub fn to_json(run: &Run<'_>) -> String {
     let size = run.form.race().map_or(0, |r| r.size);
-    let race: Vec<_> = run
+    let race = run
         .race
         .iter()
-        .map(|c| {
-            json!({
-                "contender": c.contender.slug(),
-                "round_trip_ms": summary_json(c.summary()),
-                "wall_ms": c.wall_ms,
-                "round_trips_per_second": c.per_second(),
-                "overhead_bytes_per_round_trip": c.overhead_per_round_trip(size),
-                "server_counted": tally_json(c.tally),
-                "error": c.error.as_ref().map(Failure::describe),
-                "samples_ms": c.samples,
-            })
+        .map(|c| RaceJson {
+            contender: c.contender.slug(),
+            error: c.error.as_ref().map(Failure::describe),
+            overhead_bytes_per_round_trip: c.overhead_per_round_trip(size),
+            round_trip_ms: summary_json(c.summary()),
+            round_trips_per_second: c.per_second(),
+            samples_ms: &c.samples,
+            server_counted: tally_json(c.tally),
+            wall_ms: c.wall_ms,
         })
         .collect();
-    let feed: Vec<_> = run
+    let feed = run
         .feed
         .iter()
-        .map(|s| {
-            json!({
-                "strategy": s.strategy.slug(),
-                "delivered": s.points.len(),
-                "staleness_ms": summary_json(s.staleness()),
-                "requests": s.requests,
-                "empty_responses": s.empty,
-                "out_of_order": s.disorder,
-                "server_counted": tally_json(s.tally),
-                "error": s.error.as_ref().map(Failure::describe),
-                "points": s.points.iter().map(|(t, v)| json!([t, v])).collect::<Vec<_>>(),
-            })
+        .map(|s| FeedJson {
+            delivered: s.points.len(),
+            empty_responses: s.empty,
+            error: s.error.as_ref().map(Failure::describe),
+            out_of_order: s.disorder,
+            points: &s.points,
+            requests: s.requests,
+            server_counted: tally_json(s.tally),
+            staleness_ms: summary_json(s.staleness()),
+            strategy: s.strategy.slug(),
         })
         .collect();
-    let settings: serde_json::Map<String, serde_json::Value> = run
-        .form
-        .to_query()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
-        .collect();
-    let doc = json!({
-        "duplex": "compare",
-        "settings": settings,
-        "network": {
-            "emulated": !run.net.is_none(),
-            "rtt_ms": run.net.rtt_ms,
-            "jitter_ms": run.net.jitter_ms,
+    // Sorted by key, the last of a repeated key kept (as a map would), by insertion: a
+    // dozen keys, and no second sort instance in the wasm (see `stats::sort_ints`).
+    let mut settings: Vec<(&'static str, String)> = Vec::new();
+    for (k, v) in run.form.to_query() {
+        match settings.iter().position(|(s, _)| *s >= k) {
+            Some(i) if settings[i].0 == k => settings[i].1 = v,
+            Some(i) => settings.insert(i, (k, v)),
+            None => settings.push((k, v)),
+        }
+    }
+    let doc = DocJson {
+        cross_origin_isolated: run.isolated,
+        duplex: "compare",
+        feed,
+        network: NetworkJson {
+            emulated: !run.net.is_none(),
+            jitter_ms: run.net.jitter_ms,
+            rtt_ms: run.net.rtt_ms,
         },
-        "cross_origin_isolated": run.isolated,
-        "race": race,
-        "feed": feed,
-    });
+        race,
+        settings: Settings(settings),
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
@@ -626,5 +716,139 @@ mod tests {
         assert_eq!(json["feed"][0]["delivered"], 2);
         assert_eq!(json["network"]["emulated"], false);
         assert_eq!(json["settings"]["n"], "200");
+    }
+
+    // The download as the `serde_json::json!` version wrote it, to pin `to_json`'s bytes.
+    use serde_json::json;
+
+    fn tally_json_ref(t: Option<Tally>) -> serde_json::Value {
+        t.map_or(serde_json::Value::Null, |t| {
+            json!({
+                "requests": t.requests, "connections_opened": t.connections_opened,
+                "bytes_in": t.bytes_in, "bytes_out": t.bytes_out,
+                "empty_responses": t.empty_responses, "held_peak": t.held_peak,
+                "settled": t.settled,
+            })
+        })
+    }
+
+    fn summary_json_ref(s: Option<Summary>) -> serde_json::Value {
+        s.map_or(serde_json::Value::Null, |s| {
+            json!({"n": s.n, "min": s.min, "p50": s.p50, "p95": s.p95, "p99": s.p99,
+                   "max": s.max, "mean": s.mean})
+        })
+    }
+
+    /// The run as JSON: settings, network model, each contender's and strategy's figures and
+    /// every sample (ms).
+    fn to_json_ref(run: &Run<'_>) -> String {
+        let size = run.form.race().map_or(0, |r| r.size);
+        let race: Vec<_> = run
+            .race
+            .iter()
+            .map(|c| {
+                json!({
+                    "contender": c.contender.slug(),
+                    "round_trip_ms": summary_json_ref(c.summary()),
+                    "wall_ms": c.wall_ms,
+                    "round_trips_per_second": c.per_second(),
+                    "overhead_bytes_per_round_trip": c.overhead_per_round_trip(size),
+                    "server_counted": tally_json_ref(c.tally),
+                    "error": c.error.as_ref().map(Failure::describe),
+                    "samples_ms": c.samples,
+                })
+            })
+            .collect();
+        let feed: Vec<_> = run
+            .feed
+            .iter()
+            .map(|s| {
+                json!({
+                    "strategy": s.strategy.slug(),
+                    "delivered": s.points.len(),
+                    "staleness_ms": summary_json_ref(s.staleness()),
+                    "requests": s.requests,
+                    "empty_responses": s.empty,
+                    "out_of_order": s.disorder,
+                    "server_counted": tally_json_ref(s.tally),
+                    "error": s.error.as_ref().map(Failure::describe),
+                    "points": s.points.iter().map(|(t, v)| json!([t, v])).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let settings: serde_json::Map<String, serde_json::Value> = run
+            .form
+            .to_query()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
+            .collect();
+        let doc = json!({
+            "duplex": "compare",
+            "settings": settings,
+            "network": {
+                "emulated": !run.net.is_none(),
+                "rtt_ms": run.net.rtt_ms,
+                "jitter_ms": run.net.jitter_ms,
+            },
+            "cross_origin_isolated": run.isolated,
+            "race": race,
+            "feed": feed,
+        });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    #[test]
+    fn json_is_what_json_macro_wrote() {
+        let mut c = ContenderResult::new(Contender::KeepAlive);
+        for v in [1.0, 2.0, 3.0, 4.0, f64::NAN] {
+            c.samples.push(v);
+        }
+        c.wall_ms = 12.5;
+        c.tally = Some(Tally {
+            requests: 5,
+            connections_opened: 1,
+            bytes_in: 1000,
+            bytes_out: 600,
+            empty_responses: 0,
+            held_now: 3,
+            held_peak: 1,
+            settled: true,
+        });
+        let mut failed = ContenderResult::new(Contender::WebSocket);
+        failed.error = Some(Failure::Closed {
+            code: 1006,
+            reason: "gone \"away\"".into(),
+        });
+        let mut s = StrategyResult::new(Strategy::LongPoll);
+        s.deliver(1, 0.1, 5.0);
+        s.deliver(2, 0.2, 7.0);
+        let empty = StrategyResult::new(Strategy::Sse);
+        let form = Form::default();
+        for net in [
+            NetModel::NONE,
+            NetModel {
+                rtt_ms: 150,
+                jitter_ms: 20,
+            },
+        ] {
+            for isolated in [true, false] {
+                let run = Run {
+                    form: &form,
+                    net,
+                    isolated,
+                    race: &[c.clone(), failed.clone()],
+                    feed: &[s.clone(), empty.clone()],
+                };
+                assert_eq!(to_json(&run), to_json_ref(&run));
+            }
+        }
+        let none = Run {
+            form: &form,
+            net: NetModel::NONE,
+            isolated: false,
+            race: &[],
+            feed: &[],
+        };
+        assert_eq!(to_json(&none), to_json_ref(&none));
     }
 }
