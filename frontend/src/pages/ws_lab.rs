@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::connections_panel::ConnectionsPanel;
-use crate::components::handshake_view::HandshakeView;
+use crate::components::handshake_view::handshake_view;
 use crate::components::message_log::MessageLog;
 use crate::components::use_lang;
 use crate::components::ws_figures::WsFigures;
@@ -55,7 +55,7 @@ pub(crate) fn ws_lab() -> Html {
             </section>
             <section class="panel panel-neutral" aria-labelledby="wsl-hs">
                 <h2 id="wsl-hs">{ lang.t(Key::ws_hs_title) }</h2>
-                <HandshakeView handshake={v.handshake.clone()} />
+                { handshake_view(lang, v.handshake.as_ref()) }
             </section>
             <ConnectionsPanel view={Rc::clone(&observer.view)} lead={Key::ws_tl_lead} />
             <section class="panel panel-neutral" aria-labelledby="wsl-log">
