@@ -8,11 +8,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::feed_controls::{FeedControls, strategy_color, strategy_key};
-use crate::components::feed_table::FeedTable;
+use crate::components::feed_table::feed_table;
 use crate::components::histogram_plot::{HistogramPlot, PlotSeries};
 use crate::components::net_controls::{NetControls, describe};
 use crate::components::race_controls::{RaceControls, contender_color, contender_key};
-use crate::components::race_table::{RaceTable, failure_text};
+use crate::components::race_table::{failure_text, race_table};
 use crate::components::time_plot::{TimePlot, TimeSeries};
 use crate::components::use_lang;
 use crate::dom;
@@ -150,7 +150,7 @@ pub(crate) fn compare() -> Html {
                 if race_emulated {
                     <p class="emulated-note" data-test="race-emulated">{ describe(lang, Some(rm.net)) }</p>
                 }
-                <RaceTable results={Rc::new(rm.results.clone())} size={rm.settings.map_or(0, |s| s.size)} />
+                { race_table(lang, &rm.results, rm.settings.map_or(0, |s| s.size)) }
                 <p class="hint">{ lang.t(Key::cmp_server_counted) }</p>
                 <HistogramPlot series={Rc::new(series)} title={lang.t(Key::cmp_race_plot_title)}
                                x_label={lang.t(Key::cmp_axis_rt)} y_label={lang.t(Key::cmp_axis_share)}
@@ -170,7 +170,7 @@ pub(crate) fn compare() -> Html {
                 if feed_emulated {
                     <p class="emulated-note">{ describe(lang, Some(fm.net)) }</p>
                 }
-                <FeedTable results={Rc::new(fm.results.clone())} total={fm.total} />
+                { feed_table(lang, &fm.results, fm.total) }
                 <p class="hint" data-test="feed-offset">{ lang.tf(Key::cmp_offset, &[("offset", &offset)]) }</p>
                 <TimePlot series={Rc::new(points)} title={lang.t(Key::cmp_feed_plot_title)}
                           x_label={lang.t(Key::cmp_axis_time)} y_label={lang.t(Key::cmp_axis_stale)}
