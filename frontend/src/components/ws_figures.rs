@@ -1,27 +1,20 @@
 //! The WebSocket lab's figures: state with the time each state was entered, handshake
 //! time, round trips (echo and ping), the clock-offset estimate and pushes with their
 //! estimated one-way delay — estimates labelled as such.
-
-use std::rc::Rc;
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
 use super::metric::metric;
 use super::state_badge::state_badge;
-use super::use_lang;
 use crate::format;
-use crate::i18n::{Key, clean_key, closed_by_key};
+use crate::i18n::{Key, Lang, clean_key, closed_by_key};
 use crate::model::ws_session::{Phase, SessionView};
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct WsFiguresProps {
-    pub(crate) view: Rc<SessionView>,
-}
-
-#[function_component(WsFigures)]
-pub(crate) fn ws_figures(props: &WsFiguresProps) -> Html {
-    let lang = use_lang();
-    let v = &props.view;
+/// The session's figures: state, round trips, pushes, clock offset, close.
+pub(crate) fn ws_figures(lang: Lang, v: &SessionView) -> Html {
     let shown = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), format::duration_ms);
     let clock = v.clock.map_or_else(
         || "—".to_owned(),
