@@ -4,10 +4,11 @@
 
 use yew::prelude::*;
 
-use crate::components::header::Header;
+use crate::components::header::header;
 use crate::components::nav::Nav;
 use crate::dom;
 use crate::hooks::use_client_key::{ClientKey, use_new_client_key};
+use crate::hooks::use_lang::use_lang;
 use crate::hooks::use_route::use_route;
 use crate::i18n::{Key, Lang};
 use crate::pages::chat::Chat;
@@ -20,26 +21,19 @@ use crate::route::{Route, Router};
 
 #[function_component(App)]
 pub(crate) fn app() -> Html {
-    let lang = use_state(initial_lang);
+    let (lang, on_lang) = use_lang(initial_lang);
     let key = use_new_client_key();
     // The app is drawn: the static shell from index.html goes.
     use_effect_with((), |_| dom::remove_shell());
-    {
-        let lang = *lang;
-        use_effect_with(lang, move |_| reflect(lang));
-    }
-    let on_lang = {
-        let lang = lang.clone();
-        Callback::from(move |l: Lang| lang.set(l))
-    };
+    use_effect_with(lang, move |_| reflect(lang));
     let router = use_route();
     let route = router.route.clone();
     html! {
         <ContextProvider<Router> context={router}>
-            <ContextProvider<Lang> context={*lang}>
+            <ContextProvider<Lang> context={lang}>
                 <ContextProvider<ClientKey> context={key}>
                     <div class="page">
-                        <Header {on_lang} />
+                        { header(lang, &on_lang) }
                         <Nav />
                         { switch(route) }
                         <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
@@ -61,7 +55,7 @@ fn switch(route: Route) -> Html {
     }
 }
 /// `?lang=xx` wins; then the browser's preferred languages; then English.
-fn initial_lang() -> Lang {
+pub(crate) fn initial_lang() -> Lang {
     dom::query_param("lang")
         .and_then(|tag| Lang::from_tag(&tag))
         .unwrap_or_else(|| {

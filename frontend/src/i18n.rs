@@ -1,4 +1,5 @@
-//! The UI text catalogue: every visible string, in English, Japanese and Korean.
+//! The UI text catalogue: every visible string, in English, Japanese and Korean (only
+//! English is compiled into the wasm; see `Lang::source`).
 //!
 //! Translations live in `frontend/locales/{en,ja,ko}.txt` as `key = value` lines so a
 //! translator edits one plain file per language. Code names strings by [`Key`]; the test
@@ -9,6 +10,10 @@
 //! a parser here costs a few hundred bytes of wasm, where those crates cost tens of KB.
 
 use std::sync::OnceLock;
+
+/// Japanese and Korean as fetched, by `Lang as usize` (see [`Lang::source`]).
+#[cfg(target_arch = "wasm32")]
+static FETCHED: [OnceLock<&'static str>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
 
 /// A language the page speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,11 +58,46 @@ impl Lang {
             .unwrap_or(Lang::En)
     }
 
-    fn source(self) -> &'static str {
+    /// The language's `key = value` file, if the page has it. English, the fallback, is
+    /// compiled in. In the wasm, Japanese and Korean are not: only the page's language is
+    /// fetched (`services::locale`, before the first render and before a switch) and
+    /// handed over with [`Lang::install`]. Compiling in all three cost 42.7 KB of the
+    /// wasm's data, ~14 KB gzip (measured 2026-11-23, issue 14). Natively (tests, the
+    /// static shell) every file is compiled in.
+    fn source(self) -> Option<&'static str> {
         match self {
-            Lang::En => include_str!("../locales/en.txt"),
-            Lang::Ja => include_str!("../locales/ja.txt"),
-            Lang::Ko => include_str!("../locales/ko.txt"),
+            Lang::En => Some(include_str!("../locales/en.txt")),
+            #[cfg(not(target_arch = "wasm32"))]
+            Lang::Ja => Some(include_str!("../locales/ja.txt")),
+            #[cfg(not(target_arch = "wasm32"))]
+            Lang::Ko => Some(include_str!("../locales/ko.txt")),
+            #[cfg(target_arch = "wasm32")]
+            Lang::Ja | Lang::Ko => FETCHED[self as usize].get().copied(),
+        }
+    }
+
+    /// Whether this language's text is at hand (else it shows in English).
+    pub fn is_loaded(self) -> bool {
+        self.source().is_some()
+    }
+
+    /// Hands over this language's file, fetched at run time (the first one wins).
+    pub fn install(self, text: String) {
+        if !self.is_loaded() {
+            #[cfg(target_arch = "wasm32")]
+            let _ = FETCHED[self as usize].set(Box::leak(text.into_boxed_str()));
+            #[cfg(not(target_arch = "wasm32"))]
+            drop(text);
+        }
+    }
+
+    /// The address of this language's file in the built page (Trunk `copy-file`s,
+    /// index.html), fetched when it is not compiled in.
+    pub fn file(self) -> &'static str {
+        match self {
+            Lang::En => "/en.txt",
+            Lang::Ja => "/ja.txt",
+            Lang::Ko => "/ko.txt",
         }
     }
 
@@ -83,9 +123,13 @@ impl Lang {
     fn table(self) -> &'static [Option<&'static str>] {
         static TABLES: [OnceLock<Vec<Option<&'static str>>>; 3] =
             [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        // Not fetched (yet): nothing, so every key falls back to English.
+        let Some(source) = self.source() else {
+            return &[];
+        };
         TABLES[self as usize].get_or_init(|| {
             let mut table = vec![None; Key::ALL.len() * 2];
-            for (name, value) in parse(self.source()) {
+            for (name, value) in parse(source) {
                 let (base, form) = split_form(name);
                 if let (Some(key), Some(form)) = (Key::from_name(base), form) {
                     table[key as usize * 2 + form.slot()] = Some(value);
@@ -97,7 +141,8 @@ impl Lang {
 
     fn lookup(self, key: Key, form: Plural) -> Option<&'static str> {
         let table = self.table();
-        table[key as usize * 2 + form.slot()].or(table[key as usize * 2])
+        let at = |i: usize| table.get(i).copied().flatten();
+        at(key as usize * 2 + form.slot()).or(at(key as usize * 2))
     }
 
     /// The text for `key` in this language (English if missing, the key name as a last
@@ -321,7 +366,7 @@ mod tests {
                 .flat_map(|&k| required_names(lang, k))
                 .collect();
             let mut seen = BTreeSet::new();
-            for (name, value) in parse(lang.source()) {
+            for (name, value) in parse(lang.source().unwrap()) {
                 if !seen.insert(name.to_owned()) {
                     problems.push(format!("{}: duplicate key {name}", lang.tag()));
                 }

@@ -24,7 +24,10 @@ mod services;
 pub mod stats;
 mod ui;
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`, once the page's language is at hand (`services::locale`;
+/// until then the static shell shows, already in that language).
 pub fn start() {
-    yew::Renderer::<app::App>::new().render();
+    services::locale::load_then(app::initial_lang(), || {
+        yew::Renderer::<app::App>::new().render();
+    });
 }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::query::{Fields, QueryError, QueryString, Writer};
+use crate::tagged::{Missing, need};
 
 /// The header a page sends with every fetch so the server can tag the connection as its.
 pub const CLIENT_HEADER: &str = "x-duplex-client";
@@ -108,7 +109,9 @@ pub enum ClosedBy {
 
 /// One thing that happened on a connection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+// Read in one pass through `ConnEventFields` (crate::tagged: the derived internally tagged
+// decoder cost the page ~24 KB of wasm).
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "ConnEventFields")]
 pub enum ConnEvent {
     /// The server accepted the TCP connection at `accepted_us`. Sent when the connection is
     /// first tagged with the client's key (its first request), carrying what happened
@@ -181,7 +184,7 @@ impl ConnEvent {
 
 /// Server → page on `/ws/observe`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "ObserveMsgFields")]
 pub enum ObserveMsg {
     /// First message: which connection carries this observer, and the server's clock now.
     Hello {
@@ -193,6 +196,136 @@ pub enum ObserveMsg {
     /// The observer fell behind and `count` events were dropped for it; figures built
     /// from events may be incomplete from here on.
     Missed { count: u64 },
+}
+
+/// [`ConnEvent`]'s tag (crate::tagged).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ConnEventKind {
+    Accepted,
+    Request,
+    Response,
+    Wire,
+    Upgraded,
+    Closed,
+}
+
+/// Every field of every [`ConnEvent`] variant, read in one pass (crate::tagged).
+#[derive(Deserialize)]
+struct ConnEventFields {
+    kind: ConnEventKind,
+    conn: Option<u64>,
+    accepted_us: Option<u64>,
+    peer_port: Option<u16>,
+    observer: Option<bool>,
+    requests_before: Option<u32>,
+    bytes_in: Option<u64>,
+    bytes_out: Option<u64>,
+    request: Option<u32>,
+    method: Option<String>,
+    path: Option<String>,
+    at_us: Option<u64>,
+    status: Option<u16>,
+    by: Option<ClosedBy>,
+    requests: Option<u32>,
+    first_byte_us: Option<u64>,
+    last_byte_us: Option<u64>,
+}
+
+impl TryFrom<ConnEventFields> for ConnEvent {
+    type Error = Missing;
+
+    fn try_from(f: ConnEventFields) -> Result<Self, Missing> {
+        let conn = need(f.conn, "conn")?;
+        let at_us = || need(f.at_us, "at_us");
+        let request = || need(f.request, "request");
+        let bytes_in = || need(f.bytes_in, "bytes_in");
+        let bytes_out = || need(f.bytes_out, "bytes_out");
+        Ok(match f.kind {
+            ConnEventKind::Accepted => ConnEvent::Accepted {
+                conn,
+                accepted_us: need(f.accepted_us, "accepted_us")?,
+                peer_port: need(f.peer_port, "peer_port")?,
+                observer: need(f.observer, "observer")?,
+                requests_before: need(f.requests_before, "requests_before")?,
+                bytes_in: bytes_in()?,
+                bytes_out: bytes_out()?,
+            },
+            ConnEventKind::Request => ConnEvent::Request {
+                conn,
+                request: request()?,
+                method: need(f.method, "method")?,
+                path: need(f.path, "path")?,
+                at_us: at_us()?,
+            },
+            ConnEventKind::Response => ConnEvent::Response {
+                conn,
+                request: request()?,
+                status: need(f.status, "status")?,
+                at_us: at_us()?,
+            },
+            ConnEventKind::Wire => ConnEvent::Wire {
+                conn,
+                request: request()?,
+                bytes_in: bytes_in()?,
+                bytes_out: bytes_out()?,
+                at_us: at_us()?,
+            },
+            ConnEventKind::Upgraded => ConnEvent::Upgraded {
+                conn,
+                at_us: at_us()?,
+            },
+            ConnEventKind::Closed => ConnEvent::Closed {
+                conn,
+                at_us: at_us()?,
+                by: need(f.by, "by")?,
+                requests: need(f.requests, "requests")?,
+                bytes_in: bytes_in()?,
+                bytes_out: bytes_out()?,
+                first_byte_us: f.first_byte_us,
+                last_byte_us: f.last_byte_us,
+            },
+        })
+    }
+}
+
+/// [`ObserveMsg`]'s tag (crate::tagged).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ObserveMsgType {
+    Hello,
+    Event,
+    Missed,
+}
+
+/// Every field of every [`ObserveMsg`] variant, read in one pass (crate::tagged).
+#[derive(Deserialize)]
+struct ObserveMsgFields {
+    #[serde(rename = "type")]
+    tag: ObserveMsgType,
+    observer_conn: Option<u64>,
+    now_us: Option<u64>,
+    event: Option<ConnEvent>,
+    count: Option<u64>,
+}
+
+impl TryFrom<ObserveMsgFields> for ObserveMsg {
+    type Error = Missing;
+
+    fn try_from(f: ObserveMsgFields) -> Result<Self, Missing> {
+        Ok(match f.tag {
+            ObserveMsgType::Hello => ObserveMsg::Hello {
+                observer_conn: f.observer_conn,
+                now_us: need(f.now_us, "now_us")?,
+            },
+            ObserveMsgType::Event => ObserveMsg::Event {
+                event: need(f.event, "event")?,
+            },
+            ObserveMsgType::Missed => ObserveMsg::Missed {
+                count: need(f.count, "count")?,
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -298,5 +431,159 @@ mod tests {
         );
         assert!(s.contains(r#""by":"server""#), "{s}");
         assert_eq!(serde_json::from_str::<ObserveMsg>(&s).unwrap(), m);
+    }
+
+    /// The JSON of every variant, pinned: the one-pass decoder (crate::tagged) reads
+    /// exactly what the derived `Serialize` writes.
+    #[test]
+    fn every_variant_wire_shape_round_trips() {
+        let cases: Vec<(ObserveMsg, &str)> = vec![
+            (
+                ObserveMsg::Hello {
+                    observer_conn: Some(4),
+                    now_us: 9,
+                },
+                r#"{"type":"hello","observer_conn":4,"now_us":9}"#,
+            ),
+            (
+                ObserveMsg::Hello {
+                    observer_conn: None,
+                    now_us: 9,
+                },
+                r#"{"type":"hello","observer_conn":null,"now_us":9}"#,
+            ),
+            (
+                ObserveMsg::Missed { count: 3 },
+                r#"{"type":"missed","count":3}"#,
+            ),
+        ];
+        let events: Vec<(ConnEvent, &str)> = vec![
+            (
+                ConnEvent::Accepted {
+                    conn: 1,
+                    accepted_us: 2,
+                    peer_port: 5000,
+                    observer: true,
+                    requests_before: 3,
+                    bytes_in: 4,
+                    bytes_out: 5,
+                },
+                r#"{"kind":"accepted","conn":1,"accepted_us":2,"peer_port":5000,"observer":true,"requests_before":3,"bytes_in":4,"bytes_out":5}"#,
+            ),
+            (
+                ConnEvent::Request {
+                    conn: 1,
+                    request: 2,
+                    method: "GET".into(),
+                    path: "/a\"b".into(),
+                    at_us: 3,
+                },
+                r#"{"kind":"request","conn":1,"request":2,"method":"GET","path":"/a\"b","at_us":3}"#,
+            ),
+            (
+                ConnEvent::Response {
+                    conn: 1,
+                    request: 2,
+                    status: 204,
+                    at_us: 3,
+                },
+                r#"{"kind":"response","conn":1,"request":2,"status":204,"at_us":3}"#,
+            ),
+            (
+                ConnEvent::Wire {
+                    conn: 1,
+                    request: 2,
+                    bytes_in: 3,
+                    bytes_out: 4,
+                    at_us: 5,
+                },
+                r#"{"kind":"wire","conn":1,"request":2,"bytes_in":3,"bytes_out":4,"at_us":5}"#,
+            ),
+            (
+                ConnEvent::Upgraded { conn: 1, at_us: 2 },
+                r#"{"kind":"upgraded","conn":1,"at_us":2}"#,
+            ),
+            (
+                ConnEvent::Closed {
+                    conn: 1,
+                    at_us: 2,
+                    by: ClosedBy::Client,
+                    requests: 3,
+                    bytes_in: 4,
+                    bytes_out: 5,
+                    first_byte_us: None,
+                    last_byte_us: Some(6),
+                },
+                r#"{"kind":"closed","conn":1,"at_us":2,"by":"client","requests":3,"bytes_in":4,"bytes_out":5,"first_byte_us":null,"last_byte_us":6}"#,
+            ),
+        ];
+        for (event, json) in &events {
+            assert_eq!(serde_json::to_string(event).unwrap(), *json);
+            assert_eq!(&serde_json::from_str::<ConnEvent>(json).unwrap(), event);
+            let msg = ObserveMsg::Event {
+                event: event.clone(),
+            };
+            let wrapped = format!(r#"{{"type":"event","event":{json}}}"#);
+            assert_eq!(serde_json::to_string(&msg).unwrap(), wrapped);
+            assert_eq!(serde_json::from_str::<ObserveMsg>(&wrapped).unwrap(), msg);
+        }
+        for (msg, json) in &cases {
+            assert_eq!(serde_json::to_string(msg).unwrap(), *json);
+            assert_eq!(&serde_json::from_str::<ObserveMsg>(json).unwrap(), msg);
+        }
+        // As with the derived decoder: the tag may come anywhere, optional fields may be
+        // absent, unknown fields are ignored.
+        assert_eq!(
+            serde_json::from_str::<ObserveMsg>(r#"{"now_us":9,"x":[1,{}],"type":"hello"}"#)
+                .unwrap(),
+            ObserveMsg::Hello {
+                observer_conn: None,
+                now_us: 9
+            }
+        );
+        assert_eq!(
+            serde_json::from_str::<ConnEvent>(
+                r#"{"conn":1,"kind":"closed","at_us":2,"by":"error","requests":0,"bytes_in":0,"bytes_out":0}"#
+            )
+            .unwrap(),
+            ConnEvent::Closed {
+                conn: 1,
+                at_us: 2,
+                by: ClosedBy::Error,
+                requests: 0,
+                bytes_in: 0,
+                bytes_out: 0,
+                first_byte_us: None,
+                last_byte_us: None,
+            }
+        );
+    }
+
+    /// Unknown tags, missing fields, wrong types and broken JSON are errors, not panics.
+    #[test]
+    fn malformed_events_are_errors() {
+        for bad in [
+            "",
+            "null",
+            "[]",
+            "{}",
+            r#"{"type":"bye"}"#,
+            r#"{"type":7}"#,
+            r#"{"type":"hello"}"#,
+            r#"{"type":"missed","count":-1}"#,
+            r#"{"type":"event"}"#,
+            r#"{"type":"event","event":{"kind":"upgraded","conn":1}}"#,
+            r#"{"type":"event","event":{"kind":"wire","conn":1,"request":1,"bytes_in":1,"bytes_out":1}}"#,
+            r#"{"type":"event","event":{"kind":"closed","conn":1,"at_us":2,"by":"nobody","requests":0,"bytes_in":0,"bytes_out":0}}"#,
+            r#"{"type":"event","event":{"kind":"response","conn":1,"request":1,"status":70000,"at_us":1}}"#,
+            r#"{"type":"hello","now_us":1,"now_us":2}"#,
+            r#"{"type":"hello","now_us":1"#,
+        ] {
+            assert!(serde_json::from_str::<ObserveMsg>(bad).is_err(), "{bad}");
+        }
+        let err = serde_json::from_str::<ConnEvent>(r#"{"kind":"upgraded","conn":1}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing field `at_us`"), "{err}");
     }
 }

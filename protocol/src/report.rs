@@ -154,10 +154,31 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
 }
 
 /// The finite values of `samples`, sorted ascending (a copy).
+///
+/// Sorted as `i64` keys that order like `f64::total_cmp` (its own bit trick), not with
+/// `sort_by(f64::total_cmp)`: the page sorts indices as `i64` too, and one sort instance
+/// in its wasm instead of two or three saves ~6.5 KB (measured 2026-11-23, issue 14).
 pub fn sorted_finite(samples: &[f64]) -> Vec<f64> {
-    let mut v: Vec<f64> = samples.iter().copied().filter(|x| x.is_finite()).collect();
-    v.sort_by(f64::total_cmp);
-    v
+    let mut keys: Vec<i64> = samples
+        .iter()
+        .filter(|x| x.is_finite())
+        .map(|x| total_order_key(*x))
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(from_total_order_key).collect()
+}
+
+/// An `i64` that orders like `f64::total_cmp`; its own inverse on the bits
+/// ([`from_total_order_key`]).
+fn total_order_key(x: f64) -> i64 {
+    let mut bits = x.to_bits() as i64;
+    bits ^= (((bits >> 63) as u64) >> 1) as i64;
+    bits
+}
+
+fn from_total_order_key(mut key: i64) -> f64 {
+    key ^= (((key >> 63) as u64) >> 1) as i64;
+    f64::from_bits(key as u64)
 }
 
 /// The `q`-quantile (`q` in `0..=1`, clamped) of already **sorted** finite samples, by

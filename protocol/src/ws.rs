@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::lab::HeaderLine;
+use crate::tagged::{Missing, need};
 
 /// The subprotocol the server speaks (`Sec-WebSocket-Protocol`). A page may offer it, or
 /// others; the server picks it if offered, else none.
@@ -77,7 +78,8 @@ pub enum ClientMsg {
 
 /// Server → page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+// Read in one pass through `ServerMsgFields` (crate::tagged: smaller wasm).
+#[serde(tag = "type", rename_all = "snake_case", try_from = "ServerMsgFields")]
 pub enum ServerMsg {
     /// Sent once, right after the upgrade: the session is open.
     Welcome {
@@ -126,6 +128,101 @@ pub enum ServerMsg {
     PingRtt { rtt_us: u64 },
     /// A message the server could not act on; the session stays open.
     Error { code: WsErrorCode, message: String },
+}
+
+/// [`ServerMsg`]'s tag (crate::tagged).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ServerMsgType {
+    Welcome,
+    Echo,
+    Clock,
+    BinaryReceived,
+    Push,
+    TickerDone,
+    PingRtt,
+    Error,
+}
+
+/// Every field of every [`ServerMsg`] variant, read in one pass (crate::tagged).
+#[derive(Deserialize)]
+struct ServerMsgFields {
+    #[serde(rename = "type")]
+    tag: ServerMsgType,
+    session: Option<u64>,
+    conn: Option<u64>,
+    max_message_bytes: Option<u64>,
+    subprotocol: Option<String>,
+    request_headers: Option<Vec<HeaderLine>>,
+    response_headers: Option<Vec<HeaderLine>>,
+    seq: Option<u64>,
+    payload: Option<String>,
+    payload_bytes: Option<u64>,
+    server_received_unix_us: Option<u64>,
+    frame_bytes: Option<u64>,
+    server_sent_unix_us: Option<u64>,
+    n: Option<u32>,
+    count: Option<u32>,
+    sent_unix_us: Option<u64>,
+    sent: Option<u32>,
+    stopped: Option<bool>,
+    rtt_us: Option<u64>,
+    code: Option<WsErrorCode>,
+    message: Option<String>,
+}
+
+impl TryFrom<ServerMsgFields> for ServerMsg {
+    type Error = Missing;
+
+    fn try_from(f: ServerMsgFields) -> Result<Self, Missing> {
+        let seq = || need(f.seq, "seq");
+        let payload_bytes = || need(f.payload_bytes, "payload_bytes");
+        let received = || need(f.server_received_unix_us, "server_received_unix_us");
+        let frame_bytes = || need(f.frame_bytes, "frame_bytes");
+        Ok(match f.tag {
+            ServerMsgType::Welcome => ServerMsg::Welcome {
+                session: need(f.session, "session")?,
+                conn: f.conn,
+                max_message_bytes: need(f.max_message_bytes, "max_message_bytes")?,
+                subprotocol: f.subprotocol,
+                request_headers: need(f.request_headers, "request_headers")?,
+                response_headers: need(f.response_headers, "response_headers")?,
+            },
+            ServerMsgType::Echo => ServerMsg::Echo {
+                seq: seq()?,
+                payload: need(f.payload, "payload")?,
+                payload_bytes: payload_bytes()?,
+                server_received_unix_us: received()?,
+                frame_bytes: frame_bytes()?,
+            },
+            ServerMsgType::Clock => ServerMsg::Clock {
+                seq: seq()?,
+                server_received_unix_us: received()?,
+                server_sent_unix_us: need(f.server_sent_unix_us, "server_sent_unix_us")?,
+            },
+            ServerMsgType::BinaryReceived => ServerMsg::BinaryReceived {
+                payload_bytes: payload_bytes()?,
+                frame_bytes: frame_bytes()?,
+            },
+            ServerMsgType::Push => ServerMsg::Push {
+                n: need(f.n, "n")?,
+                count: need(f.count, "count")?,
+                sent_unix_us: need(f.sent_unix_us, "sent_unix_us")?,
+                payload: need(f.payload, "payload")?,
+            },
+            ServerMsgType::TickerDone => ServerMsg::TickerDone {
+                sent: need(f.sent, "sent")?,
+                stopped: need(f.stopped, "stopped")?,
+            },
+            ServerMsgType::PingRtt => ServerMsg::PingRtt {
+                rtt_us: need(f.rtt_us, "rtt_us")?,
+            },
+            ServerMsgType::Error => ServerMsg::Error {
+                code: need(f.code, "code")?,
+                message: need(f.message, "message")?,
+            },
+        })
+    }
 }
 
 /// Why a client message was refused without closing the session.
@@ -237,5 +334,136 @@ mod tests {
         assert!(!close_code::allowed_from_page(1001));
         assert!(!close_code::allowed_from_page(2999));
         assert!(!close_code::allowed_from_page(5000));
+    }
+
+    /// The JSON of every variant, pinned: the one-pass decoder (crate::tagged) reads
+    /// exactly what the derived `Serialize` writes.
+    #[test]
+    fn every_server_msg_wire_shape_round_trips() {
+        let header = |name: &str, value: &str, redacted_bytes| HeaderLine {
+            name: name.into(),
+            value: value.into(),
+            redacted_bytes,
+        };
+        let cases: Vec<(ServerMsg, &str)> = vec![
+            (
+                ServerMsg::Welcome {
+                    session: 1,
+                    conn: Some(2),
+                    max_message_bytes: 3,
+                    subprotocol: Some("duplex.v1".into()),
+                    request_headers: vec![header("host", "h", None), header("cookie", "", Some(5))],
+                    response_headers: vec![],
+                },
+                r#"{"type":"welcome","session":1,"conn":2,"max_message_bytes":3,"subprotocol":"duplex.v1","request_headers":[{"name":"host","value":"h"},{"name":"cookie","value":"","redacted_bytes":5}],"response_headers":[]}"#,
+            ),
+            (
+                ServerMsg::Welcome {
+                    session: 1,
+                    conn: None,
+                    max_message_bytes: 3,
+                    subprotocol: None,
+                    request_headers: vec![],
+                    response_headers: vec![],
+                },
+                r#"{"type":"welcome","session":1,"conn":null,"max_message_bytes":3,"subprotocol":null,"request_headers":[],"response_headers":[]}"#,
+            ),
+            (
+                ServerMsg::Echo {
+                    seq: 1,
+                    payload: "p\u{e9}".into(),
+                    payload_bytes: 3,
+                    server_received_unix_us: 4,
+                    frame_bytes: 9,
+                },
+                "{\"type\":\"echo\",\"seq\":1,\"payload\":\"p\u{e9}\",\"payload_bytes\":3,\"server_received_unix_us\":4,\"frame_bytes\":9}",
+            ),
+            (
+                ServerMsg::Clock {
+                    seq: 1,
+                    server_received_unix_us: 2,
+                    server_sent_unix_us: 3,
+                },
+                r#"{"type":"clock","seq":1,"server_received_unix_us":2,"server_sent_unix_us":3}"#,
+            ),
+            (
+                ServerMsg::BinaryReceived {
+                    payload_bytes: 1,
+                    frame_bytes: 7,
+                },
+                r#"{"type":"binary_received","payload_bytes":1,"frame_bytes":7}"#,
+            ),
+            (
+                ServerMsg::Push {
+                    n: 1,
+                    count: 2,
+                    sent_unix_us: 3,
+                    payload: "x".into(),
+                },
+                r#"{"type":"push","n":1,"count":2,"sent_unix_us":3,"payload":"x"}"#,
+            ),
+            (
+                ServerMsg::TickerDone {
+                    sent: 2,
+                    stopped: true,
+                },
+                r#"{"type":"ticker_done","sent":2,"stopped":true}"#,
+            ),
+            (
+                ServerMsg::PingRtt { rtt_us: 5 },
+                r#"{"type":"ping_rtt","rtt_us":5}"#,
+            ),
+            (
+                ServerMsg::Error {
+                    code: WsErrorCode::OutOfRange,
+                    message: "m".into(),
+                },
+                r#"{"type":"error","code":"out_of_range","message":"m"}"#,
+            ),
+        ];
+        for (msg, json) in &cases {
+            assert_eq!(serde_json::to_string(msg).unwrap(), *json);
+            assert_eq!(&serde_json::from_str::<ServerMsg>(json).unwrap(), msg);
+        }
+        // Optional fields may be absent; unknown fields and other variants' are ignored.
+        assert_eq!(
+            serde_json::from_str::<ServerMsg>(
+                r#"{"session":1,"max_message_bytes":3,"request_headers":[],"response_headers":[],"seq":4,"new":{},"type":"welcome"}"#
+            )
+            .unwrap(),
+            ServerMsg::Welcome {
+                session: 1,
+                conn: None,
+                max_message_bytes: 3,
+                subprotocol: None,
+                request_headers: vec![],
+                response_headers: vec![],
+            }
+        );
+    }
+
+    /// Unknown tags, missing fields, wrong types and broken JSON are errors, not panics.
+    #[test]
+    fn malformed_server_msgs_are_errors() {
+        for bad in [
+            "",
+            "1",
+            "{}",
+            r#"{"type":"welcome"}"#,
+            r#"{"type":"launch"}"#,
+            r#"{"type":null,"seq":1}"#,
+            r#"{"type":"push","n":1,"count":2,"sent_unix_us":3}"#,
+            r#"{"type":"push","n":1,"count":2,"sent_unix_us":3,"payload":7}"#,
+            r#"{"type":"ticker_done","sent":-2,"stopped":true}"#,
+            r#"{"type":"error","code":"other","message":"m"}"#,
+            r#"{"type":"ping_rtt","rtt_us":5,"rtt_us":6}"#,
+            r#"{"type":"ping_rtt","rtt_us":5"#,
+        ] {
+            assert!(serde_json::from_str::<ServerMsg>(bad).is_err(), "{bad}");
+        }
+        let err = serde_json::from_str::<ServerMsg>(r#"{"type":"ping_rtt"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("missing field `rtt_us`"), "{err}");
     }
 }

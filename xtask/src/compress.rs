@@ -1,4 +1,4 @@
-//! Precompressed assets: after Trunk's build, every `.wasm`, `.js`, `.css` and `.html` in
+//! Precompressed assets: after Trunk's build, every `.wasm`, `.js`, `.css`, `.html` and `.txt` in
 //! `dist/` gets a brotli (`.br`, quality 11) and a gzip (`.gz`, level 9) sibling, which the
 //! server sends to a browser that accepts them (`backend/src/site.rs`). Made once at build
 //! time, so a request costs no compression work.
@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 /// File endings that are compressed.
-const ENDINGS: [&str; 4] = [".wasm", ".js", ".css", ".html"];
+const ENDINGS: [&str; 5] = [".wasm", ".js", ".css", ".html", ".txt"];
 
 /// Writes `X.br` and `X.gz` beside every asset `X` in `dist`.
 pub(crate) fn dist(dist: &Path) -> Result<()> {

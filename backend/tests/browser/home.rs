@@ -125,5 +125,10 @@ async fn language_comes_from_query_then_browser_and_switches_live() {
     b.wait_text("[data-test=http-send]", "Send request").await;
     let url = b.client.current_url().await.unwrap();
     assert!(url.query().unwrap_or("").contains("lang=en"), "{url}");
+
+    // A language this page load has not fetched yet (the wasm carries English only):
+    // fetched on the switch, then drawn.
+    b.select("[data-test=lang-select]", "ko").await;
+    b.wait_text("[data-test=http-send]", "요청 보내기").await;
     b.finish().await;
 }

@@ -8,7 +8,7 @@ use protocol::chat::ChatTransport;
 use yew::prelude::*;
 
 use super::chat_log::{ChatLog, failure_text};
-use super::metric::Metric;
+use super::metric::metric;
 use super::use_lang;
 use crate::format;
 use crate::i18n::{Key, Lang};
@@ -88,13 +88,13 @@ pub(crate) fn chat_client_card(props: &ChatClientProps) -> Html {
     );
     let figures = if c.via.is_http() {
         html! { <>
-            <Metric label={lang.t(Key::chat_requests)} value={t.requests.to_string()} test="chat-requests" />
-            <Metric label={lang.t(Key::chat_polls)} value={format!("{} ({})", t.polls, t.empty)} test="chat-polls" />
-            <Metric label={lang.t(Key::chat_later)} value={later} test="chat-later" big=true />
+            { metric(lang.t(Key::chat_requests), t.requests.to_string(), "chat-requests", false) }
+            { metric(lang.t(Key::chat_polls), format!("{} ({})", t.polls, t.empty), "chat-polls", false) }
+            { metric(lang.t(Key::chat_later), later, "chat-later", true) }
         </> }
     } else {
         html! {
-            <Metric label={lang.t(Key::chat_frames)} value={format!("{} / {}", t.frames_up, t.frames_down)} test="chat-frames" />
+            { metric(lang.t(Key::chat_frames), format!("{} / {}", t.frames_up, t.frames_down), "chat-frames", false) }
         }
     };
     let swatch = if c.via.is_http() {
@@ -120,10 +120,10 @@ pub(crate) fn chat_client_card(props: &ChatClientProps) -> Html {
             </div>
             <div class="metrics">
                 { figures }
-                <Metric label={lang.t(Key::chat_bytes)} value={bytes} test="chat-bytes" />
-                <Metric label={lang.t(Key::chat_received)} value={c.delays.len().to_string()} test="chat-received" />
+                { metric(lang.t(Key::chat_bytes), bytes, "chat-bytes", false) }
+                { metric(lang.t(Key::chat_received), c.delays.len().to_string(), "chat-received", false) }
                 if c.missed > 0 {
-                    <Metric label={lang.t(Key::chat_missed)} value={c.missed.to_string()} test="chat-missed" />
+                    { metric(lang.t(Key::chat_missed), c.missed.to_string(), "chat-missed", false) }
                 }
             </div>
             if c.status == Status::Ended {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::conn_timeline::ConnTimeline;
-use super::observer_status::ObserverStatus;
+use super::observer_status::observer_status;
 use super::use_lang;
 use crate::clock::now_ms;
 use crate::i18n::Key;
@@ -34,7 +34,7 @@ pub(crate) fn connections_panel(props: &ConnectionsPanelProps) -> Html {
         <section class="panel panel-neutral" aria-labelledby="tl-title">
             <div class="panel-head">
                 <h2 id="tl-title">{ lang.t(Key::tl_title) }</h2>
-                <ObserverStatus link={props.view.link} missed={observed.missed} />
+                { observer_status(lang, props.view.link, observed.missed) }
             </div>
             <p class="lead">{ lang.t(props.lead) }</p>
             <ConnTimeline {observed} {now_us} {narrow} />

@@ -1,12 +1,16 @@
 //! The live feed's settings (rate, duration, polling period, strategies), Start and Stop.
+//!
+//! A plain function taking its settings as a struct, not a component: every
+//! `#[function_component]` costs ~1 KB of wasm of its own (measured 2026-11-23, issue 14;
+//! see `metric.rs`), and this one keeps no state; the form is borrowed, not copied per
+//! redraw.
 
 use protocol::compare::Strategy;
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
 use super::number_field::{Refused, form_field};
-use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::model::compare::{Edit, Form};
 
 /// A strategy's name.
@@ -29,12 +33,11 @@ pub(crate) fn strategy_color(s: Strategy) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct FeedControlsProps {
-    pub(crate) form: Form,
+/// What [`feed_controls`] draws and whom it tells.
+pub(crate) struct FeedControlsProps<'a> {
+    pub(crate) form: &'a Form,
     pub(crate) on_edit: Callback<Edit>,
     /// A server refusal naming one of these fields, shown beside it.
-    #[prop_or_default]
     pub(crate) refused: Refused,
     pub(crate) running: bool,
     pub(crate) ready: bool,
@@ -42,10 +45,8 @@ pub(crate) struct FeedControlsProps {
     pub(crate) on_stop: Callback<()>,
 }
 
-#[function_component(FeedControls)]
-pub(crate) fn feed_controls(props: &FeedControlsProps) -> Html {
-    let lang = use_lang();
-    let f = &props.form;
+pub(crate) fn feed_controls(lang: Lang, props: &FeedControlsProps<'_>) -> Html {
+    let f = props.form;
     let field = |p: LabParam, label: Key, test: &'static str| {
         form_field(
             lang,

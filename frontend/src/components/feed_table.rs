@@ -1,28 +1,21 @@
 //! The feed's results, one row per strategy: events delivered, staleness p50/p95, the
 //! page's requests and empty answers, and what the server counted (bytes each way,
 //! requests and streams it held open).
-
-use std::rc::Rc;
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state;
+//! it also spares the page a copy of the results per redraw.
 
 use yew::prelude::*;
 
 use super::feed_controls::{strategy_color, strategy_key};
 use super::race_table::failure_text;
-use super::use_lang;
 use crate::format;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::model::compare::StrategyResult;
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct FeedTableProps {
-    pub(crate) results: Rc<Vec<StrategyResult>>,
-    /// Events the feed emits in all.
-    pub(crate) total: u64,
-}
-
-#[function_component(FeedTable)]
-pub(crate) fn feed_table(props: &FeedTableProps) -> Html {
-    let lang = use_lang();
+/// One row per strategy; `total` is the events the feed emits in all.
+pub(crate) fn feed_table(lang: Lang, results: &[StrategyResult], total: u64) -> Html {
     let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), format::duration_ms);
     let row = |r: &StrategyResult| {
         let s = r.staleness();
@@ -44,7 +37,7 @@ pub(crate) fn feed_table(props: &FeedTableProps) -> Html {
                 <td class="num">{ r.requests }</td>
                 <td class="num">{ r.empty }</td>
                 <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format!("{} / {}", t.held_now, t.held_peak)) }</td>
-                <td class="num">{ format!("{} / {}", r.points.len(), props.total) }</td>
+                <td class="num">{ format!("{} / {}", r.points.len(), total) }</td>
                 <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format::bytes(t.bytes_in)) }</td>
                 <td class="num">{ t.map_or_else(|| "—".to_owned(), |t| format::bytes(t.bytes_out)) }</td>
             </tr>
@@ -68,7 +61,7 @@ pub(crate) fn feed_table(props: &FeedTableProps) -> Html {
                     <th scope="col">{ lang.t(Key::cmp_col_in) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_out) }</th>
                 </tr></thead>
-                <tbody>{ for props.results.iter().map(row) }</tbody>
+                <tbody>{ for results.iter().map(row) }</tbody>
             </table>
         </div>
     }

@@ -1,11 +1,13 @@
 //! The picture at the top of each panel: who may talk, in which direction.
 //! HTTP: one request arrow out, one response arrow back. WebSocket: one open pipe with
 //! arrows both ways.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
-use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum FlowKind {
@@ -13,15 +15,9 @@ pub(crate) enum FlowKind {
     WebSocket,
 }
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct FlowProps {
-    pub(crate) kind: FlowKind,
-}
-
-#[function_component(Flow)]
-pub(crate) fn flow(props: &FlowProps) -> Html {
-    let lang = use_lang();
-    let body = match props.kind {
+/// The client–server figure for `kind`.
+pub(crate) fn flow(lang: Lang, kind: FlowKind) -> Html {
+    let body = match kind {
         FlowKind::Http => html! {
             <>
                 <div class="flow-arrow flow-right">

@@ -1,21 +1,17 @@
 //! The WebSocket handshake for what it is: an HTTP request with `Upgrade: websocket`, and
 //! the server's `101 Switching Protocols` answer — both as the server saw them.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
-use super::use_lang;
-use crate::i18n::{Key, header_value};
+use crate::i18n::{Key, Lang, header_value};
 use crate::model::ws_session::Handshake;
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct HandshakeViewProps {
-    pub(crate) handshake: Option<Handshake>,
-}
-
-#[function_component(HandshakeView)]
-pub(crate) fn handshake_view(props: &HandshakeViewProps) -> Html {
-    let lang = use_lang();
-    let Some(h) = &props.handshake else {
+/// The upgrade request and its `101` answer, once the session has them.
+pub(crate) fn handshake_view(lang: Lang, handshake: Option<&Handshake>) -> Html {
+    let Some(h) = handshake else {
         return html! { <p class="empty">{ lang.t(Key::ws_handshake_empty) }</p> };
     };
     let list = |lines: &[protocol::lab::HeaderLine], test: &'static str| {

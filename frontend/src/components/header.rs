@@ -1,20 +1,16 @@
 //! The top bar: name, one-line promise, language picker.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
-use super::use_lang;
 use crate::i18n::{Key, Lang};
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct HeaderProps {
-    pub(crate) on_lang: Callback<Lang>,
-}
-
-#[function_component(Header)]
-pub(crate) fn header(props: &HeaderProps) -> Html {
-    let lang = use_lang();
+/// The page's title bar, with the language picker (`on_lang` gets the reader's choice).
+pub(crate) fn header(lang: Lang, on_lang: &Callback<Lang>) -> Html {
     let onchange = {
-        let on_lang = props.on_lang.clone();
+        let on_lang = on_lang.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
             if let Some(l) = Lang::from_tag(&select.value()) {

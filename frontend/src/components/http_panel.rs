@@ -5,9 +5,9 @@ use std::rc::Rc;
 use protocol::HttpMethod;
 use yew::prelude::*;
 
-use super::flow::{Flow, FlowKind};
-use super::method_select::MethodSelect;
-use super::metric::Metric;
+use super::flow::{FlowKind, flow};
+use super::method_select::method_select;
+use super::metric::metric;
 use super::{bind_text, use_lang};
 use crate::format;
 use crate::i18n::{Key, Lang, error_key};
@@ -44,9 +44,9 @@ pub(crate) fn http_panel(props: &HttpPanelProps) -> Html {
         <section class="panel panel-http" aria-labelledby="http-title">
             <h2 id="http-title"><span class="swatch swatch-http" aria-hidden="true" />{ lang.t(Key::http_title) }</h2>
             <p class="lead">{ lang.t(Key::http_lead) }</p>
-            <Flow kind={FlowKind::Http} />
+            { flow(lang, FlowKind::Http) }
             <form class="controls" onsubmit={on_submit}>
-                <MethodSelect value={*method} on_change={on_method} test="http-method" class="field-narrow" />
+                { method_select(lang, *method, &on_method, "http-method", "field-narrow") }
                 <label class="field">
                     <span>{ lang.t(Key::http_payload) }</span>
                     <input data-test="http-payload" value={(*payload).clone()} oninput={on_payload} />
@@ -77,7 +77,7 @@ fn latest(lang: Lang, result: Option<&EchoResult>) -> Html {
     let detail = match answer {
         Ok(reply) => html! {
             <div class="metrics">
-                <Metric label={lang.t(Key::http_server_bytes)} value={format::bytes(reply.payload_bytes)} test="http-bytes" />
+                { metric(lang.t(Key::http_server_bytes), format::bytes(reply.payload_bytes), "http-bytes", false) }
                 <div class="metric metric-wide">
                     <span class="metric-label">{ lang.t(Key::http_echoed) }</span>
                     <code class="echoed" data-test="http-echoed">{ &reply.payload }</code>
@@ -95,7 +95,7 @@ fn latest(lang: Lang, result: Option<&EchoResult>) -> Html {
                     <span class="metric-label">{ lang.t(Key::http_status) }</span>
                     <span class={classes!("status", if ok { "status-ok" } else { "status-bad" })} data-test="http-status">{ status }</span>
                 </div>
-                <Metric label={lang.t(Key::http_round_trip)} value={format::duration_ms(result.round_trip_ms)} test="http-rtt" big=true />
+                { metric(lang.t(Key::http_round_trip), format::duration_ms(result.round_trip_ms), "http-rtt", true) }
             </div>
             { detail }
         </div>

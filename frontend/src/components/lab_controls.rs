@@ -6,8 +6,8 @@ use protocol::HttpMethod;
 use protocol::lab::{LabParam, ParamProblem};
 use yew::prelude::*;
 
-use super::method_select::MethodSelect;
-use super::number_field::NumberField;
+use super::method_select::method_select;
+use super::number_field::number_field;
 use super::use_lang;
 use crate::i18n::Key;
 use crate::model::lab::{LabRun, LabSpec};
@@ -100,11 +100,11 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
     html! {
         <form class="lab-controls" onsubmit={on_submit} novalidate=true>
             <div class="lab-grid">
-                <MethodSelect value={*method} on_change={on_method} test="lab-method" />
-                <NumberField label={lang.t(Key::lab_request_bytes)} test="lab-req" value={fields.request_bytes.clone()} oninput={set_field(|f| &mut f.request_bytes)} error={problem(LabParam::RequestBytes, req)} disabled={!post} />
-                <NumberField label={lang.t(Key::lab_response_bytes)} test="lab-resp" value={fields.response_bytes.clone()} oninput={set_field(|f| &mut f.response_bytes)} error={problem(LabParam::ResponseBytes, resp)} />
-                <NumberField label={lang.t(Key::lab_delay)} test="lab-delay" value={fields.delay_ms.clone()} oninput={set_field(|f| &mut f.delay_ms)} error={problem(LabParam::DelayMs, delay)} />
-                <NumberField label={lang.t(Key::lab_count)} test="lab-count" value={fields.count.clone()} oninput={set_field(|f| &mut f.count)} error={problem(LabParam::Count, count)} />
+                { method_select(lang, *method, &on_method, "lab-method", "") }
+                { number_field(lang.t(Key::lab_request_bytes), "lab-req", fields.request_bytes.clone(), set_field(|f| &mut f.request_bytes), problem(LabParam::RequestBytes, req), !post) }
+                { number_field(lang.t(Key::lab_response_bytes), "lab-resp", fields.response_bytes.clone(), set_field(|f| &mut f.response_bytes), problem(LabParam::ResponseBytes, resp), false) }
+                { number_field(lang.t(Key::lab_delay), "lab-delay", fields.delay_ms.clone(), set_field(|f| &mut f.delay_ms), problem(LabParam::DelayMs, delay), false) }
+                { number_field(lang.t(Key::lab_count), "lab-count", fields.count.clone(), set_field(|f| &mut f.count), problem(LabParam::Count, count), false) }
             </div>
             <fieldset class="choice">
                 <legend>{ lang.t(Key::lab_connection) }</legend>

@@ -1,21 +1,17 @@
 //! The selected lab request in detail: its request headers as the server received them
 //! and the response headers as the browser let the page see them.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
-use super::use_lang;
-use crate::i18n::{Key, header_value};
+use crate::i18n::{Key, Lang, header_value};
 use crate::model::lab::LabRow;
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct LabDetailProps {
-    pub(crate) row: LabRow,
-}
-
-#[function_component(LabDetail)]
-pub(crate) fn lab_detail(props: &LabDetailProps) -> Html {
-    let lang = use_lang();
-    let Some((measured, answer)) = props.row.finished() else {
+/// The headers and timings of one finished row (nothing for a pending one).
+pub(crate) fn lab_detail(lang: Lang, row: &LabRow) -> Html {
+    let Some((measured, answer)) = row.finished() else {
         return html! {};
     };
     let request: Vec<(String, String)> = answer.map_or_else(
@@ -42,7 +38,7 @@ pub(crate) fn lab_detail(props: &LabDetailProps) -> Html {
     };
     html! {
         <section class="lab-detail" data-test="lab-detail" aria-live="polite">
-            <h3>{ lang.tf(Key::lab_detail_title, &[("n", &props.row.n.to_string())]) }</h3>
+            <h3>{ lang.tf(Key::lab_detail_title, &[("n", &row.n.to_string())]) }</h3>
             <div class="detail-cols">
                 <div>
                     <h4>{ lang.t(Key::lab_request_headers) }</h4>

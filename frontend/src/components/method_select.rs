@@ -1,26 +1,22 @@
 //! The GET / POST picker with its label, shared by the basics page and the HTTP lab.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use protocol::HttpMethod;
 use yew::prelude::*;
 
-use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct MethodSelectProps {
-    pub(crate) value: HttpMethod,
-    pub(crate) on_change: Callback<HttpMethod>,
-    /// `data-test` hook for the browser tests.
-    pub(crate) test: AttrValue,
-    /// Extra classes for the surrounding field.
-    #[prop_or_default]
-    pub(crate) class: Classes,
-}
-
-#[function_component(MethodSelect)]
-pub(crate) fn method_select(props: &MethodSelectProps) -> Html {
-    let lang = use_lang();
-    let onchange = props.on_change.reform(|e: Event| {
+/// The GET/POST picker; `test` is its `data-test` hook, `class` extra classes for the field.
+pub(crate) fn method_select(
+    lang: Lang,
+    value: HttpMethod,
+    on_change: &Callback<HttpMethod>,
+    test: &'static str,
+    class: &'static str,
+) -> Html {
+    let onchange = on_change.reform(|e: Event| {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
         if select.value() == "POST" {
             HttpMethod::Post
@@ -29,11 +25,11 @@ pub(crate) fn method_select(props: &MethodSelectProps) -> Html {
         }
     });
     html! {
-        <label class={classes!("field", props.class.clone())}>
+        <label class={classes!("field", class)}>
             <span>{ lang.t(Key::http_method) }</span>
-            <select data-test={props.test.clone()} {onchange}>
-                <option value="GET" selected={props.value == HttpMethod::Get}>{ "GET" }</option>
-                <option value="POST" selected={props.value == HttpMethod::Post}>{ "POST" }</option>
+            <select data-test={test} {onchange}>
+                <option value="GET" selected={value == HttpMethod::Get}>{ "GET" }</option>
+                <option value="POST" selected={value == HttpMethod::Post}>{ "POST" }</option>
             </select>
         </label>
     }

@@ -1,21 +1,24 @@
 //! The emulated network: a profile (none, LAN, 4G, intercontinental, satellite, custom),
 //! custom round-trip time and jitter, and what the chosen model adds — and does not.
+//!
+//! A plain function taking its settings as a struct, not a component: every
+//! `#[function_component]` costs ~1 KB of wasm of its own (measured 2026-11-23, issue 14;
+//! see `metric.rs`), and this one keeps no state; the form is borrowed, not copied per
+//! redraw.
 
 use protocol::emulate::{NetModel, Profile};
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
 use super::number_field::{Refused, form_field};
-use super::use_lang;
 use crate::i18n::{Key, Lang};
 use crate::model::compare::{Edit, Form};
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct NetControlsProps {
-    pub(crate) form: Form,
+/// What [`net_controls`] draws and whom it tells.
+pub(crate) struct NetControlsProps<'a> {
+    pub(crate) form: &'a Form,
     pub(crate) on_edit: Callback<Edit>,
     /// A server refusal naming one of these fields, shown beside it.
-    #[prop_or_default]
     pub(crate) refused: Refused,
     pub(crate) disabled: bool,
 }
@@ -52,10 +55,8 @@ pub(crate) fn describe(lang: Lang, net: Option<NetModel>) -> String {
     }
 }
 
-#[function_component(NetControls)]
-pub(crate) fn net_controls(props: &NetControlsProps) -> Html {
-    let lang = use_lang();
-    let f = &props.form;
+pub(crate) fn net_controls(lang: Lang, props: &NetControlsProps<'_>) -> Html {
+    let f = props.form;
     let on_profile = {
         let on_edit = props.on_edit.clone();
         Callback::from(move |e: Event| {

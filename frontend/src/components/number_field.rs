@@ -1,5 +1,8 @@
 //! A labelled number input with its refusal shown beside it (and announced), used by
 //! every lab form.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use protocol::lab::LabParam;
 use yew::prelude::*;
@@ -7,32 +10,45 @@ use yew::prelude::*;
 use crate::i18n::{Key, Lang, param_problem};
 use crate::model::compare::{Edit, Form};
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct NumberFieldProps {
-    pub(crate) label: AttrValue,
-    /// `data-test` hook; the error line gets `{test}-error`.
-    pub(crate) test: AttrValue,
-    pub(crate) value: AttrValue,
-    pub(crate) oninput: Callback<InputEvent>,
-    /// Why the value is refused, if it is.
-    #[prop_or_default]
-    pub(crate) error: Option<AttrValue>,
-    #[prop_or_default]
-    pub(crate) disabled: bool,
+/// A labelled numeric input; `test` is its `data-test` hook (the error line gets
+/// `{test}-error`), `error` why the value is refused, if it is.
+pub(crate) fn number_field(
+    label: &'static str,
+    test: &'static str,
+    value: impl Into<AttrValue>,
+    oninput: Callback<InputEvent>,
+    error: Option<impl Into<AttrValue>>,
+    disabled: bool,
+) -> Html {
+    // One instance of the body, whatever the callers pass.
+    field(
+        label,
+        test,
+        value.into(),
+        oninput,
+        error.map(Into::into),
+        disabled,
+    )
 }
 
-#[function_component(NumberField)]
-pub(crate) fn number_field(props: &NumberFieldProps) -> Html {
-    let error_id = format!("{}-error", props.test);
-    let bad = props.error.is_some();
+fn field(
+    label: &'static str,
+    test: &'static str,
+    value: AttrValue,
+    oninput: Callback<InputEvent>,
+    error: Option<AttrValue>,
+    disabled: bool,
+) -> Html {
+    let error_id = format!("{test}-error");
+    let bad = error.is_some();
     html! {
         <label class={classes!("field", bad.then_some("field-bad"))}>
-            <span>{ &props.label }</span>
-            <input inputmode="numeric" data-test={props.test.clone()} value={props.value.clone()}
-                   oninput={props.oninput.clone()} disabled={props.disabled}
+            <span>{ label }</span>
+            <input inputmode="numeric" data-test={test} {value}
+                   {oninput} {disabled}
                    aria-invalid={bad.to_string()} aria-describedby={error_id.clone()} />
             <span class="field-error" id={error_id.clone()} data-test={error_id} role="alert">
-                { props.error.clone().unwrap_or_default() }
+                { error.unwrap_or_default() }
             </span>
         </label>
     }
@@ -68,8 +84,12 @@ pub(crate) fn form_field(
                 .filter(|(p, _)| *p == param)
                 .map(|(_, message)| message.clone())
         });
-    html! {
-        <NumberField label={lang.t(label)} {test} value={form.text(param).to_owned()} {oninput}
-                     {error} {disabled} />
-    }
+    number_field(
+        lang.t(label),
+        test,
+        form.text(param).to_owned(),
+        oninput,
+        error,
+        disabled,
+    )
 }

@@ -1,22 +1,17 @@
 //! A small badge saying whether the page's live view of its connections is connected,
 //! and a warning when the server had to drop events for it.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
-use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::model::observer::Link;
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct ObserverStatusProps {
-    pub(crate) link: Link,
-    pub(crate) missed: u64,
-}
-
-#[function_component(ObserverStatus)]
-pub(crate) fn observer_status(props: &ObserverStatusProps) -> Html {
-    let lang = use_lang();
-    let (class, glyph, key, name) = match props.link {
+/// The observer link's state, and how many events it missed.
+pub(crate) fn observer_status(lang: Lang, link: Link, missed: u64) -> Html {
+    let (class, glyph, key, name) = match link {
         Link::Connecting => ("st-connecting", "◔", Key::obs_connecting, "connecting"),
         Link::Live => ("st-open", "●", Key::obs_live, "live"),
         Link::Lost => ("st-closed", "■", Key::obs_lost, "lost"),
@@ -27,9 +22,9 @@ pub(crate) fn observer_status(props: &ObserverStatusProps) -> Html {
                   title={lang.t(Key::obs_explain)}>
                 <span aria-hidden="true">{ glyph }</span>{ lang.t(key) }
             </span>
-            if props.missed > 0 {
+            if missed > 0 {
                 <span class="error small" role="alert">
-                    { lang.plural(Key::obs_missed, props.missed, &[]) }
+                    { lang.plural(Key::obs_missed, missed, &[]) }
                 </span>
             }
         </div>

@@ -1,13 +1,17 @@
 //! The race's settings (round trips, payload, in flight, contenders), Run and Cancel, and
 //! the progress bar.
+//!
+//! A plain function taking its settings as a struct, not a component: every
+//! `#[function_component]` costs ~1 KB of wasm of its own (measured 2026-11-23, issue 14;
+//! see `metric.rs`), and this one keeps no state; the form is borrowed, not copied per
+//! redraw.
 
 use protocol::compare::Contender;
 use protocol::lab::LabParam;
 use yew::prelude::*;
 
 use super::number_field::{Refused, form_field};
-use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::model::compare::{Edit, Form};
 
 /// A contender's name.
@@ -28,12 +32,11 @@ pub(crate) fn contender_color(c: Contender) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct RaceControlsProps {
-    pub(crate) form: Form,
+/// What [`race_controls`] draws and whom it tells.
+pub(crate) struct RaceControlsProps<'a> {
+    pub(crate) form: &'a Form,
     pub(crate) on_edit: Callback<Edit>,
     /// A server refusal naming one of these fields, shown beside it.
-    #[prop_or_default]
     pub(crate) refused: Refused,
     pub(crate) running: bool,
     /// Run is possible (every field valid, the network too).
@@ -45,10 +48,8 @@ pub(crate) struct RaceControlsProps {
     pub(crate) percent: f64,
 }
 
-#[function_component(RaceControls)]
-pub(crate) fn race_controls(props: &RaceControlsProps) -> Html {
-    let lang = use_lang();
-    let f = &props.form;
+pub(crate) fn race_controls(lang: Lang, props: &RaceControlsProps<'_>) -> Html {
+    let f = props.form;
     let field = |p: LabParam, label: Key, test: &'static str| {
         form_field(
             lang,

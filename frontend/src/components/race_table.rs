@@ -1,22 +1,17 @@
 //! The race's results, one row per contender: round-trip statistics, wall time, round trips
 //! per second, and what the server counted on the wire (connections opened, bytes each
 //! way, overhead per round trip).
-
-use std::rc::Rc;
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state;
+//! it also spares the page a copy of the results per redraw.
 
 use yew::prelude::*;
 
 use super::race_controls::{contender_color, contender_key};
-use super::use_lang;
 use crate::format;
 use crate::i18n::{Key, Lang, error_key};
 use crate::model::compare::{ContenderResult, Failure};
-
-#[derive(Properties, PartialEq)]
-pub(crate) struct RaceTableProps {
-    pub(crate) results: Rc<Vec<ContenderResult>>,
-    pub(crate) size: u64,
-}
 
 /// A stop reason in words.
 pub(crate) fn failure_text(lang: Lang, f: &Failure) -> String {
@@ -30,9 +25,8 @@ pub(crate) fn failure_text(lang: Lang, f: &Failure) -> String {
     }
 }
 
-#[function_component(RaceTable)]
-pub(crate) fn race_table(props: &RaceTableProps) -> Html {
-    let lang = use_lang();
+/// One row per contender; `size` is the payload in bytes (for the overhead column).
+pub(crate) fn race_table(lang: Lang, results: &[ContenderResult], size: u64) -> Html {
     let ms = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), format::duration_ms);
     let row = |r: &ContenderResult| {
         let s = r.summary();
@@ -58,7 +52,7 @@ pub(crate) fn race_table(props: &RaceTableProps) -> Html {
                 <td class="num strong">{ pick(|s| s.p50) }</td>
                 <td class="num">{ pick(|s| s.p95) }</td>
                 <td class="num" data-test="race-conns">{ count(|t| t.connections_opened) }</td>
-                <td class="num" data-test="race-overhead">{ r.overhead_per_round_trip(props.size).map_or_else(|| "—".to_owned(), |v| format!("{v:.0} B")) }</td>
+                <td class="num" data-test="race-overhead">{ r.overhead_per_round_trip(size).map_or_else(|| "—".to_owned(), |v| format!("{v:.0} B")) }</td>
                 <td class="num">{ r.samples.len() }</td>
                 <td class="num">{ pick(|s| s.min) }</td>
                 <td class="num">{ pick(|s| s.p99) }</td>
@@ -94,7 +88,7 @@ pub(crate) fn race_table(props: &RaceTableProps) -> Html {
                     <th scope="col">{ lang.t(Key::cmp_col_in) }</th>
                     <th scope="col">{ lang.t(Key::cmp_col_out) }</th>
                 </tr></thead>
-                <tbody>{ for props.results.iter().map(row) }</tbody>
+                <tbody>{ for results.iter().map(row) }</tbody>
             </table>
         </div>
     }

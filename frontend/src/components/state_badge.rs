@@ -1,21 +1,17 @@
 //! The WebSocket connection state as a coloured pill with a shape, so colour is never the
 //! only signal.
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
-use super::use_lang;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::model::ws_session::Phase;
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct StateBadgeProps {
-    pub(crate) phase: Phase,
-}
-
-#[function_component(StateBadge)]
-pub(crate) fn state_badge(props: &StateBadgeProps) -> Html {
-    let lang = use_lang();
-    let (key, class, shape, name) = match props.phase {
+/// The session's phase as a badge.
+pub(crate) fn state_badge(lang: Lang, phase: Phase) -> Html {
+    let (key, class, shape, name) = match phase {
         Phase::Idle => (Key::ws_state_idle, "st-idle", "○", "IDLE"),
         Phase::Connecting => (Key::ws_state_connecting, "st-connecting", "◔", "CONNECTING"),
         Phase::Open => (Key::ws_state_open, "st-open", "●", "OPEN"),

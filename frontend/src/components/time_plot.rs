@@ -203,7 +203,7 @@ fn clip_columns(sc: &Scales, pts: &[(f64, f64)]) -> Vec<f64> {
         .filter(|p| sc.is_clipped(p.1))
         .map(|p| (sc.x(p.0) / w).round() as i64)
         .collect();
-    cols.sort_unstable();
+    stats::sort_ints(&mut cols);
     cols.dedup();
     cols.into_iter().map(|c| c as f64 * w).collect()
 }

@@ -1,27 +1,20 @@
 //! The WebSocket lab's figures: state with the time each state was entered, handshake
 //! time, round trips (echo and ping), the clock-offset estimate and pushes with their
 //! estimated one-way delay — estimates labelled as such.
-
-use std::rc::Rc;
+//!
+//! A plain function, not a component: every `#[function_component]` costs ~1 KB of wasm of
+//! its own (measured 2026-11-23, issue 14; see `metric.rs`), and this one keeps no state.
 
 use yew::prelude::*;
 
-use super::metric::Metric;
-use super::state_badge::StateBadge;
-use super::use_lang;
+use super::metric::metric;
+use super::state_badge::state_badge;
 use crate::format;
-use crate::i18n::{Key, clean_key, closed_by_key};
+use crate::i18n::{Key, Lang, clean_key, closed_by_key};
 use crate::model::ws_session::{Phase, SessionView};
 
-#[derive(Properties, PartialEq)]
-pub(crate) struct WsFiguresProps {
-    pub(crate) view: Rc<SessionView>,
-}
-
-#[function_component(WsFigures)]
-pub(crate) fn ws_figures(props: &WsFiguresProps) -> Html {
-    let lang = use_lang();
-    let v = &props.view;
+/// The session's figures: state, round trips, pushes, clock offset, close.
+pub(crate) fn ws_figures(lang: Lang, v: &SessionView) -> Html {
     let shown = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), format::duration_ms);
     let clock = v.clock.map_or_else(
         || "—".to_owned(),
@@ -66,14 +59,14 @@ pub(crate) fn ws_figures(props: &WsFiguresProps) -> Html {
             <div class="metrics">
                 <div class="metric">
                     <span class="metric-label">{ lang.t(Key::ws_state) }</span>
-                    <StateBadge phase={v.phase} />
+                    { state_badge(lang, v.phase) }
                 </div>
-                <Metric label={lang.t(Key::ws_handshake)} value={shown(v.handshake_ms)} test="ws-handshake" />
-                <Metric label={lang.t(Key::ws_last_rtt)} value={shown(v.last_rtt_ms)} test="ws-last-rtt" big=true />
-                <Metric label={lang.t(Key::ws_ping_rtt)} value={shown(v.ping_rtt_ms)} test="ws-ping-rtt" />
-                <Metric label={lang.t(Key::ws_pushes)} value={v.pushes.to_string()} test="ws-pushes" />
-                <Metric label={lang.t(Key::ws_one_way_est)} value={one_way} test="ws-one-way" />
-                <Metric label={lang.t(Key::ws_clock_offset)} value={clock} test="ws-clock" />
+                { metric(lang.t(Key::ws_handshake), shown(v.handshake_ms), "ws-handshake", false) }
+                { metric(lang.t(Key::ws_last_rtt), shown(v.last_rtt_ms), "ws-last-rtt", true) }
+                { metric(lang.t(Key::ws_ping_rtt), shown(v.ping_rtt_ms), "ws-ping-rtt", false) }
+                { metric(lang.t(Key::ws_pushes), v.pushes.to_string(), "ws-pushes", false) }
+                { metric(lang.t(Key::ws_one_way_est), one_way, "ws-one-way", false) }
+                { metric(lang.t(Key::ws_clock_offset), clock, "ws-clock", false) }
             </div>
             <ol class="transitions" data-test="ws-transitions" aria-label={lang.t(Key::ws_transitions)}>
                 { for transitions }

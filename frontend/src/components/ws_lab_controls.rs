@@ -11,7 +11,7 @@ use protocol::ws::{
 };
 use yew::prelude::*;
 
-use super::number_field::NumberField;
+use super::number_field::number_field;
 use super::{bind_text, use_lang};
 use crate::i18n::{Key, Lang, bounds_problem};
 use crate::model::websocket::Offer;
@@ -194,8 +194,8 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
                             <option value="binary" selected={*binary}>{ lang.t(Key::ws_kind_binary) }</option>
                         </select>
                     </label>
-                    <NumberField label={lang.t(Key::ws_size)} test="ws-size" value={(*size).clone()} oninput={text_input(&size)} error={size_e} />
-                    <NumberField label={lang.t(Key::ws_repeat)} test="ws-repeat" value={(*repeat).clone()} oninput={text_input(&repeat)} error={repeat_e} />
+                    { number_field(lang.t(Key::ws_size), "ws-size", (*size).clone(), text_input(&size), size_e, false) }
+                    { number_field(lang.t(Key::ws_repeat), "ws-repeat", (*repeat).clone(), text_input(&repeat), repeat_e, false) }
                     <button class="btn btn-primary btn-ws-solid" type="submit" data-test="ws-send" disabled={!open || size_v.is_none() || repeat_v.is_none()}>
                         { lang.t(Key::ws_send) }
                     </button>
@@ -204,9 +204,9 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
 
             <fieldset class="group">
                 <legend>{ lang.t(Key::ws_group_ticker) }</legend>
-                <NumberField label={lang.t(Key::ws_ticker_rate)} test="ws-rate" value={(*rate).clone()} oninput={text_input(&rate)} error={rate_e} />
-                <NumberField label={lang.t(Key::ws_ticker_count)} test="ws-count" value={(*count).clone()} oninput={text_input(&count)} error={count_e} />
-                <NumberField label={lang.t(Key::ws_ticker_bytes)} test="ws-push-bytes" value={(*push_bytes).clone()} oninput={text_input(&push_bytes)} error={push_e} />
+                { number_field(lang.t(Key::ws_ticker_rate), "ws-rate", (*rate).clone(), text_input(&rate), rate_e, false) }
+                { number_field(lang.t(Key::ws_ticker_count), "ws-count", (*count).clone(), text_input(&count), count_e, false) }
+                { number_field(lang.t(Key::ws_ticker_bytes), "ws-push-bytes", (*push_bytes).clone(), text_input(&push_bytes), push_e, false) }
                 <button class="btn" type="button" data-test="ws-ticker-start" disabled={!open || ticker_msg.is_none()} onclick={command(ticker_msg.clone())}>
                     { lang.t(Key::ws_ticker_start) }
                 </button>
@@ -217,7 +217,7 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
 
             <fieldset class="group">
                 <legend>{ lang.t(Key::ws_group_ping) }</legend>
-                <NumberField label={lang.t(Key::ws_ping_interval)} test="ws-ping" value={(*ping).clone()} oninput={text_input(&ping)} error={ping_e} />
+                { number_field(lang.t(Key::ws_ping_interval), "ws-ping", (*ping).clone(), text_input(&ping), ping_e, false) }
                 <button class="btn" type="button" data-test="ws-ping-set" disabled={!open || ping_msg.is_none()} onclick={command(ping_msg.clone())}>
                     { lang.t(Key::ws_ping_set) }
                 </button>
@@ -229,7 +229,7 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
 
             <fieldset class="group">
                 <legend>{ lang.t(Key::ws_group_close) }</legend>
-                <NumberField label={lang.t(Key::ws_close_code)} test="ws-code" value={(*code).clone()} oninput={text_input(&code)} error={code_e} />
+                { number_field(lang.t(Key::ws_close_code), "ws-code", (*code).clone(), text_input(&code), code_e, false) }
                 <label class={classes!("field", reason_e.is_some().then_some("field-bad"))}>
                     <span>{ lang.t(Key::ws_close_reason) }</span>
                     <input data-test="ws-reason" value={(*reason).clone()} oninput={text_input(&reason)} />

@@ -5,10 +5,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::flow::{Flow, FlowKind};
+use super::flow::{FlowKind, flow};
 use super::message_log::MessageLog;
-use super::metric::Metric;
-use super::state_badge::StateBadge;
+use super::metric::metric;
+use super::state_badge::state_badge;
 use super::{bind_text, use_lang};
 use crate::format;
 use crate::i18n::Key;
@@ -46,14 +46,14 @@ pub(crate) fn ws_panel(props: &WsPanelProps) -> Html {
         <section class="panel panel-ws" aria-labelledby="ws-title">
             <h2 id="ws-title"><span class="swatch swatch-ws" aria-hidden="true" />{ lang.t(Key::ws_title) }</h2>
             <p class="lead">{ lang.t(Key::ws_lead) }</p>
-            <Flow kind={FlowKind::WebSocket} />
+            { flow(lang, FlowKind::WebSocket) }
             <div class="metrics">
                 <div class="metric">
                     <span class="metric-label">{ lang.t(Key::ws_state) }</span>
-                    <StateBadge {phase} />
+                    { state_badge(lang, phase) }
                 </div>
-                <Metric label={lang.t(Key::ws_handshake)} value={shown(props.view.handshake_ms)} test="ws-handshake" />
-                <Metric label={lang.t(Key::ws_last_rtt)} value={shown(props.view.last_rtt_ms)} test="ws-last-rtt" big=true />
+                { metric(lang.t(Key::ws_handshake), shown(props.view.handshake_ms), "ws-handshake", false) }
+                { metric(lang.t(Key::ws_last_rtt), shown(props.view.last_rtt_ms), "ws-last-rtt", true) }
             </div>
             <form class="controls" onsubmit={on_submit}>
                 <button class="btn btn-ws" type="button" data-test="ws-connect" disabled={!can_connect} onclick={on_connect}>

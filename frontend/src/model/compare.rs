@@ -620,4 +620,148 @@ mod tests {
         assert_eq!(back.race[0].server_counted, made.race[0].server_counted);
         assert_eq!(back.feed[0].points, made.feed[0].points);
     }
+
+    // The download as the `serde_json::json!` version wrote it, to pin `to_json`'s bytes.
+    use serde_json::json;
+
+    fn tally_json_ref(t: Option<Tally>) -> serde_json::Value {
+        t.map_or(serde_json::Value::Null, |t| {
+            json!({
+                "requests": t.requests, "connections_opened": t.connections_opened,
+                "bytes_in": t.bytes_in, "bytes_out": t.bytes_out,
+                "empty_responses": t.empty_responses, "held_peak": t.held_peak,
+                "settled": t.settled,
+            })
+        })
+    }
+
+    fn summary_json_ref(s: Option<Summary>) -> serde_json::Value {
+        s.map_or(serde_json::Value::Null, |s| {
+            json!({"n": s.n, "min": s.min, "p50": s.p50, "p95": s.p95, "p99": s.p99,
+                   "max": s.max, "mean": s.mean})
+        })
+    }
+
+    /// The run as JSON: settings, network model, each contender's and strategy's figures and
+    /// every sample (ms).
+    fn to_json_ref(run: &Run<'_>) -> String {
+        let size = run.form.race().map_or(0, |r| r.size);
+        let race: Vec<_> = run
+            .race
+            .iter()
+            .map(|c| {
+                json!({
+                    "contender": c.contender.slug(),
+                    "round_trip_ms": summary_json_ref(c.summary()),
+                    "wall_ms": c.wall_ms,
+                    "round_trips_per_second": c.per_second(),
+                    "overhead_bytes_per_round_trip": c.overhead_per_round_trip(size),
+                    "server_counted": tally_json_ref(c.tally),
+                    "error": c.error.as_ref().map(Failure::describe),
+                    "samples_ms": c.samples,
+                })
+            })
+            .collect();
+        let feed: Vec<_> = run
+            .feed
+            .iter()
+            .map(|s| {
+                json!({
+                    "strategy": s.strategy.slug(),
+                    "delivered": s.points.len(),
+                    "staleness_ms": summary_json_ref(s.staleness()),
+                    "requests": s.requests,
+                    "empty_responses": s.empty,
+                    "out_of_order": s.disorder,
+                    "server_counted": tally_json_ref(s.tally),
+                    "error": s.error.as_ref().map(Failure::describe),
+                    "points": s.points.iter().map(|(t, v)| json!([t, v])).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let settings: serde_json::Map<String, serde_json::Value> = run
+            .form
+            .to_query()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
+            .collect();
+        let doc = json!({
+            "duplex": "compare",
+            "settings": settings,
+            "network": {
+                "emulated": !run.net.is_none(),
+                "rtt_ms": run.net.rtt_ms,
+                "jitter_ms": run.net.jitter_ms,
+            },
+            "cross_origin_isolated": run.isolated,
+            "race": race,
+            "feed": feed,
+        });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    #[test]
+    fn json_is_what_json_macro_wrote_plus_who_ran_it() {
+        let mut c = ContenderResult::new(Contender::KeepAlive);
+        for v in [1.0, 2.0, 3.0, 4.0, f64::NAN] {
+            c.samples.push(v);
+        }
+        c.wall_ms = 12.5;
+        c.tally = Some(Tally {
+            requests: 5,
+            connections_opened: 1,
+            bytes_in: 1000,
+            bytes_out: 600,
+            empty_responses: 0,
+            held_now: 3,
+            held_peak: 1,
+            settled: true,
+        });
+        let mut failed = ContenderResult::new(Contender::WebSocket);
+        failed.error = Some(Failure::Closed {
+            code: 1006,
+            reason: "gone \"away\"".into(),
+        });
+        let mut s = StrategyResult::new(Strategy::LongPoll);
+        s.deliver(1, 0.1, 5.0);
+        s.deliver(2, 0.2, 7.0);
+        let empty = StrategyResult::new(Strategy::Sse);
+        let form = Form::default();
+        for net in [
+            NetModel::NONE,
+            NetModel {
+                rtt_ms: 150,
+                jitter_ms: 20,
+            },
+        ] {
+            for isolated in [true, false] {
+                let run = Run {
+                    form: &form,
+                    net,
+                    isolated,
+                    race: &[c.clone(), failed.clone()],
+                    feed: &[s.clone(), empty.clone()],
+                };
+                same_as_before(&run);
+            }
+        }
+        let none = Run {
+            form: &form,
+            net: NetModel::NONE,
+            isolated: false,
+            race: &[],
+            feed: &[],
+        };
+        same_as_before(&none);
+    }
+
+    /// The download holds what the `json!` version wrote (key order aside: it is now
+    /// `protocol::report`'s document) and says the page ran it.
+    fn same_as_before(run: &Run<'_>) {
+        let mut now: serde_json::Value = serde_json::from_str(&to_json(run)).unwrap();
+        let client = now.as_object_mut().unwrap().remove("client");
+        assert_eq!(client, Some(serde_json::Value::from("page")));
+        let before: serde_json::Value = serde_json::from_str(&to_json_ref(run)).unwrap();
+        assert_eq!(now, before);
+    }
 }

@@ -7,12 +7,16 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::feed_controls::{FeedControls, strategy_color, strategy_key};
-use crate::components::feed_table::FeedTable;
+use crate::components::feed_controls::{
+    FeedControlsProps, feed_controls, strategy_color, strategy_key,
+};
+use crate::components::feed_table::feed_table;
 use crate::components::histogram_plot::{HistogramPlot, PlotSeries};
-use crate::components::net_controls::{NetControls, describe};
-use crate::components::race_controls::{RaceControls, contender_color, contender_key};
-use crate::components::race_table::{RaceTable, failure_text};
+use crate::components::net_controls::{NetControlsProps, describe, net_controls};
+use crate::components::race_controls::{
+    RaceControlsProps, contender_color, contender_key, race_controls,
+};
+use crate::components::race_table::{failure_text, race_table};
 use crate::components::time_plot::{TimePlot, TimeSeries};
 use crate::components::use_lang;
 use crate::dom;
@@ -129,8 +133,10 @@ pub(crate) fn compare() -> Html {
                 <h2 id="cmp-title">{ lang.t(Key::cmp_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_lead) }</p>
                 <h3>{ lang.t(Key::cmp_net_title) }</h3>
-                <NetControls form={f.clone()} on_edit={form.edit.clone()} disabled={rm.running || fm.running}
-                             refused={refused.clone()} />
+                { net_controls(lang, &NetControlsProps {
+                    form: f, on_edit: form.edit.clone(), disabled: rm.running || fm.running,
+                    refused: refused.clone(),
+                }) }
                 <p class="hint">{ lang.t(Key::cmp_net_not) }</p>
                 <p class="hint" data-test="timer-note" data-isolated={isolated.to_string()}>
                     { lang.t(if *isolated { Key::cmp_timer_isolated } else { Key::cmp_timer_coarse }) }
@@ -140,17 +146,19 @@ pub(crate) fn compare() -> Html {
             <section class="panel panel-http" aria-labelledby="race-title">
                 <h2 id="race-title">{ lang.t(Key::cmp_race_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_race_lead) }</p>
-                <RaceControls form={f.clone()} on_edit={form.edit.clone()} running={rm.running} refused={refused.clone()}
-                              ready={f.race().is_some() && net.is_some() && !fm.running}
-                              {on_run} on_cancel={race.cancel.clone()}
-                              completed={rm.completed} total={rm.total} percent={rm.percent()} />
+                { race_controls(lang, &RaceControlsProps {
+                    form: f, on_edit: form.edit.clone(), running: rm.running, refused: refused.clone(),
+                    ready: f.race().is_some() && net.is_some() && !fm.running,
+                    on_run, on_cancel: race.cancel.clone(),
+                    completed: rm.completed, total: rm.total, percent: rm.percent(),
+                }) }
                 if rm.cancelled {
                     <p class="hint" role="status" data-test="race-cancelled">{ lang.t(Key::cmp_cancelled) }</p>
                 }
                 if race_emulated {
                     <p class="emulated-note" data-test="race-emulated">{ describe(lang, Some(rm.net)) }</p>
                 }
-                <RaceTable results={Rc::new(rm.results.clone())} size={rm.settings.map_or(0, |s| s.size)} />
+                { race_table(lang, &rm.results, rm.settings.map_or(0, |s| s.size)) }
                 <p class="hint">{ lang.t(Key::cmp_server_counted) }</p>
                 <HistogramPlot series={Rc::new(series)} title={lang.t(Key::cmp_race_plot_title)}
                                x_label={lang.t(Key::cmp_axis_rt)} y_label={lang.t(Key::cmp_axis_share)}
@@ -161,16 +169,18 @@ pub(crate) fn compare() -> Html {
             <section class="panel panel-ws" aria-labelledby="feed-title">
                 <h2 id="feed-title">{ lang.t(Key::cmp_feed_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_feed_lead) }</p>
-                <FeedControls form={f.clone()} on_edit={form.edit.clone()} running={fm.running} {refused}
-                              ready={f.feed().is_some() && net.is_some() && !rm.running}
-                              {on_start} on_stop={feed.stop.clone()} />
+                { feed_controls(lang, &FeedControlsProps {
+                    form: f, on_edit: form.edit.clone(), running: fm.running, refused,
+                    ready: f.feed().is_some() && net.is_some() && !rm.running,
+                    on_start, on_stop: feed.stop.clone(),
+                }) }
                 if let Some(err) = &fm.error {
                     <p class="error" role="alert" data-test="feed-failed">{ failure_text(lang, err) }</p>
                 }
                 if feed_emulated {
                     <p class="emulated-note">{ describe(lang, Some(fm.net)) }</p>
                 }
-                <FeedTable results={Rc::new(fm.results.clone())} total={fm.total} />
+                { feed_table(lang, &fm.results, fm.total) }
                 <p class="hint" data-test="feed-offset">{ lang.tf(Key::cmp_offset, &[("offset", &offset)]) }</p>
                 <TimePlot series={Rc::new(points)} title={lang.t(Key::cmp_feed_plot_title)}
                           x_label={lang.t(Key::cmp_axis_time)} y_label={lang.t(Key::cmp_axis_stale)}

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::components::connections_panel::ConnectionsPanel;
 use crate::components::lab_controls::LabControls;
-use crate::components::lab_detail::LabDetail;
+use crate::components::lab_detail::lab_detail;
 use crate::components::lab_table::LabTable;
 use crate::components::use_lang;
 use crate::hooks::use_client_key::use_client_key;
@@ -60,7 +60,7 @@ pub(crate) fn http_lab() -> Html {
                 <p class="lead">{ lang.t(Key::lab_rows_hint) }</p>
                 <LabTable rows={std::rc::Rc::clone(&lab.state.rows)} {observed} selected={*selected} {on_select} />
                 if let Some(row) = detail {
-                    <LabDetail {row} />
+                    { lab_detail(lang, &row) }
                 }
             </section>
         </main>

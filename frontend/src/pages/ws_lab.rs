@@ -7,10 +7,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::connections_panel::ConnectionsPanel;
-use crate::components::handshake_view::HandshakeView;
+use crate::components::handshake_view::handshake_view;
 use crate::components::message_log::MessageLog;
 use crate::components::use_lang;
-use crate::components::ws_figures::WsFigures;
+use crate::components::ws_figures::ws_figures;
 use crate::components::ws_lab_controls::WsLabControls;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_observer::use_observer;
@@ -45,7 +45,7 @@ pub(crate) fn ws_lab() -> Html {
             <section class="panel panel-ws" aria-labelledby="wsl-title">
                 <h2 id="wsl-title"><span class="swatch swatch-ws" aria-hidden="true" />{ lang.t(Key::ws_lab_title) }</h2>
                 <p class="lead">{ lang.t(Key::ws_lab_lead) }</p>
-                <WsFigures view={Rc::clone(v)} />
+                { ws_figures(lang, v) }
                 <WsLabControls phase={v.phase} ticker_running={v.ticker_running}
                     auto_reconnect={ws.auto_reconnect}
                     on_connect={ws.connect.clone()} on_auto_reconnect={ws.set_auto_reconnect.clone()}
@@ -55,7 +55,7 @@ pub(crate) fn ws_lab() -> Html {
             </section>
             <section class="panel panel-neutral" aria-labelledby="wsl-hs">
                 <h2 id="wsl-hs">{ lang.t(Key::ws_hs_title) }</h2>
-                <HandshakeView handshake={v.handshake.clone()} />
+                { handshake_view(lang, v.handshake.as_ref()) }
             </section>
             <ConnectionsPanel view={Rc::clone(&observer.view)} lead={Key::ws_tl_lead} />
             <section class="panel panel-neutral" aria-labelledby="wsl-log">
