@@ -25,6 +25,7 @@ use crate::compare::{AFTER_PARAM, RUN_PARAM};
 use crate::emulate::{EMU_PARAM, NetModel};
 use crate::observe::CLIENT_PARAM;
 use crate::query::{Fields, QueryError, QueryString, Writer};
+use crate::tagged::{Missing, need};
 
 /// WebSocket: join a room as a member for as long as the socket lives
 /// (query: [`ChatJoinQuery`]).
@@ -363,7 +364,7 @@ pub enum Departure {
 /// order for every member), `at_us` the server's time of it (µs since the Unix epoch; for a
 /// message, when the server read it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "ChatEventFields")]
 pub enum ChatEvent {
     Message {
         seq: u64,
@@ -435,7 +436,11 @@ pub enum ChatClientMsg {
 
 /// Server → page on [`CHAT_WS_PATH`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    try_from = "ChatServerMsgFields"
+)]
 pub enum ChatServerMsg {
     /// Sent once, right after the upgrade.
     Welcome {
@@ -509,6 +514,107 @@ pub struct ChatBatch {
     pub empty_polls: u64,
     /// The server's time of the answer (µs since the Unix epoch).
     pub at_us: u64,
+}
+
+/// [`ChatEvent`]'s tag.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ChatEventType {
+    Message,
+    Joined,
+    Left,
+}
+
+/// Every field of every [`ChatEvent`] variant, read in one pass (`crate::tagged`: the page
+/// reads these, and serde's buffered decoding of tagged enums costs its wasm ~17 KB).
+#[derive(Deserialize)]
+struct ChatEventFields {
+    #[serde(rename = "type")]
+    tag: ChatEventType,
+    seq: Option<u64>,
+    at_us: Option<u64>,
+    from: Option<u64>,
+    name: Option<String>,
+    text: Option<String>,
+    client_seq: Option<u64>,
+    member: Option<ChatMember>,
+    how: Option<Departure>,
+}
+
+impl TryFrom<ChatEventFields> for ChatEvent {
+    type Error = Missing;
+
+    fn try_from(f: ChatEventFields) -> Result<Self, Missing> {
+        let seq = need(f.seq, "seq")?;
+        let at_us = need(f.at_us, "at_us")?;
+        Ok(match f.tag {
+            ChatEventType::Message => ChatEvent::Message {
+                seq,
+                at_us,
+                from: need(f.from, "from")?,
+                name: need(f.name, "name")?,
+                text: need(f.text, "text")?,
+                client_seq: f.client_seq,
+            },
+            ChatEventType::Joined => ChatEvent::Joined {
+                seq,
+                at_us,
+                member: need(f.member, "member")?,
+            },
+            ChatEventType::Left => ChatEvent::Left {
+                seq,
+                at_us,
+                member: need(f.member, "member")?,
+                how: need(f.how, "how")?,
+            },
+        })
+    }
+}
+
+/// [`ChatServerMsg`]'s tag.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ChatServerMsgType {
+    Welcome,
+    Event,
+    Missed,
+    Error,
+}
+
+/// Every field of every [`ChatServerMsg`] variant, read in one pass (`crate::tagged`).
+#[derive(Deserialize)]
+struct ChatServerMsgFields {
+    #[serde(rename = "type")]
+    tag: ChatServerMsgType,
+    welcome: Option<ChatWelcome>,
+    event: Option<ChatEvent>,
+    count: Option<u64>,
+    at_us: Option<u64>,
+    code: Option<ChatErrorCode>,
+    message: Option<String>,
+}
+
+impl TryFrom<ChatServerMsgFields> for ChatServerMsg {
+    type Error = Missing;
+
+    fn try_from(f: ChatServerMsgFields) -> Result<Self, Missing> {
+        Ok(match f.tag {
+            ChatServerMsgType::Welcome => ChatServerMsg::Welcome {
+                welcome: need(f.welcome, "welcome")?,
+            },
+            ChatServerMsgType::Event => ChatServerMsg::Event {
+                event: need(f.event, "event")?,
+            },
+            ChatServerMsgType::Missed => ChatServerMsg::Missed {
+                count: need(f.count, "count")?,
+                at_us: need(f.at_us, "at_us")?,
+            },
+            ChatServerMsgType::Error => ChatServerMsg::Error {
+                code: need(f.code, "code")?,
+                message: need(f.message, "message")?,
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -687,5 +793,88 @@ mod tests {
         assert_eq!((event.seq(), event.at_us()), (4, 9));
         let missed = serde_json::to_string(&ChatServerMsg::Missed { count: 3, at_us: 1 }).unwrap();
         assert_eq!(missed, r#"{"type":"missed","count":3,"at_us":1}"#);
+    }
+
+    #[test]
+    fn page_bound_enums_keep_their_json_and_decode_in_one_pass() {
+        let ana = ChatMember {
+            id: 1,
+            name: "Ana".into(),
+            via: ChatTransport::WebSocket,
+        };
+        let said = ChatEvent::Message {
+            seq: 3,
+            at_us: 9,
+            from: 1,
+            name: "Ana".into(),
+            text: "hi".into(),
+            client_seq: Some(2),
+        };
+        let cases = [
+            (
+                ChatServerMsg::Event {
+                    event: said.clone(),
+                },
+                r#"{"type":"event","event":{"type":"message","seq":3,"at_us":9,"from":1,"name":"Ana","text":"hi","client_seq":2}}"#,
+            ),
+            (
+                ChatServerMsg::Event {
+                    event: ChatEvent::Left {
+                        seq: 4,
+                        at_us: 10,
+                        member: ana.clone(),
+                        how: Departure::Dropped,
+                    },
+                },
+                r#"{"type":"event","event":{"type":"left","seq":4,"at_us":10,"member":{"id":1,"name":"Ana","via":"websocket"},"how":"dropped"}}"#,
+            ),
+            (
+                ChatServerMsg::Welcome {
+                    welcome: ChatWelcome {
+                        room: "lobby".into(),
+                        you: ana.clone(),
+                        members: vec![ana.clone()],
+                        history: vec![
+                            ChatEvent::Joined {
+                                seq: 1,
+                                at_us: 5,
+                                member: ana,
+                            },
+                            said,
+                        ],
+                        seq: 3,
+                        at_us: 11,
+                    },
+                },
+                r#"{"type":"welcome","welcome":{"room":"lobby","you":{"id":1,"name":"Ana","via":"websocket"},"members":[{"id":1,"name":"Ana","via":"websocket"}],"history":[{"type":"joined","seq":1,"at_us":5,"member":{"id":1,"name":"Ana","via":"websocket"}},{"type":"message","seq":3,"at_us":9,"from":1,"name":"Ana","text":"hi","client_seq":2}],"seq":3,"at_us":11}}"#,
+            ),
+            (
+                ChatServerMsg::Missed {
+                    count: 7,
+                    at_us: 12,
+                },
+                r#"{"type":"missed","count":7,"at_us":12}"#,
+            ),
+            (
+                ChatServerMsg::Error {
+                    code: ChatErrorCode::RateLimited,
+                    message: "slow down".into(),
+                },
+                r#"{"type":"error","code":"rate_limited","message":"slow down"}"#,
+            ),
+        ];
+        for (msg, json) in cases {
+            assert_eq!(serde_json::to_string(&msg).unwrap(), json);
+            assert_eq!(serde_json::from_str::<ChatServerMsg>(json).unwrap(), msg);
+        }
+        // A field the tag's variant needs, missing; an unknown tag; not an object.
+        for bad in [
+            r#"{"type":"missed","count":7}"#,
+            r#"{"type":"event","event":{"type":"message","seq":3,"at_us":9}}"#,
+            r#"{"type":"shout"}"#,
+            r#"[1,2]"#,
+        ] {
+            assert!(serde_json::from_str::<ChatServerMsg>(bad).is_err(), "{bad}");
+        }
     }
 }
