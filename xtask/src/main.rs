@@ -388,7 +388,7 @@ const BENCHES: [(&str, &str); 4] = [
 
 /// `cargo xtask bench`'s benchmarks in headless Chromium (the built page, feature
 /// `browser-tests`).
-const BROWSER_BENCHES: [(&str, &str); 2] = [
+const BROWSER_BENCHES: [(&str, &str); 3] = [
     (
         "first paint and first control on slow 4G (before vs now)",
         "paint",
@@ -396,6 +396,10 @@ const BROWSER_BENCHES: [(&str, &str); 2] = [
     (
         "the page's WebSocket echo p50 vs a bare JavaScript page",
         "page_overhead",
+    ),
+    (
+        "the chat page's fan-out: 2 and 4 clients, a poller over a minute",
+        "chat_fanout",
     ),
 ];
 
