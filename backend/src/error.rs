@@ -124,7 +124,9 @@ impl AppError {
                 }
                 ChatError::NotMember(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
                 // No code of its own yet (the page would need its words): 503 says "later".
-                ChatError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal),
+                ChatError::Unavailable => {
+                    (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::ChatUnavailable)
+                }
             },
         }
     }

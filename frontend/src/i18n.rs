@@ -247,6 +247,7 @@ pub fn error_key(code: protocol::ErrorCode) -> Key {
         C::TooManyAtOnce => Key::err_too_many_at_once,
         C::RoomFull => Key::err_room_full,
         C::TooManyRooms => Key::err_too_many_rooms,
+        C::ChatUnavailable => Key::err_chat_unavailable,
         C::BadName => Key::err_bad_name,
         C::EmptyMessage => Key::err_empty_message,
         C::UpgradeRequired => Key::err_upgrade_required,

@@ -40,6 +40,10 @@ pub enum ErrorCode {
     /// The server has as many chat rooms as it keeps (`chat::CHAT_ROOMS`); the
     /// `Retry-After` header says when to try again (an empty room is removed when idle).
     TooManyRooms,
+    /// The chat cannot be used for now: this instance cannot reach the store it shares
+    /// rooms through (`--chat-redis`); the rest of the server works, and `Retry-After`
+    /// says when to try again (503).
+    ChatUnavailable,
     /// A chat display name that is empty after trimming, too long, or has a control or
     /// invisible formatting character (`chat::display_name`).
     BadName,
