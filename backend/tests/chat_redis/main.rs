@@ -9,6 +9,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../common/chat.rs"]
 mod members;
 mod redis_server;
 
@@ -19,8 +20,8 @@ use backend::{AppState, ChatLimits};
 use common::TestServer;
 use futures_util::{SinkExt, StreamExt};
 use members::{
-    PATIENCE, join_http, join_query, join_ws, key, leave_http, poll, poll_messages, texts,
-    try_join_ws, try_join_ws_with,
+    PATIENCE, join_http, join_query, join_ws, join_ws_with, key, leave_http, poll, poll_messages,
+    texts,
 };
 use protocol::chat::{
     CHAT_BURST, ChatClientMsg, ChatEvent, ChatServerMsg, ChatTransport, Departure,
@@ -77,7 +78,7 @@ async fn messages_presence_and_history_cross_instances_in_one_order() {
     let a = std::sync::Arc::new(a);
     let reader = {
         let (a, pat) = (a.clone(), pat.clone());
-        tokio::spawn(async move { poll_messages(&a, room, &pat, &key(3), total).await })
+        tokio::spawn(async move { poll_messages(&a, room, &pat, &key(3), total, true).await.0 })
     };
     for i in 0..n {
         ann.say(&format!("ann {i}"), Some(i)).await;
@@ -169,7 +170,7 @@ async fn a_member_lagging_behind_another_instance_is_told_what_it_missed_and_sta
     let a = instance(&redis, limits).await;
     let b = instance(&redis, limits).await;
     // On B, a member whose socket takes little and who does not read for now.
-    let mut slow = try_join_ws_with(&b, &join_query("lag", "Slow", &key(1)), Some(4096))
+    let mut slow = join_ws_with(&b, &join_query("lag", "Slow", &key(1)), Some(4096))
         .await
         .unwrap();
     let fast = join_ws(&a, "lag", "Fast", &key(2)).await;
@@ -256,7 +257,7 @@ async fn members_per_room_hold_across_instances() {
         .await
         .unwrap();
     for server in [&a, &b] {
-        let refused = try_join_ws(server, &join_query("small", "Cy", &key(3)))
+        let refused = join_ws_with(server, &join_query("small", "Cy", &key(3)), None)
             .await
             .err()
             .expect("a third member refused");
@@ -317,7 +318,7 @@ async fn redis_going_away_refuses_the_chat_and_nothing_else_then_it_comes_back()
     assert_eq!((refused.0, refused.1.as_deref()), (503, Some("5")));
     assert!(refused.2.message.contains("Redis"), "{:?}", refused.2);
     assert_eq!(refused.2.code, ErrorCode::ChatUnavailable);
-    let refused = try_join_ws(&a, &join_query("down", "Cy", &key(3)))
+    let refused = join_ws_with(&a, &join_query("down", "Cy", &key(3)), None)
         .await
         .err()
         .expect("refused before the upgrade");
@@ -342,7 +343,7 @@ async fn redis_going_away_refuses_the_chat_and_nothing_else_then_it_comes_back()
     redis.restart();
     let deadline = Instant::now() + PATIENCE;
     let mut cy = loop {
-        match try_join_ws(&a, &join_query("down", "Cy", &key(3))).await {
+        match join_ws_with(&a, &join_query("down", "Cy", &key(3)), None).await {
             Ok(m) => break m,
             Err(r) => {
                 assert_eq!(r.0, 503, "{r:?}");
@@ -374,7 +375,7 @@ async fn departures_during_an_outage_are_told_when_redis_comes_back_with_its_dat
     // each instance tells its own departures once Redis answers.
     let deadline = Instant::now() + PATIENCE;
     let mut cy = loop {
-        match try_join_ws(&a, &join_query("kept", "Cy", &key(3))).await {
+        match join_ws_with(&a, &join_query("kept", "Cy", &key(3)), None).await {
             Ok(m) => break m,
             Err(r) => {
                 assert_eq!(r.0, 503, "{r:?}");

@@ -1,12 +1,17 @@
-//! Chat members for the tests: a WebSocket member (tokio-tungstenite) and the HTTP calls of
-//! a polling member (reqwest), on whichever instance the test names.
+//! Chat members for the tests (`tests/chat.rs`, `tests/chat_redis/`): a WebSocket member
+//! (tokio-tungstenite) that keeps every text frame it received, and the HTTP calls of a
+//! polling member (reqwest), on whichever server the test names.
+
+#![allow(dead_code)] // each test binary uses a different subset
 
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use protocol::ErrorBody;
 use protocol::chat::{
-    CHAT_LONG_PATH, CHAT_PATH, CHAT_POLL_PATH, CHAT_WS_PATH, ChatBatch, ChatClientMsg, ChatEvent,
-    ChatJoinQuery, ChatJoined, ChatMemberQuery, ChatReadQuery, ChatServerMsg, ChatWelcome,
+    CHAT_LONG_PATH, CHAT_PATH, CHAT_POLL_PATH, CHAT_SEND_PATH, CHAT_WS_PATH, ChatBatch,
+    ChatClientMsg, ChatEvent, ChatJoinQuery, ChatJoined, ChatMemberQuery, ChatReadQuery, ChatSay,
+    ChatSent, ChatServerMsg, ChatWelcome,
 };
 use protocol::query::target;
 use tokio::net::{TcpSocket, TcpStream};
@@ -17,15 +22,22 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, client_async};
 use crate::common::{self, TestServer};
 
 pub(crate) type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-/// A refusal: status, `Retry-After`, the JSON body.
-pub(crate) type Refusal = (u16, Option<String>, protocol::ErrorBody);
 
-/// Upper bound for anything that should happen at once on loopback (Redis included).
+/// Upper bound for anything the server should do at once on loopback.
 pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
 
 pub(crate) fn key(n: u32) -> String {
-    format!("chatredisclientkey{n:04}")
+    format!("chattestclientkey{n:04}")
 }
+
+/// A WebSocket member: its socket, its welcome, and every text frame it has received.
+pub(crate) struct Member {
+    pub(crate) ws: Ws,
+    pub(crate) welcome: ChatWelcome,
+    pub(crate) seen: Vec<String>,
+}
+
+pub(crate) type Refusal = (u16, Option<String>, ErrorBody);
 
 pub(crate) fn join_query(room: &str, name: &str, client: &str) -> ChatJoinQuery {
     ChatJoinQuery {
@@ -36,18 +48,9 @@ pub(crate) fn join_query(room: &str, name: &str, client: &str) -> ChatJoinQuery 
     }
 }
 
-pub(crate) struct Member {
-    pub(crate) ws: Ws,
-    pub(crate) welcome: ChatWelcome,
-}
-
-pub(crate) async fn try_join_ws(server: &TestServer, q: &ChatJoinQuery) -> Result<Member, Refusal> {
-    try_join_ws_with(server, q, None).await
-}
-
 /// Joins over a WebSocket; `recv_buffer` sets the client's socket receive buffer (a
 /// member that reads slowly).
-pub(crate) async fn try_join_ws_with(
+pub(crate) async fn join_ws_with(
     server: &TestServer,
     q: &ChatJoinQuery,
     recv_buffer: Option<u32>,
@@ -64,10 +67,13 @@ pub(crate) async fn try_join_ws_with(
     )
     .await
     {
-        Ok((mut ws, _)) => match next_msg(&mut ws).await {
-            ChatServerMsg::Welcome { welcome } => Ok(Member { ws, welcome }),
-            other => panic!("expected a welcome, got {other:?}"),
-        },
+        Ok((mut ws, _)) => {
+            let mut seen = Vec::new();
+            match next_msg(&mut ws, &mut seen).await {
+                ChatServerMsg::Welcome { welcome } => Ok(Member { ws, welcome, seen }),
+                other => panic!("expected a welcome, got {other:?}"),
+            }
+        }
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
             Err(common::upgrade_refusal(&resp))
         }
@@ -76,12 +82,14 @@ pub(crate) async fn try_join_ws_with(
 }
 
 pub(crate) async fn join_ws(server: &TestServer, room: &str, name: &str, client: &str) -> Member {
-    try_join_ws(server, &join_query(room, name, client))
+    join_ws_with(server, &join_query(room, name, client), None)
         .await
         .unwrap_or_else(|r| panic!("join refused: {r:?}"))
 }
 
-async fn next_msg(ws: &mut Ws) -> ChatServerMsg {
+/// The next message from the server (pings skipped: tungstenite answers them), its text
+/// kept in `seen`.
+pub(crate) async fn next_msg(ws: &mut Ws, seen: &mut Vec<String>) -> ChatServerMsg {
     loop {
         let msg = tokio::time::timeout(PATIENCE, ws.next())
             .await
@@ -89,7 +97,10 @@ async fn next_msg(ws: &mut Ws) -> ChatServerMsg {
             .expect("the socket is open")
             .expect("no protocol error");
         match msg {
-            Message::Text(t) => return serde_json::from_str(&t).expect("a ChatServerMsg"),
+            Message::Text(t) => {
+                seen.push(t.to_string());
+                return serde_json::from_str(&t).expect("a ChatServerMsg");
+            }
             Message::Ping(_) | Message::Pong(_) => {}
             other => panic!("expected a text frame, got {other:?}"),
         }
@@ -98,13 +109,30 @@ async fn next_msg(ws: &mut Ws) -> ChatServerMsg {
 
 impl Member {
     pub(crate) async fn next(&mut self) -> ChatServerMsg {
-        next_msg(&mut self.ws).await
+        next_msg(&mut self.ws, &mut self.seen).await
     }
 
+    /// The next room event (anything else is a failure).
     pub(crate) async fn event(&mut self) -> ChatEvent {
-        match next_msg(&mut self.ws).await {
+        match self.next().await {
             ChatServerMsg::Event { event } => event,
             other => panic!("expected an event, got {other:?}"),
+        }
+    }
+
+    /// Room events until `done` says so, skipping none.
+    pub(crate) async fn events_until(
+        &mut self,
+        done: impl Fn(&ChatEvent) -> bool,
+    ) -> Vec<ChatEvent> {
+        let mut out = Vec::new();
+        loop {
+            let e = self.event().await;
+            let stop = done(&e);
+            out.push(e);
+            if stop {
+                return out;
+            }
         }
     }
 
@@ -119,6 +147,11 @@ impl Member {
             .unwrap();
     }
 
+    /// Reads until the server's close frame: its code.
+    pub(crate) async fn close_code(&mut self) -> u16 {
+        self.close_frame().await.0
+    }
+
     /// Reads until the server's close frame: its code and reason.
     pub(crate) async fn close_frame(&mut self) -> (u16, String) {
         loop {
@@ -126,10 +159,11 @@ impl Member {
                 .await
                 .expect("closed in time");
             match msg {
-                Some(Ok(Message::Close(Some(f)))) => {
-                    return (u16::from(f.code), f.reason.to_string());
+                Some(Ok(Message::Close(Some(frame)))) => {
+                    return (u16::from(frame.code), frame.reason.to_string());
                 }
                 Some(Ok(Message::Close(None))) | None => panic!("closed without a code"),
+                Some(Ok(Message::Text(t))) => self.seen.push(t.to_string()),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => panic!("{e}"),
             }
@@ -147,7 +181,13 @@ pub(crate) fn texts(events: &[ChatEvent]) -> Vec<String> {
         .collect()
 }
 
-async fn refusal(resp: reqwest::Response) -> Refusal {
+pub(crate) fn is_message_text(e: &ChatEvent, want: &str) -> bool {
+    matches!(e, ChatEvent::Message { text, .. } if text == want)
+}
+
+// ---- HTTP members ----
+
+pub(crate) async fn error_of(resp: reqwest::Response) -> Refusal {
     let status = resp.status().as_u16();
     let retry = resp
         .headers()
@@ -168,19 +208,23 @@ pub(crate) async fn join_http(
     if resp.status() == 200 {
         Ok(resp.json().await.unwrap())
     } else {
-        Err(refusal(resp).await)
+        Err(error_of(resp).await)
     }
 }
 
-pub(crate) async fn leave_http(server: &TestServer, room: &str, token: &str, client: &str) -> u16 {
-    let q = ChatMemberQuery {
+pub(crate) fn member_query(room: &str, token: &str, client: &str) -> ChatMemberQuery {
+    ChatMemberQuery {
         room: room.into(),
         member: token.into(),
         client: Some(client.into()),
         run: None,
-    };
+    }
+}
+
+/// Leaves over HTTP (`DELETE`): the status.
+pub(crate) async fn leave_http(server: &TestServer, room: &str, token: &str, client: &str) -> u16 {
     reqwest::Client::new()
-        .delete(server.url(&target(CHAT_PATH, &q)))
+        .delete(server.url(&target(CHAT_PATH, &member_query(room, token, client))))
         .send()
         .await
         .unwrap()
@@ -188,6 +232,36 @@ pub(crate) async fn leave_http(server: &TestServer, room: &str, token: &str, cli
         .as_u16()
 }
 
+pub(crate) async fn say_http(
+    server: &TestServer,
+    room: &str,
+    token: &str,
+    client: &str,
+    body: String,
+) -> Result<ChatSent, Refusal> {
+    let resp = reqwest::Client::new()
+        .post(server.url(&target(CHAT_SEND_PATH, &member_query(room, token, client))))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    if resp.status() == 200 {
+        Ok(resp.json().await.unwrap())
+    } else {
+        Err(error_of(resp).await)
+    }
+}
+
+pub(crate) fn say_body(text: &str) -> String {
+    serde_json::to_string(&ChatSay {
+        text: text.into(),
+        client_seq: None,
+    })
+    .unwrap()
+}
+
+/// One poll: the batch and the answer's raw text.
 pub(crate) async fn poll(
     server: &TestServer,
     room: &str,
@@ -195,7 +269,7 @@ pub(crate) async fn poll(
     client: &str,
     after: u64,
     long: bool,
-) -> Result<ChatBatch, Refusal> {
+) -> Result<(ChatBatch, String), Refusal> {
     let q = ChatReadQuery {
         room: room.into(),
         member: token.into(),
@@ -210,39 +284,60 @@ pub(crate) async fn poll(
         .await
         .unwrap();
     if resp.status() == 200 {
-        Ok(resp.json().await.unwrap())
+        let text = resp.text().await.unwrap();
+        Ok((serde_json::from_str(&text).unwrap(), text))
     } else {
-        Err(refusal(resp).await)
+        Err(error_of(resp).await)
     }
 }
 
-/// Long-polls until `count` messages have come: every event once, in order (strictly
-/// increasing numbers), nothing missed.
+/// Polls until `count` messages have come; every event once (strictly increasing numbers).
 pub(crate) async fn poll_messages(
     server: &TestServer,
     room: &str,
     joined: &ChatJoined,
     client: &str,
     count: usize,
-) -> Vec<ChatEvent> {
+    long: bool,
+) -> (Vec<ChatEvent>, Vec<String>, ChatBatch) {
     let mut after = joined.welcome.seq;
     let mut events: Vec<ChatEvent> = Vec::new();
+    let mut raw = Vec::new();
     let deadline = Instant::now() + PATIENCE;
-    while texts(&events).len() < count {
-        assert!(Instant::now() < deadline, "{count} messages in time");
-        let batch = poll(server, room, &joined.member, client, after, true)
+    loop {
+        let (batch, text) = poll(server, room, &joined.member, client, after, long)
             .await
             .expect("a poll");
+        raw.push(text);
         assert_eq!(batch.missed, 0, "a poller that keeps up misses nothing");
-        for e in batch.events {
+        for e in &batch.events {
             assert!(
                 e.seq() > after,
                 "each event once: {} after {after}",
                 e.seq()
             );
             after = e.seq();
-            events.push(e);
+            events.push(e.clone());
+        }
+        if texts(&events).len() >= count {
+            return (events, raw, batch);
+        }
+        assert!(Instant::now() < deadline, "{} messages in time", count);
+        if !long {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
-    events
 }
+
+/// No text another member received names a client key, a member token or an address.
+pub(crate) fn assert_private(seen: &[String], secrets: &[&str]) {
+    assert!(!seen.is_empty());
+    for text in seen {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{secret:?} leaked in {text}");
+        }
+        assert!(!text.contains("127.0.0.1"), "an address leaked in {text}");
+    }
+}
+
+// ---- the tests ----
