@@ -68,6 +68,22 @@ impl Browser {
             .unwrap();
     }
 
+    /// Client `slot` says 15 messages at once (over the 5 a second, bursts of 10): the
+    /// refusal shows in words, and the client stays in the room.
+    pub(crate) async fn chat_rate_limited_and_still_in(&self, slot: u32) {
+        let card = client(slot);
+        self.chat_burst(slot, 15).await;
+        wait_for("the rate limit, in words", || async {
+            let t = self.text(&format!("{card} [data-test=chat-error]")).await?;
+            t.starts_with("Slow down").then_some(())
+        })
+        .await;
+        assert_eq!(
+            self.attr(&card, "data-status").await.as_deref(),
+            Some("joined")
+        );
+    }
+
     /// Client `slot` says `text`.
     pub(crate) async fn chat_say(&self, slot: u32, text: &str) {
         let card = client(slot);
@@ -233,16 +249,7 @@ async fn chat_over_polling_shows_its_requests_and_is_later() {
     b.chat_wait_message(ana, "push", "polled hello").await;
 
     // Over the message rate by HTTP: 429, in the words a WebSocket member gets in-band.
-    b.chat_burst(pat, 15).await;
-    wait_for("the poller's rate limit, in words", || async {
-        let t = b.text(&format!("{card} [data-test=chat-error]")).await?;
-        t.starts_with("Slow down").then_some(())
-    })
-    .await;
-    assert_eq!(
-        b.attr(&card, "data-status").await.as_deref(),
-        Some("joined")
-    );
+    b.chat_rate_limited_and_still_in(pat).await;
     b.finish().await;
 }
 
@@ -270,16 +277,7 @@ async fn chat_errors_are_visible() {
     )
     .await;
     // Faster than 5 a second (bursts of 10): the server refuses in-band, in words.
-    b.chat_burst(ana, 15).await;
-    wait_for("the rate limit, in words", || async {
-        let t = b.text(&format!("{card} [data-test=chat-error]")).await?;
-        t.starts_with("Slow down").then_some(())
-    })
-    .await;
-    assert_eq!(
-        b.attr(&card, "data-status").await.as_deref(),
-        Some("joined")
-    );
+    b.chat_rate_limited_and_still_in(ana).await;
 
     // A room name the server would refuse: said beside the field, Join disabled.
     b.click(&format!("{card} [data-test=chat-leave]")).await;
