@@ -138,7 +138,9 @@ async fn tally(ctx: &Ctx, run: u64) -> Option<Tally> {
     last
 }
 
-fn payload(size: u64, i: u64) -> Vec<u8> {
+/// Round trip `i`'s payload of `size` bytes: a different pattern per round trip, so an
+/// echo of the wrong one is caught (`race.rs`'s small race uses it too).
+pub(crate) fn payload(size: u64, i: u64) -> Vec<u8> {
     (0..size).map(|b| (b + i) as u8).collect()
 }
 

@@ -21,7 +21,7 @@ const IN_FLIGHT: u64 = 2;
 const PAYLOAD_BYTES: usize = 512;
 
 fn payload(i: u64) -> Vec<u8> {
-    (0..PAYLOAD_BYTES).map(|b| (b as u64 + i) as u8).collect()
+    crate::compare::payload(PAYLOAD_BYTES as u64, i)
 }
 
 /// One lane of HTTP round trips (`ROUND_TRIPS / IN_FLIGHT` of them).
