@@ -66,7 +66,9 @@ impl WebDriverCompatibleCommand for Cdp {
     }
 }
 
-/// The built page as it was served before: no compressed twins, no shell.
+/// The built page as it was served before: no compressed twins, no shell (in each page
+/// bundle's HTML). The wasm is today's, one bundle per page: a figure for one big wasm
+/// is in ARCHITECTURE.md's notes.
 fn before_copy(dist: &Path, into: &Path) {
     for entry in std::fs::read_dir(dist).unwrap() {
         let entry = entry.unwrap();
@@ -75,15 +77,20 @@ fn before_copy(dist: &Path, into: &Path) {
             continue;
         }
         std::fs::copy(entry.path(), into.join(&name)).unwrap();
+        if name.ends_with(".html") {
+            strip_shell(&into.join(&name));
+        }
     }
-    let index = into.join("index.html");
-    let html = std::fs::read_to_string(&index).unwrap();
+}
+
+fn strip_shell(index: &Path) {
+    let html = std::fs::read_to_string(index).unwrap();
     let start = html
         .find(r#"<div id="shell""#)
         .expect("the built page has its shell");
     // The shell ends with its loading line (`xtask/src/shell.rs`).
     let end = start + html[start..].find("</p></div>").unwrap() + "</p></div>".len();
-    std::fs::write(&index, format!("{}{}", &html[..start], &html[end..])).unwrap();
+    std::fs::write(index, format!("{}{}", &html[..start], &html[end..])).unwrap();
 }
 
 /// One load of `url`: (first contentful paint, first control), in ms from navigation.

@@ -1,8 +1,11 @@
-//! The static page: files from Trunk's `dist/`, with `index.html` for client-side routes.
+//! The static page: files from Trunk's `dist/`, with a page bundle's HTML for the page's
+//! own addresses.
 //!
 //! A path whose last segment has a file extension is a file: served if it exists, JSON 404
-//! if not (so a missing `app-1234.wasm` is an error, not an HTML page). Any other path
-//! (`/`, `/lab/http`, `/embed`) gets `index.html` and the page routes it. Every file is
+//! if not (so a missing `app-1234.wasm` is an error, not an HTML page). Any other path is
+//! a page: it gets the HTML of the bundle that draws it (`protocol::pages::Bundle::html`:
+//! `compare.html` for `/compare`, `index.html` for `/` and for an address no page has,
+//! whose bundle says "not found"), and the page routes it. Every file is
 //! served cross-origin isolated (COOP + COEP) for fine-grained timers, and precompressed
 //! when the build made `X.br`/`X.gz` beside it (`xtask/src/compress.rs`) and the browser
 //! accepts that encoding (brotli first); API responses are never compressed, because the
@@ -25,6 +28,8 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
+
+use protocol::pages::Bundle;
 
 use crate::error::AppError;
 
@@ -56,7 +61,7 @@ pub(crate) async fn serve(State(pages): State<Pages>, req: Request<Body>) -> Res
             let name = if is_file {
                 path.trim_start_matches('/')
             } else {
-                "index.html"
+                Bundle::for_path(&path).html()
             };
             memory::serve(assets.as_ref(), req.method(), req.headers(), name)
         }
@@ -89,7 +94,7 @@ async fn from_disk(
     path: &str,
     req: Request<Body>,
 ) -> Result<Response, AppError> {
-    let index = dist.join("index.html");
+    let index = dist.join(Bundle::for_path(path).html());
     if !index.is_file() {
         return Err(AppError::FrontendMissing);
     }
@@ -158,6 +163,12 @@ mod tests {
             "public, max-age=31536000, immutable"
         );
         assert_eq!(cache_policy(true, "/frontend-xyz_bg.wasm"), "no-cache");
+        // A bundle's name may hold `_` (`protocol::pages::Bundle::name`).
+        assert_eq!(
+            cache_policy(true, "/lab_http-3e5a2b9c0d1f4a7b_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_policy(true, "/compare.html"), "no-cache");
         assert_eq!(
             cache_policy(true, "/frontend-3e5a2b9c0d1f4a7b.js"),
             "public, max-age=31536000, immutable"

@@ -1,6 +1,7 @@
 //! The page's files over real TCP: precompressed brotli or gzip when the browser accepts
-//! it (`Vary: accept-encoding`), plain otherwise, for hashed assets and for `index.html`
-//! at any client-side route; API answers are never compressed (the labs count their bytes).
+//! it (`Vary: accept-encoding`), plain otherwise, for hashed assets and for each page's
+//! bundle HTML at its address (`protocol::pages`); API answers are never compressed (the
+//! labs count their bytes).
 
 mod common;
 
@@ -15,6 +16,8 @@ fn dist() -> tempfile::TempDir {
         ("index.html", "<!doctype html><p>plain"),
         ("index.html.br", "BR-INDEX"),
         ("index.html.gz", "GZ-INDEX"),
+        ("lab_http.html", "<!doctype html><p>lab"),
+        ("lab_http.html.br", "BR-LAB"),
         (WASM, "plain wasm"),
         (&format!("{WASM}.br") as &str, "BR-WASM"),
         (&format!("{WASM}.gz") as &str, "GZ-WASM"),
@@ -64,14 +67,32 @@ async fn assets_go_out_precompressed_as_the_browser_accepts() {
             "{vary}"
         );
     }
-    // The page itself, at a client-side route.
+    // Each page at its address gets its own bundle's HTML.
     let (encoding, _, body) = get(&server, "/lab/http", "br").await;
-    assert_eq!((encoding.as_str(), body.as_str()), ("br", "BR-INDEX"));
+    assert_eq!((encoding.as_str(), body.as_str()), ("br", "BR-LAB"));
+    let (encoding, _, body) = get(&server, "/lab/http/", "gzip").await;
+    assert_eq!(
+        (encoding.as_str(), body.as_str()),
+        ("", "<!doctype html><p>lab")
+    );
     let (encoding, _, body) = get(&server, "/", "").await;
     assert_eq!(
         (encoding.as_str(), body.as_str()),
         ("", "<!doctype html><p>plain")
     );
+    // An address no page has: the home bundle, which draws "not found".
+    let (encoding, _, body) = get(&server, "/nope/deeper", "br").await;
+    assert_eq!((encoding.as_str(), body.as_str()), ("br", "BR-INDEX"));
+}
+
+#[tokio::test]
+async fn a_page_whose_bundle_is_not_built_is_a_clear_error() {
+    let dir = dist();
+    let server = TestServer::serve(dir.path()).await;
+    let resp = reqwest::get(server.url("/compare")).await.unwrap();
+    assert_eq!(resp.status(), 503);
+    let body: protocol::ErrorBody = resp.json().await.unwrap();
+    assert_eq!(body.code, protocol::ErrorCode::FrontendMissing);
 }
 
 #[tokio::test]

@@ -1,9 +1,11 @@
 //! The root component: chooses the language (`?lang=`, else the browser's), provides it
 //! and the page's client key as context, keeps the language in the URL and on
-//! `<html lang>`, and routes between pages.
+//! `<html lang>`, and routes between pages — the ones its bundle draws ([`Pages`]), in
+//! place; any other by loading that page's own bundle.
 
 use yew::prelude::*;
 
+use crate::bundles::Pages;
 use crate::components::header::header;
 use crate::components::nav::Nav;
 use crate::dom;
@@ -11,23 +13,25 @@ use crate::hooks::use_client_key::{ClientKey, use_new_client_key};
 use crate::hooks::use_lang::use_lang;
 use crate::hooks::use_route::use_route;
 use crate::i18n::{Key, Lang};
-use crate::pages::chat::Chat;
-use crate::pages::compare::Compare;
-use crate::pages::home::Home;
-use crate::pages::http_lab::HttpLab;
 use crate::pages::not_found::NotFound;
-use crate::pages::ws_lab::WsLab;
 use crate::route::{Route, Router};
 
-#[function_component(App)]
-pub(crate) fn app() -> Html {
+#[function_component]
+pub(crate) fn App<P: Pages>() -> Html {
     let (lang, on_lang) = use_lang(initial_lang);
     let key = use_new_client_key();
     // The app is drawn: the static shell from index.html goes.
     use_effect_with((), |_| dom::remove_shell());
     use_effect_with(lang, move |_| reflect(lang));
-    let router = use_route();
+    let router = use_route(|route: &Route| route.bundle() == P::BUNDLE);
     let route = router.route.clone();
+    // Another bundle's page (a server that sends one HTML for every address, like
+    // `trunk serve`): "not found" rather than a reload that would land here again.
+    let page = if route.bundle() == P::BUNDLE {
+        P::page(&route)
+    } else {
+        html! { <NotFound /> }
+    };
     html! {
         <ContextProvider<Router> context={router}>
             <ContextProvider<Lang> context={lang}>
@@ -35,7 +39,7 @@ pub(crate) fn app() -> Html {
                     <div class="page">
                         { header(lang, &on_lang) }
                         <Nav />
-                        { switch(route) }
+                        { page }
                         <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
                     </div>
                 </ContextProvider<ClientKey>>
@@ -44,16 +48,6 @@ pub(crate) fn app() -> Html {
     }
 }
 
-fn switch(route: Route) -> Html {
-    match route {
-        Route::Home => html! { <Home /> },
-        Route::HttpLab => html! { <HttpLab /> },
-        Route::WsLab => html! { <WsLab /> },
-        Route::Compare => html! { <Compare /> },
-        Route::Chat => html! { <Chat /> },
-        Route::NotFound => html! { <NotFound /> },
-    }
-}
 /// `?lang=xx` wins; then the browser's preferred languages; then English.
 pub(crate) fn initial_lang() -> Lang {
     dom::query_param("lang")

@@ -39,6 +39,20 @@ pub(crate) fn push_path(path: &str) {
     }
 }
 
+/// Loads `path` with the current query string (`?lang=`) as a new page (another bundle's).
+pub(crate) fn load_path(path: &str) {
+    let Some(w) = web_sys::window() else { return };
+    let query = w.location().search().unwrap_or_default();
+    let _ = w.location().assign(&format!("{path}{query}"));
+}
+
+/// Loads the current address again (after `popstate` to another bundle's page).
+pub(crate) fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
 /// Calls `f` on every `popstate` (the browser's back and forward buttons) until the
 /// returned listener is dropped.
 pub(crate) fn on_popstate(mut f: impl FnMut() + 'static) -> Option<gloo_events::EventListener> {

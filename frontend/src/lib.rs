@@ -11,6 +11,7 @@
 //! [`route`], [`i18n`], [`stats`] and [`format`] are pure and tested natively.
 
 mod app;
+pub mod bundles;
 mod clock;
 mod components;
 mod dom;
@@ -24,10 +25,11 @@ mod services;
 pub mod stats;
 mod ui;
 
-/// Mounts the app on `<body>`, once the page's language is at hand (`services::locale`;
-/// until then the static shell shows, already in that language).
-pub fn start() {
+/// Mounts the app with bundle `P`'s pages on `<body>`, once the page's language is at
+/// hand (`services::locale`; until then the static shell shows, already in that
+/// language). Each binary in `src/bin/` calls it with its own [`bundles::Pages`].
+pub fn start<P: bundles::Pages>() {
     services::locale::load_then(app::initial_lang(), || {
-        yew::Renderer::<app::App>::new().render();
+        yew::Renderer::<app::App<P>>::new().render();
     });
 }

@@ -23,6 +23,7 @@
 //! `pushState` and a `popstate` listener (`hooks::use_route`), and yew-router cost 64 KB
 //! of wasm (25 KB gzip) for them.
 
+use protocol::pages::{self, Bundle};
 use yew::Callback;
 
 /// The app's router as context (made by `hooks::use_route`): where the page is, and how to
@@ -61,7 +62,7 @@ pub struct Row<R> {
 /// A route table: `&[Row<R>]` from `R; "pattern" => Variant, "pattern" => Variant { field,
 /// … }, …`, each field a `:name` of its pattern, in order.
 macro_rules! routes {
-    ($R:ident; $($pattern:literal => $variant:ident $({ $($field:ident),+ $(,)? })?),+ $(,)?) => {
+    ($R:ident; $($pattern:expr => $variant:ident $({ $($field:ident),+ $(,)? })?),+ $(,)?) => {
         &[$(
             $crate::route::Row::<$R> {
                 pattern: $pattern,
@@ -83,11 +84,11 @@ macro_rules! routes {
 
 /// Every route with a path of its own; first match wins, both ways.
 pub const ROUTES: &[Row<Route>] = routes![Route;
-    "/" => Home,
-    "/lab/http" => HttpLab,
-    "/lab/ws" => WsLab,
-    "/compare" => Compare,
-    "/chat" => Chat,
+    pages::HOME_PATH => Home,
+    pages::HTTP_LAB_PATH => HttpLab,
+    pages::WS_LAB_PATH => WsLab,
+    pages::COMPARE_PATH => Compare,
+    pages::CHAT_PATH => Chat,
 ];
 
 /// The path `NotFound` (and a route the table cannot write) is given: no row matches it.
@@ -98,6 +99,11 @@ impl Route {
     /// and gets `/404`.
     pub fn path(&self) -> String {
         path_of(ROUTES, self).unwrap_or_else(|| NOT_FOUND_PATH.to_owned())
+    }
+
+    /// The bundle (wasm) that draws it (`protocol::pages`).
+    pub fn bundle(&self) -> Bundle {
+        Bundle::for_path(&self.path())
     }
 
     /// The route of a path; a trailing slash does not matter.
@@ -228,6 +234,26 @@ mod tests {
         // A word is compared decoded; a bad escape matches nothing.
         assert_eq!(Route::from_path("/lab/%68ttp"), Route::HttpLab);
         assert_eq!(Route::from_path("/lab/%zz"), Route::NotFound);
+    }
+
+    #[test]
+    fn each_route_is_drawn_by_the_bundle_the_server_sends_for_its_path() {
+        use protocol::pages::Bundle;
+        let want = [
+            (Route::Home, Bundle::Home),
+            (Route::HttpLab, Bundle::HttpLab),
+            (Route::WsLab, Bundle::WsLab),
+            (Route::Compare, Bundle::Compare),
+            (Route::Chat, Bundle::Chat),
+            (Route::NotFound, Bundle::Home),
+        ];
+        for (route, bundle) in want {
+            assert_eq!(route.bundle(), bundle, "{route:?}");
+        }
+        // Every bundle's own address is a route of its own.
+        for bundle in Bundle::ALL {
+            assert_eq!(Route::from_path(bundle.path()).bundle(), bundle);
+        }
     }
 
     /// A table with parameters, the shape `/learn/:lesson` will take in `ROUTES`.

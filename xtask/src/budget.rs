@@ -1,33 +1,64 @@
-//! The page's size budget: `xtask/size-budget.txt` caps the gzip size of the built wasm,
-//! JS and CSS (summed per kind), and `cargo xtask test` fails after the release build when
-//! one is over — the figures printed on every build, enforced.
+//! The page's size budget: `xtask/size-budget.txt` caps, **per page bundle**
+//! (`protocol::pages::Bundle`), the gzip size of its wasm and JS and the brotli bytes of
+//! its first visit (its HTML, JS, wasm and the CSS), and the gzip size of the CSS all
+//! bundles share. `cargo xtask test` fails after the release build when one is over — the
+//! figures printed on every build, enforced. Sizes are deterministic for a toolchain, so
+//! this is a check, not a timed test.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
+use protocol::pages::Bundle;
 
-/// The kinds of file the budget names, by file ending, and their keys in the budget file.
-const KINDS: [(&str, &str); 3] = [
-    (".wasm", "wasm_gzip"),
-    (".js", "js_gzip"),
-    (".css", "css_gzip"),
-];
+/// The budget file's keys.
+const KEYS: [&str; 4] = ["wasm_gzip", "js_gzip", "css_gzip", "first_visit_br"];
 
-/// Checks `dist/`'s files against `xtask/size-budget.txt`; prints each kind's use.
+/// One built file: name, raw, gzip and brotli bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Weighed {
+    pub(crate) name: String,
+    pub(crate) gzip: u64,
+    pub(crate) brotli: u64,
+}
+
+/// Checks `dist/`'s files against `xtask/size-budget.txt`; prints each line.
 pub(crate) fn check_dist(root: &Path) -> Result<()> {
     let text = std::fs::read_to_string(root.join("xtask/size-budget.txt"))
         .context("read xtask/size-budget.txt")?;
-    let sizes = crate::tools::dist_sizes(&root.join("dist"))?;
-    for line in check(&text, &sizes)? {
+    let dist = root.join("dist");
+    let mut files = Vec::new();
+    for (name, _raw, gzip) in crate::tools::dist_sizes(&dist)? {
+        files.push(Weighed {
+            brotli: brotli_of(&dist, &name)?,
+            name,
+            gzip,
+        });
+    }
+    for b in Bundle::ALL {
+        files.push(Weighed {
+            name: b.html().to_owned(),
+            gzip: 0,
+            brotli: brotli_of(&dist, b.html())?,
+        });
+    }
+    for line in check(&text, &files)? {
         eprintln!("   {line}");
     }
     Ok(())
 }
 
-/// `key = bytes` lines (`#` comments); every kind must have a line.
+/// The size of `dist/<name>.br` (made by `compress.rs`).
+fn brotli_of(dist: &Path, name: &str) -> Result<u64> {
+    let br = dist.join(format!("{name}.br"));
+    Ok(std::fs::metadata(&br)
+        .with_context(|| format!("no {} (precompress runs first)", br.display()))?
+        .len())
+}
+
+/// `key = bytes` lines (`#` comments); every key must have a line.
 fn limits(text: &str) -> Result<Vec<(&'static str, u64)>> {
     let mut out = Vec::new();
-    for (ending, key) in KINDS {
+    for key in KEYS {
         let value = text
             .lines()
             .map(str::trim)
@@ -41,31 +72,74 @@ fn limits(text: &str) -> Result<Vec<(&'static str, u64)>> {
             .replace('_', "")
             .parse()
             .with_context(|| format!("size-budget.txt: `{key}` is not a number: {value}"))?;
-        out.push((ending, bytes));
+        out.push((key, bytes));
     }
     Ok(out)
 }
 
-/// Compares `sizes` (name, raw, gzip) with the budget in `text`: one line per kind, or an
-/// error naming every kind over its limit.
-fn check(text: &str, sizes: &[(String, u64, u64)]) -> Result<Vec<String>> {
+/// The one file of `bundle` ending in `ending` (`<name>-<hash><ending>`).
+fn own<'a>(files: &'a [Weighed], bundle: Bundle, ending: &str) -> Result<&'a Weighed> {
+    let mut found = files
+        .iter()
+        .filter(|f| f.name.starts_with(&format!("{}-", bundle.name())) && f.name.ends_with(ending));
+    let one = found
+        .next()
+        .with_context(|| format!("no {}-…{ending} in dist/ to weigh", bundle.name()))?;
+    if found.next().is_some() {
+        bail!("more than one {}-…{ending} in dist/", bundle.name());
+    }
+    Ok(one)
+}
+
+/// Compares `files` with the budget in `text`: one line per bundle and one for the CSS,
+/// or an error naming every figure over its limit.
+fn check(text: &str, files: &[Weighed]) -> Result<Vec<String>> {
+    let limit = |key: &str| -> Result<u64> {
+        limits(text)?
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
+            .with_context(|| format!("no budget for {key}"))
+    };
+    let css: Vec<_> = files.iter().filter(|f| f.name.ends_with(".css")).collect();
+    if css.is_empty() {
+        bail!("no .css file in dist/ to weigh");
+    }
+    let css_gzip: u64 = css.iter().map(|f| f.gzip).sum();
+    let css_br: u64 = css.iter().map(|f| f.brotli).sum();
     let mut report = Vec::new();
     let mut over = Vec::new();
-    for (ending, limit) in limits(text)? {
-        let files: Vec<_> = sizes
-            .iter()
-            .filter(|(n, _, _)| n.ends_with(ending))
-            .collect();
-        if files.is_empty() {
-            bail!("no {ending} file in dist/ to weigh");
-        }
-        let used: u64 = files.iter().map(|(_, _, gz)| gz).sum();
-        let line = format!("{ending}: {used} B gzip of {limit} B budget");
+    let mut figure = |what: String, used: u64, limit: u64| {
+        let line = format!("{what}: {used} B of {limit} B budget");
         if used > limit {
             over.push(line.clone());
         }
-        report.push(line);
+        line
+    };
+    for b in Bundle::ALL {
+        let wasm = own(files, b, "_bg.wasm")?;
+        let js = own(files, b, ".js")?;
+        let html = files
+            .iter()
+            .find(|f| f.name == b.html())
+            .with_context(|| format!("no {} in dist/", b.html()))?;
+        let first = html.brotli + js.brotli + wasm.brotli + css_br;
+        let line = [
+            figure(
+                format!("{} wasm gzip", b.name()),
+                wasm.gzip,
+                limit("wasm_gzip")?,
+            ),
+            figure("js gzip".into(), js.gzip, limit("js_gzip")?),
+            figure("first visit brotli".into(), first, limit("first_visit_br")?),
+        ];
+        report.push(line.join(", "));
     }
+    report.push(figure(
+        "css gzip (shared)".into(),
+        css_gzip,
+        limit("css_gzip")?,
+    ));
     if !over.is_empty() {
         bail!(
             "over the size budget (xtask/size-budget.txt):\n  {}",
@@ -77,43 +151,73 @@ fn check(text: &str, sizes: &[(String, u64, u64)]) -> Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::*;
 
-    const BUDGET: &str = "# c\nwasm_gzip = 1_000\njs_gzip = 100\ncss_gzip = 50\n";
+    const BUDGET: &str =
+        "# c\nwasm_gzip = 1_000\njs_gzip = 100\ncss_gzip = 50\nfirst_visit_br = 1_200\n";
 
-    fn sizes(wasm: u64) -> Vec<(String, u64, u64)> {
-        vec![
-            ("a_bg.wasm".into(), 9_999, wasm),
-            ("a.js".into(), 500, 90),
-            ("style.css".into(), 300, 30),
-            ("plots.css".into(), 100, 20),
-        ]
+    fn weighed(name: &str, gzip: u64, brotli: u64) -> Weighed {
+        Weighed {
+            name: name.into(),
+            gzip,
+            brotli,
+        }
+    }
+
+    /// Every bundle's files; `compare`'s wasm weighs `wasm` gzip and brotli.
+    fn files(wasm: u64) -> Vec<Weighed> {
+        let mut out = vec![
+            weighed("style-1.css", 30, 20),
+            weighed("plots-1.css", 20, 10),
+        ];
+        for b in Bundle::ALL {
+            let w = if b == Bundle::Compare { wasm } else { 10 };
+            out.push(weighed(&format!("{}-ab12_bg.wasm", b.name()), w, w));
+            out.push(weighed(&format!("{}-ab12.js", b.name()), 90, 80));
+            out.push(weighed(b.html(), 0, 40));
+        }
+        out
     }
 
     #[test]
-    fn under_passes_and_over_names_the_kind() {
-        assert_eq!(check(BUDGET, &sizes(1_000)).unwrap().len(), 3);
-        let err = check(BUDGET, &sizes(1_001)).unwrap_err().to_string();
-        assert!(err.contains(".wasm: 1001 B gzip of 1000 B"), "{err}");
+    fn under_passes_and_over_names_the_bundle() {
+        assert_eq!(check(BUDGET, &files(1_000)).unwrap().len(), 6);
+        let err = check(BUDGET, &files(1_001)).unwrap_err().to_string();
+        assert!(err.contains("compare wasm gzip: 1001 B of 1000 B"), "{err}");
+        // First visit: 40 html + 80 js + 1_000 wasm + 30 CSS = 1_150.
+        let lines = check(BUDGET, &files(1_000)).unwrap();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("first visit brotli: 1150 B")),
+            "{lines:?}"
+        );
+        let tight = BUDGET.replace("first_visit_br = 1_200", "first_visit_br = 1_149");
+        let err = check(&tight, &files(1_000)).unwrap_err().to_string();
+        assert!(
+            err.contains("first visit brotli: 1150 B of 1149 B"),
+            "{err}"
+        );
         // CSS is summed over its files: 30 + 20 = 50, exactly the budget.
-        assert!(check(BUDGET, &sizes(10)).is_ok());
+        assert!(check(BUDGET, &files(10)).is_ok());
     }
 
     #[test]
-    fn a_missing_kind_or_line_fails() {
-        let mut s = sizes(10);
-        s.retain(|(n, _, _)| !n.ends_with(".js"));
-        assert!(check(BUDGET, &s).is_err());
-        assert!(check("wasm_gzip = 1\njs_gzip = 1\n", &sizes(1)).is_err());
-        assert!(check("wasm_gzip = x\njs_gzip = 1\ncss_gzip = 1\n", &sizes(1)).is_err());
+    fn a_missing_file_or_line_fails() {
+        let mut f = files(10);
+        f.retain(|w| w.name != "chat-ab12.js");
+        assert!(check(BUDGET, &f).is_err());
+        let mut f = files(10);
+        f.retain(|w| w.name != "compare.html");
+        assert!(check(BUDGET, &f).is_err());
+        assert!(check("wasm_gzip = 1\njs_gzip = 1\ncss_gzip = 1\n", &files(1)).is_err());
+        assert!(check(&BUDGET.replace("1_000", "x"), &files(1)).is_err());
     }
 
     #[test]
     fn this_repository_has_a_budget() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let text = std::fs::read_to_string(root.join("xtask/size-budget.txt")).unwrap();
-        assert_eq!(super::limits(&text).unwrap().len(), 3);
+        assert_eq!(limits(&text).unwrap().len(), KEYS.len());
     }
 }

@@ -2,6 +2,7 @@
 //! wherever cargo does. `serve` and `test` install what is missing first (idempotently).
 
 mod budget;
+mod bundles;
 mod compress;
 mod conformance;
 mod doc_map;
@@ -285,16 +286,14 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
 
 fn build_frontend(steps: &mut run::Steps, root: &Path) -> Result<()> {
     steps.run("cargo fetch", || run::cargo(&["fetch", "--locked"]))?;
-    steps.run("trunk build --release --offline", || {
-        run::tool(
-            root,
-            "trunk",
-            &["build", "--release", "--offline"],
-            &[("TRUNK_SKIP_VERSION_CHECK", "true")],
-        )
-    })?;
-    steps.run("static shell into dist/index.html (en/ja/ko)", || {
-        shell::inject(root, &root.join("dist/index.html"))
+    steps.run(
+        "trunk build --release --offline, one per page bundle",
+        || bundles::build(root),
+    )?;
+    steps.run("static shell into dist/*.html (en/ja/ko)", || {
+        bundles::html_files(&root.join("dist"))
+            .iter()
+            .try_for_each(|html| shell::inject(root, html))
     })?;
     steps.run("precompress dist/ (brotli, gzip)", || {
         compress::dist(&root.join("dist"))

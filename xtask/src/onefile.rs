@@ -72,7 +72,9 @@ pub(crate) fn check(root: &Path) -> Result<run::Counts> {
     let (wasm_path, wasm_br) = (format!("/{wasm}"), format!("{wasm}.br"));
     let cases = [
         ("/", "br", "index.html.br", Some("br")),
-        ("/compare", "gzip, br;q=0", "index.html.gz", Some("gzip")),
+        // Each page's address gets its own bundle's HTML (`protocol::pages`).
+        ("/compare", "gzip, br;q=0", "compare.html.gz", Some("gzip")),
+        ("/nope", "identity", "index.html", None),
         (wasm_path.as_str(), "identity", wasm.as_str(), None),
         (
             wasm_path.as_str(),

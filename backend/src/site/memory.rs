@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
 
-/// A read-only set of files by path (`index.html`, `frontend-<hash>_bg.wasm.br`, …).
+/// A read-only set of files by path (`index.html`, `compare.html`, `compare-<hash>_bg.wasm.br`, …).
 pub(crate) trait Assets: Send + Sync + Debug {
     fn get(&self, name: &str) -> Option<Asset>;
 }

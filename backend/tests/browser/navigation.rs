@@ -1,4 +1,6 @@
-//! Tabs, back/forward and the page's own "not found".
+//! Tabs, back/forward and the page's own "not found". Each page is its own bundle
+//! (`protocol::pages`): a tab to another page loads that page, keeping the language; a
+//! route of the same bundle ("not found" → home) changes in place.
 
 use serde_json::json;
 
@@ -6,34 +8,51 @@ use crate::common::TestServer;
 use crate::harness::{Browser, dist};
 
 #[tokio::test]
-async fn tabs_route_without_reloading_and_back_works() {
+async fn tabs_load_each_page_in_its_language_and_back_works() {
     let server = TestServer::serve(&dist()).await;
     let b = Browser::start("en-US").await;
     b.open(&server, "/?lang=ja").await;
-    // A marker that a full reload would erase.
-    b.client
-        .execute("window.__stay = 1;", vec![])
-        .await
-        .unwrap();
     b.click("[data-test=nav-http-lab]").await;
     b.wait_visible("[data-test=lab-run]").await;
     let url = b.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/lab/http");
     assert!(url.query().unwrap_or("").contains("lang=ja"), "{url}");
+    assert_eq!(b.attr("html", "lang").await.as_deref(), Some("ja"));
+    // The lab's page loaded its own bundle, not the home page's.
+    let scripts = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('script[type=module]')].map(s => s.textContent).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let scripts = scripts.as_str().unwrap_or_default();
+    assert!(scripts.contains("/lab_http-"), "{scripts}");
+    assert!(!scripts.contains("/home-"), "{scripts}");
     b.click("[data-test=nav-ws-lab]").await;
     b.wait_visible("[data-test=ws-connect]").await;
     b.client.back().await.unwrap();
     b.wait_visible("[data-test=lab-run]").await;
+    assert_eq!(b.client.current_url().await.unwrap().path(), "/lab/http");
+    b.client.forward().await.unwrap();
+    b.wait_visible("[data-test=ws-connect]").await;
+    // An unknown address gets the page's own "not found", with a way back — within the
+    // home bundle, without a reload.
+    b.client.goto(&server.url("/nope?lang=en")).await.unwrap();
+    b.wait_visible("[data-test=not-found]").await;
+    // A marker that a full reload would erase.
+    b.client
+        .execute("window.__stay = 1;", vec![])
+        .await
+        .unwrap();
+    b.click("[data-test=not-found] a").await;
+    b.wait_visible("[data-test=http-send]").await;
     let stayed = b
         .client
         .execute("return window.__stay === 1;", vec![])
         .await
         .unwrap();
-    assert_eq!(stayed, json!(true), "no page reload");
-    // An unknown address gets the page's own "not found", with a way back.
-    b.client.goto(&server.url("/nope?lang=en")).await.unwrap();
-    b.wait_visible("[data-test=not-found]").await;
-    b.click("[data-test=not-found] a").await;
-    b.wait_visible("[data-test=http-send]").await;
+    assert_eq!(stayed, json!(true), "no page reload within a bundle");
     b.finish().await;
 }

@@ -1,0 +1,81 @@
+//! The page's bundles: one wasm per page (`protocol::pages::Bundle`), each a binary in
+//! `src/bin/` that starts the app with its [`Pages`]. The app is generic over them, so a
+//! bundle's binary reaches only its own pages and LTO drops every other page's code: a
+//! first visit downloads one page, not five (sizes in ARCHITECTURE.md, "Sizes").
+
+use protocol::pages::Bundle;
+use yew::prelude::*;
+
+use crate::pages::chat::Chat as ChatPage;
+use crate::pages::compare::Compare as ComparePage;
+use crate::pages::home::Home as HomePage;
+use crate::pages::http_lab::HttpLab as HttpLabPage;
+use crate::pages::not_found::NotFound;
+use crate::pages::ws_lab::WsLab as WsLabPage;
+use crate::route::Route;
+
+/// What one bundle draws: the routes whose [`Route::bundle`] is [`Pages::BUNDLE`].
+pub trait Pages: 'static {
+    /// The bundle this is.
+    const BUNDLE: Bundle;
+    /// The page for a route of this bundle.
+    fn page(route: &Route) -> Html;
+}
+
+/// `/`, and "not found" for an address no bundle claims.
+#[derive(Debug)]
+pub struct Home;
+
+impl Pages for Home {
+    const BUNDLE: Bundle = Bundle::Home;
+    fn page(route: &Route) -> Html {
+        match route {
+            Route::Home => html! { <HomePage /> },
+            _ => html! { <NotFound /> },
+        }
+    }
+}
+
+/// `/lab/http`.
+#[derive(Debug)]
+pub struct HttpLab;
+
+impl Pages for HttpLab {
+    const BUNDLE: Bundle = Bundle::HttpLab;
+    fn page(_: &Route) -> Html {
+        html! { <HttpLabPage /> }
+    }
+}
+
+/// `/lab/ws`.
+#[derive(Debug)]
+pub struct WsLab;
+
+impl Pages for WsLab {
+    const BUNDLE: Bundle = Bundle::WsLab;
+    fn page(_: &Route) -> Html {
+        html! { <WsLabPage /> }
+    }
+}
+
+/// `/compare`.
+#[derive(Debug)]
+pub struct Compare;
+
+impl Pages for Compare {
+    const BUNDLE: Bundle = Bundle::Compare;
+    fn page(_: &Route) -> Html {
+        html! { <ComparePage /> }
+    }
+}
+
+/// `/chat`.
+#[derive(Debug)]
+pub struct Chat;
+
+impl Pages for Chat {
+    const BUNDLE: Bundle = Bundle::Chat;
+    fn page(_: &Route) -> Html {
+        html! { <ChatPage /> }
+    }
+}

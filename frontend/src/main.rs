@@ -1,5 +1,0 @@
-//! Entry point Trunk builds: everything lives in the library.
-
-fn main() {
-    frontend::start();
-}
