@@ -26,7 +26,10 @@ impl TestServer {
     /// [`TestServer::start`] with the state adjusted first (e.g. a short idle timeout).
     pub async fn start_with(adjust: impl FnOnce(AppState) -> AppState) -> Self {
         let dist = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dist.path().join("index.html"), INDEX_HTML).unwrap();
+        // Every page bundle's HTML (`protocol::pages`), alike: tests/site.rs tells them apart.
+        for bundle in protocol::pages::Bundle::ALL {
+            std::fs::write(dist.path().join(bundle.html()), INDEX_HTML).unwrap();
+        }
         std::fs::write(dist.path().join(HASHED_ASSET), "console.log(1)").unwrap();
         let mut server = Self::serve_state(adjust(AppState::new(dist.path()))).await;
         server._dist = Some(dist);
