@@ -14,6 +14,7 @@ pub mod limits;
 pub mod observe;
 pub mod query;
 pub mod report;
+pub mod stats;
 pub mod tagged;
 pub mod ws;
 
