@@ -21,6 +21,7 @@ mod routes;
 mod session;
 mod site;
 mod state;
+mod stats;
 mod ws_loop;
 
 pub use chat::ChatLimits;
@@ -46,6 +47,7 @@ use protocol::compare::{
 use protocol::http::{ECHO_PATH, HEALTH_PATH};
 use protocol::lab::{LAB_MAX_REQUEST_BYTES, LAB_PATH};
 use protocol::observe::OBSERVE_PATH;
+use protocol::stats::STATS_PATH;
 use protocol::ws::{WS_ECHO_PATH, WS_PATH};
 use tower_http::trace::TraceLayer;
 
@@ -56,6 +58,7 @@ use routes::compare;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route(HEALTH_PATH, get(routes::health::health))
+        .route(STATS_PATH, get(routes::stats::stats))
         .route(
             ECHO_PATH,
             get(routes::echo::echo_get).post(routes::echo::echo_post),

@@ -1,9 +1,9 @@
 //! HTTP and WebSocket handlers, one module per endpoint, plus the JSON 404/405 fallbacks.
 //! A handler adapts HTTP to a domain (`feed`, `race`, `quota`, `conn`, `session`,
-//! `echo_ws`, `observe`, `chat`) and nothing more: its query comes typed from `protocol` through
-//! `crate::extract`, its state is the sub-state it needs, and a WebSocket handler ends
-//! with `ws.on_upgrade(move |socket| domain::run(socket, …))` — the loop itself lives in
-//! the domain (`crate::ws_loop` says how).
+//! `echo_ws`, `observe`, `chat`, `stats`) and nothing more: its query comes typed from
+//! `protocol` through `crate::extract`, its state is the sub-state it needs, and a
+//! WebSocket handler ends with `ws.on_upgrade(move |socket| domain::run(socket, …))` — the
+//! loop itself lives in the domain (`crate::ws_loop` says how).
 
 pub(crate) mod chat;
 pub(crate) mod compare;
@@ -12,6 +12,7 @@ pub(crate) mod echo_ws;
 pub(crate) mod health;
 pub(crate) mod lab;
 pub(crate) mod observe;
+pub(crate) mod stats;
 pub(crate) mod ws;
 
 use crate::error::AppError;

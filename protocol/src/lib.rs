@@ -15,6 +15,7 @@ pub mod observe;
 pub mod pages;
 pub mod query;
 pub mod report;
+pub mod stats;
 pub mod tagged;
 pub mod ws;
 

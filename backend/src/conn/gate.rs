@@ -5,10 +5,12 @@
 //! any HTTP is read, then closed; connections already open are never touched.
 //!
 //! A [`Permit`] is held by the connection's record and released when it ends. The same
-//! counting ([`Places`]) caps WebSocket sessions (`ws_loop`).
+//! counting ([`Places`]) caps WebSocket sessions (`ws_loop`); how many are open now and
+//! the most at once are what `/api/stats` reports of them (`crate::stats`).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -45,6 +47,8 @@ pub(crate) struct Places {
     total: usize,
     per_ip: usize,
     open: Mutex<(usize, HashMap<IpAddr, usize>)>,
+    /// The most open at once so far (`/api/stats`' peak of sessions).
+    peak: AtomicUsize,
 }
 
 /// Which cap a refused place would break.
@@ -67,7 +71,18 @@ impl Places {
             total,
             per_ip,
             open: Mutex::new((0, HashMap::new())),
+            peak: AtomicUsize::new(0),
         })
+    }
+
+    /// How many are open now, in all.
+    pub(crate) fn open(&self) -> usize {
+        self.open.lock().unwrap_or_else(|e| e.into_inner()).0
+    }
+
+    /// The most that were ever open at once.
+    pub(crate) fn peak(&self) -> usize {
+        self.peak.load(Ordering::Relaxed)
     }
 
     /// A place for `ip`, or which cap it would break.
@@ -82,6 +97,8 @@ impl Places {
             return Err(Full::ThisAddress);
         }
         *total += 1;
+        // Under the lock, so the peak never misses a count another admit just took.
+        self.peak.fetch_max(*total, Ordering::Relaxed);
         per_ip.insert(ip, mine + 1);
         Ok(Place {
             places: Arc::clone(self),
@@ -178,5 +195,17 @@ mod tests {
         assert!(gate.admit(b).unwrap_err().contains("the server"));
         drop(a1);
         assert!(gate.admit(b).is_ok(), "a freed place is free for anyone");
+    }
+
+    #[test]
+    fn places_count_open_now_and_the_peak() {
+        let places = super::Places::new(10, 10);
+        let ip = "10.0.0.1".parse().unwrap();
+        assert_eq!((places.open(), places.peak()), (0, 0));
+        let taken: Vec<_> = (0..3).map(|_| places.admit(ip).unwrap()).collect();
+        assert_eq!((places.open(), places.peak()), (3, 3));
+        drop(taken);
+        let _one = places.admit(ip).unwrap();
+        assert_eq!((places.open(), places.peak()), (1, 3), "the peak stays");
     }
 }
