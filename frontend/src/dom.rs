@@ -93,6 +93,20 @@ pub(crate) fn remove_shell() {
     }
 }
 
+/// The static shell says the page could not start (its text could not be fetched): its
+/// hidden failure line shows, the loading line goes.
+pub(crate) fn shell_failed() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(Some(failed)) = doc.query_selector("#shell .shell-failed") {
+        let _ = failed.remove_attribute("hidden");
+    }
+    if let Ok(Some(loading)) = doc.query_selector("#shell .shell-loading") {
+        loading.remove();
+    }
+}
+
 /// The window's inner width in CSS pixels.
 pub(crate) fn inner_width() -> Option<f64> {
     web_sys::window()?.inner_width().ok()?.as_f64()

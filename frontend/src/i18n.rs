@@ -1,5 +1,5 @@
-//! The UI text catalogue: every visible string, in English, Japanese and Korean (only
-//! English is compiled into the wasm; see `Lang::source`).
+//! The UI text catalogue: every visible string, in English, Japanese and Korean (none is
+//! compiled into the wasm: the page fetches its language; see `Lang::source`).
 //!
 //! Translations live in `frontend/locales/{en,ja,ko}.txt` as `key = value` lines so a
 //! translator edits one plain file per language. Code names strings by [`Key`]; the test
@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-/// Japanese and Korean as fetched, by `Lang as usize` (see [`Lang::source`]).
+/// Each language's file as fetched, by `Lang as usize` (see [`Lang::source`]).
 #[cfg(target_arch = "wasm32")]
 static FETCHED: [OnceLock<&'static str>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
 
@@ -58,22 +58,22 @@ impl Lang {
             .unwrap_or(Lang::En)
     }
 
-    /// The language's `key = value` file, if the page has it. English, the fallback, is
-    /// compiled in. In the wasm, Japanese and Korean are not: only the page's language is
-    /// fetched (`services::locale`, before the first render and before a switch) and
-    /// handed over with [`Lang::install`]. Compiling in all three cost 42.7 KB of the
-    /// wasm's data, ~14 KB gzip (measured 2026-11-23, issue 14). Natively (tests, the
-    /// static shell) every file is compiled in.
+    /// The language's `key = value` file, if the page has it. In the wasm, none is
+    /// compiled in: only the page's language is fetched (`services::locale`, before the
+    /// first render and before a switch; English too if that fails) and handed over with
+    /// [`Lang::install`]. Compiling in all three cost 42.7 KB of the wasm's data, ~14 KB
+    /// gzip; English alone, the old fallback, 7.5 KB gzip in every page's wasm, fetched
+    /// by English readers anyway and dead weight for the others (measured 2026-11-23,
+    /// issue 14). Natively (tests, the static shell) every file is compiled in.
     fn source(self) -> Option<&'static str> {
-        match self {
-            Lang::En => Some(include_str!("../locales/en.txt")),
-            #[cfg(not(target_arch = "wasm32"))]
-            Lang::Ja => Some(include_str!("../locales/ja.txt")),
-            #[cfg(not(target_arch = "wasm32"))]
-            Lang::Ko => Some(include_str!("../locales/ko.txt")),
-            #[cfg(target_arch = "wasm32")]
-            Lang::Ja | Lang::Ko => FETCHED[self as usize].get().copied(),
-        }
+        #[cfg(target_arch = "wasm32")]
+        return FETCHED[self as usize].get().copied();
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(match self {
+            Lang::En => include_str!("../locales/en.txt"),
+            Lang::Ja => include_str!("../locales/ja.txt"),
+            Lang::Ko => include_str!("../locales/ko.txt"),
+        })
     }
 
     /// Whether this language's text is at hand (else it shows in English).
@@ -92,7 +92,7 @@ impl Lang {
     }
 
     /// The address of this language's file in the built page (Trunk `copy-file`s,
-    /// index.html), fetched when it is not compiled in.
+    /// index.html), fetched by the page.
     pub fn file(self) -> &'static str {
         match self {
             Lang::En => "/en.txt",
@@ -145,8 +145,8 @@ impl Lang {
         at(key as usize * 2 + form.slot()).or(at(key as usize * 2))
     }
 
-    /// The text for `key` in this language (English if missing, the key name as a last
-    /// resort). For a plural key, its `other` form: use [`Lang::plural`] instead.
+    /// The text for `key` in this language (English if missing and at hand, the key name
+    /// as a last resort). For a plural key, its `other` form: use [`Lang::plural`] instead.
     pub fn t(self, key: Key) -> &'static str {
         self.lookup(key, Plural::Other)
             .or_else(|| Lang::En.lookup(key, Plural::Other))

@@ -5,7 +5,8 @@
 //! `index.html`'s inline script has already put the language the page will choose
 //! (`?lang=`, else the browser's languages, else English: `app.rs`'s rule) on
 //! `<html lang>`, and the CSS shows only that language's words. The app removes the shell
-//! when it mounts (`dom::remove_shell`).
+//! when it mounts (`dom::remove_shell`); if the page's text cannot be fetched, it shows
+//! the shell's hidden failure line instead (`dom::shell_failed`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -71,9 +72,10 @@ pub(crate) fn render(root: &Path) -> Result<String> {
         write!(tabs, r#"<a class="tab" href="{path}">{}</a>"#, words(key)?)?;
     }
     Ok(format!(
-        r#"<div id="shell" class="page"><header class="top"><div class="brand"><span class="logo" aria-hidden="true">⇄</span><h1>Duplex</h1></div><p class="tagline">{tagline}</p></header><nav class="tabs">{tabs}</nav><p class="shell-loading" role="status">{loading}</p></div>"#,
+        r#"<div id="shell" class="page"><header class="top"><div class="brand"><span class="logo" aria-hidden="true">⇄</span><h1>Duplex</h1></div><p class="tagline">{tagline}</p></header><nav class="tabs">{tabs}</nav><p class="shell-loading" role="status">{loading}</p><p class="shell-failed" role="alert" hidden>{failed}</p></div>"#,
         tagline = words("app_tagline")?,
         loading = words("shell_loading")?,
+        failed = words("shell_failed")?,
     ))
 }
 
@@ -108,6 +110,7 @@ mod tests {
             for key in [
                 "app_tagline",
                 "shell_loading",
+                "shell_failed",
                 "nav_home",
                 "nav_compare",
                 "nav_chat",

@@ -75,3 +75,50 @@ async fn the_app_replaces_the_shell_when_it_mounts() {
     assert_eq!(b.count("nav.tabs").await, 1);
     b.finish().await;
 }
+
+/// The built page without some files (and their `.br`/`.gz` twins).
+fn dist_without(missing: &[&str]) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(dist()).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !missing.iter().any(|m| name.starts_with(m)) {
+            std::fs::copy(entry.path(), copy.path().join(&name)).unwrap();
+        }
+    }
+    copy
+}
+
+#[tokio::test]
+async fn without_its_language_the_page_starts_in_english_and_without_any_it_says_so() {
+    // No Japanese: a Japanese reader gets the page, in English.
+    let copy = dist_without(&["ja.txt"]);
+    let server = TestServer::serve(copy.path()).await;
+    let b = Browser::start("en-US").await;
+    b.client
+        .goto(&server.url("/?lang=ja"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=http-send]").await;
+    assert_eq!(
+        b.text("[data-test=nav-compare]").await.as_deref().map(str::trim),
+        Some(words("en", "nav_compare").as_str())
+    );
+    // No text at all: the shell says so, in the reader's language, instead of a page of
+    // key names.
+    let copy = dist_without(&["ja.txt", "en.txt"]);
+    let server = TestServer::serve(copy.path()).await;
+    b.client
+        .goto(&server.url("/lab/http?lang=ja"))
+        .await
+        .unwrap();
+    let failed = words("ja", "shell_failed");
+    wait_for("the shell's failure line", || async {
+        let shown = b.text(".shell-failed").await?;
+        (shown.trim() == failed).then_some(())
+    })
+    .await;
+    assert_eq!(b.count(".shell-loading").await, 0);
+    assert_eq!(b.count("[data-test=lab-run]").await, 0);
+    b.finish().await;
+}
