@@ -1,0 +1,72 @@
+//! The thresholds and tolerances the checks use, each with why it is what it is.
+
+/// Lab requests a run needs in the `connection-close` and `keep-alive` lessons: one could
+/// be chance, three show the pattern.
+pub const MIN_REQUESTS: u32 = 3;
+
+/// Requests a parallel run needs: more than a browser's six connections per origin
+/// (HTTP/1.1), so some must wait.
+pub const MIN_PARALLEL: u32 = 8;
+
+/// A browser's HTTP/1.1 connections per origin (Chromium, Firefox and Safari all use six).
+pub const BROWSER_CONNECTIONS_PER_HOST: u32 = 6;
+
+/// A queued request's Resource Timing `queueing` must be at least this long to count as
+/// having waited. Browsers coarsen timestamps to 0.1 ms (5 µs when cross-origin
+/// isolated), and a request sent at once still spends a few tenths of a millisecond in
+/// the browser's own bookkeeping before it goes out; a wait for another request's answer
+/// is at least one loopback round trip and the server's work, ≥ 1 ms.
+pub const QUEUED_MIN_MS: f64 = 1.0;
+
+/// A queued request waits for an earlier one's whole answer, so with a server delay `d`
+/// set in the lab it waits about `d`; it counts as waiting from this fraction of `d` (the
+/// first six requests may each have been sent a little late, shortening the wait).
+pub const QUEUED_DELAY_FRACTION: f64 = 0.5;
+
+/// Messages each way a WebSocket session needs in `socket-stays-open`.
+pub const MIN_MESSAGES_EACH_WAY: u32 = 3;
+
+/// Unasked pushes `server-speaks-first` needs.
+pub const MIN_PUSHES: u32 = 3;
+
+/// Events a feed strategy must deliver for its figures to mean something.
+pub const MIN_DELIVERED: u64 = 3;
+
+/// Short polling's median staleness is expected at half the period plus half the round
+/// trip (an event waits on average half a period for the next poll, then the answer's way
+/// back). Accepted within this fraction of the half period, either side: the browser's
+/// timers drift a few ms per poll and a ten-second feed at 500 ms gives only ~20 polls,
+/// so the median of their uniform waits scatters by ~10 % of the period.
+pub const HALF_PERIOD_TOLERANCE: f64 = 0.25;
+
+/// On top of [`HALF_PERIOD_TOLERANCE`], absolute: the page's own cost per answer (the
+/// fetch, JSON decoding, a redraw), measured at 1–12 ms on loopback.
+pub const HALF_PERIOD_SLACK_MS: f64 = 15.0;
+
+/// SSE is one long request; the browser may reconnect once (e.g. after a proxy timeout).
+pub const SSE_MAX_REQUESTS: u64 = 2;
+
+/// A long poll answers empty only when it times out (25 s) or at the feed's end: allow
+/// the one at the end.
+pub const LONG_POLL_MAX_EMPTY: u64 = 1;
+
+/// Round trips a race contender needs in `real-network`.
+pub const MIN_ROUND_TRIPS: usize = 10;
+
+/// Emulated round trips are measured within this many RTTs of the textbook's count
+/// (new connection 2, keep-alive and WebSocket 1), either side. The emulation adds
+/// jitter on each direction (its mean, `jitter_ms`, is added to what is expected), and the
+/// page's own cost per round trip (fetch, a Promise hop, the timer: 0.3–3 ms) is not
+/// part of the RTT.
+pub const RTT_TOLERANCE: f64 = 0.25;
+
+/// Absolute slack on top of [`RTT_TOLERANCE`]: the browser's own work per round trip, up
+/// to a few ms on a busy machine, matters when the emulated RTT is small.
+pub const RTT_SLACK_MS: f64 = 5.0;
+
+/// Sessions `thread-per-client` needs open at once.
+pub const MIN_SESSIONS: u32 = 100;
+
+/// Threads the server may add per session and still count as "far below" one thread per
+/// client: one per ten sessions (tokio's blocking pool may start a few for file reads).
+pub const THREADS_PER_SESSION_MAX: f64 = 0.1;
