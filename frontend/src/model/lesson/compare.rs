@@ -132,11 +132,12 @@ fn median(r: Option<&ContenderResult>) -> Option<f64> {
         .map(|s| s.p50)
 }
 
-/// Whether `median_ms` is `round_trips` emulated round trips, within the tolerance. Each
-/// round trip is expected at `rtt + jitter` (the jitter's mean on each of two directions
-/// is half of it); the extra round trip of a new connection's handshake likewise.
+/// Whether `median_ms` is `round_trips` emulated round trips, within the tolerance. The
+/// exchange itself is expected at `rtt + jitter` (each direction's jitter is uniform in
+/// `0..=jitter`, its mean half of it); a new connection's handshake adds one flat `rtt`
+/// (`protocol::emulate`'s model), so `round_trips` × `rtt` + `jitter`.
 fn about(median_ms: f64, round_trips: f64, rtt_ms: u32, jitter_ms: u32) -> bool {
-    let expected = round_trips * (rtt_ms + jitter_ms) as f64;
+    let expected = round_trips * rtt_ms as f64 + jitter_ms as f64;
     let tolerance = RTT_TOLERANCE * round_trips * rtt_ms as f64 + RTT_SLACK_MS;
     (median_ms - expected).abs() <= tolerance
 }
