@@ -10,12 +10,13 @@
 pub mod chat;
 pub mod clock;
 pub mod compare;
-pub(crate) mod echo;
-pub(crate) mod feed;
+pub mod echo;
+pub mod feed;
 pub mod fetch;
-pub(crate) mod lab;
+pub mod lab;
+pub mod lesson;
 pub mod observed;
 pub(crate) mod observer;
-pub(crate) mod race;
+pub mod race;
 pub(crate) mod websocket;
 pub mod ws_session;

@@ -14,25 +14,25 @@ const KEEP: usize = 8;
 /// (`Success` or `Failed`; requests in flight are only counted, in
 /// [`EchoState::in_flight`]).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct EchoResult {
-    pub(crate) method: HttpMethod,
-    pub(crate) status: Option<u16>,
+pub struct EchoResult {
+    pub method: HttpMethod,
+    pub status: Option<u16>,
     /// From just before `fetch` to the whole body read, in ms.
-    pub(crate) round_trip_ms: f64,
-    pub(crate) fetch: FetchState<EchoReply>,
+    pub round_trip_ms: f64,
+    pub fetch: FetchState<EchoReply>,
 }
 
 /// The HTTP panel's state.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct EchoState {
+pub struct EchoState {
     /// Requests in flight.
-    pub(crate) in_flight: u32,
+    pub in_flight: u32,
     /// Newest first, at most [`KEEP`]; numbered from 1 in send order.
-    pub(crate) results: Rc<Vec<(u32, EchoResult)>>,
+    pub results: Rc<Vec<(u32, EchoResult)>>,
     finished: u32,
 }
 
-pub(crate) enum Action {
+pub enum Action {
     Started,
     Finished(EchoResult),
 }

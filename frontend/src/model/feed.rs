@@ -7,19 +7,19 @@ use super::compare::{Failure, FeedSettings, StrategyResult};
 
 /// The feed as the page shows it.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct FeedModel {
-    pub(crate) running: bool,
-    pub(crate) results: Vec<StrategyResult>,
+pub struct FeedModel {
+    pub running: bool,
+    pub results: Vec<StrategyResult>,
     /// Server clock minus page clock, µs (`None`: could not be measured; 0 assumed).
-    pub(crate) offset_us: Option<f64>,
-    pub(crate) settings: Option<FeedSettings>,
-    pub(crate) net: NetModel,
+    pub offset_us: Option<f64>,
+    pub settings: Option<FeedSettings>,
+    pub net: NetModel,
     /// Events the feed emits in all.
-    pub(crate) total: u64,
+    pub total: u64,
     /// Starting the feed failed. Not a `FetchState`: `running` spans the whole feed (clock
     /// probes, the start, every reader, the tallies), not one request, and a feed's
     /// failures are `Failure`s (a WebSocket reader also ends by a close code).
-    pub(crate) error: Option<Failure>,
+    pub error: Option<Failure>,
 }
 
 /// What a strategy's row shows as its error when its reader ended with `outcome`.
@@ -27,7 +27,7 @@ pub(crate) struct FeedModel {
 /// Once the page has stopped the feed (`stopped_by_page`), the server forgets it: a poll
 /// sent or in flight then is answered 404 (`not_found`) or aborted by the page, and a
 /// stream may drop. None of that is the strategy's failure, so it ends quietly.
-pub(crate) fn reader_error(stopped_by_page: bool, outcome: Result<(), Failure>) -> Option<Failure> {
+pub fn reader_error(stopped_by_page: bool, outcome: Result<(), Failure>) -> Option<Failure> {
     match outcome {
         Ok(()) => None,
         Err(_) if stopped_by_page => None,

@@ -11,80 +11,82 @@ use super::fetch::{FetchError, FetchState};
 
 /// What one lab request asks for.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabSpec {
-    pub(crate) method: HttpMethod,
-    pub(crate) request_bytes: u64,
-    pub(crate) response_bytes: u64,
-    pub(crate) delay_ms: u64,
-    pub(crate) close: bool,
+pub struct LabSpec {
+    pub method: HttpMethod,
+    pub request_bytes: u64,
+    pub response_bytes: u64,
+    pub delay_ms: u64,
+    pub close: bool,
 }
 
 /// One run's settings.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabRun {
-    pub(crate) spec: LabSpec,
-    pub(crate) count: u32,
-    pub(crate) parallel: bool,
+pub struct LabRun {
+    pub spec: LabSpec,
+    pub count: u32,
+    pub parallel: bool,
 }
 
 /// Phases of one request as the browser timed them (Resource Timing), in ms.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Phases {
+pub struct Phases {
     /// Waiting for a connection to become free (or for the browser to start).
-    pub(crate) queueing_ms: f64,
+    pub queueing_ms: f64,
     /// TCP connect; 0 when an open connection was reused.
-    pub(crate) connect_ms: f64,
+    pub connect_ms: f64,
     /// Request sent → first byte of the response.
-    pub(crate) first_byte_ms: f64,
+    pub first_byte_ms: f64,
     /// First byte → last byte of the response.
-    pub(crate) download_ms: f64,
+    pub download_ms: f64,
     /// `http/1.1`, `h2`, … (empty if the browser does not say).
-    pub(crate) protocol: String,
+    pub protocol: String,
     /// The browser's own verdict: no connect phase, so it reused a connection.
-    pub(crate) reused: bool,
+    pub reused: bool,
 }
 
 /// What the page measured of one finished request, whether it was answered or not.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Measured {
-    pub(crate) status: Option<u16>,
+pub struct Measured {
+    pub status: Option<u16>,
     /// `fetch` called → whole body read, in ms.
-    pub(crate) total_ms: f64,
+    pub total_ms: f64,
     /// The server's own processing time from `Server-Timing: app;dur=…`.
-    pub(crate) server_ms: Option<f64>,
-    pub(crate) phases: Option<Phases>,
-    pub(crate) response_headers: Vec<(String, String)>,
+    pub server_ms: Option<f64>,
+    pub phases: Option<Phases>,
+    pub response_headers: Vec<(String, String)>,
 }
 
 /// One finished lab request, as the service hands it back.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabResult {
-    pub(crate) measured: Measured,
-    pub(crate) answer: Result<Box<LabReply>, FetchError>,
+pub struct LabResult {
+    pub measured: Measured,
+    pub answer: Result<Box<LabReply>, FetchError>,
 }
 
 impl LabResult {
     /// Whether the server refused for its quota (so the run stops instead of hammering on).
-    pub(crate) fn rate_limited(&self) -> bool {
+    pub fn rate_limited(&self) -> bool {
         matches!(&self.answer, Err(e) if e.is(ErrorCode::RateLimited))
     }
 }
 
 /// One request of a run.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct LabRow {
-    pub(crate) run: u32,
-    pub(crate) n: u32,
-    pub(crate) spec: LabSpec,
+pub struct LabRow {
+    pub run: u32,
+    pub n: u32,
+    pub spec: LabSpec,
+    /// Whether its run sent every request at once (the lessons tell a parallel run apart).
+    pub parallel: bool,
     /// `Fetching` until the whole answer is read; then the reply, or why there is none.
-    pub(crate) fetch: FetchState<Box<LabReply>>,
+    pub fetch: FetchState<Box<LabReply>>,
     /// Set together with `fetch` when the request finishes (either way).
-    pub(crate) measured: Option<Measured>,
+    pub measured: Option<Measured>,
 }
 
 impl LabRow {
     /// What the page measured and how the request ended; `None` while it is in flight.
-    pub(crate) fn finished(&self) -> Option<(&Measured, Result<&LabReply, &FetchError>)> {
+    pub fn finished(&self) -> Option<(&Measured, Result<&LabReply, &FetchError>)> {
         let answer = self.fetch.finished()?.map(|reply| &**reply);
         Some((self.measured.as_ref()?, answer))
     }
@@ -92,17 +94,17 @@ impl LabRow {
 
 /// The lab's rows, oldest first, at most [`MAX_ROWS`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct LabState {
-    pub(crate) rows: Rc<Vec<LabRow>>,
-    pub(crate) running: bool,
+pub struct LabState {
+    pub rows: Rc<Vec<LabRow>>,
+    pub running: bool,
     /// The run stopped early because the server refused (its quota).
-    pub(crate) stopped_by_server: bool,
+    pub stopped_by_server: bool,
 }
 
 /// Rows kept across runs.
 const MAX_ROWS: usize = 300;
 
-pub(crate) enum Action {
+pub enum Action {
     Start(u32, LabRun),
     Done { run: u32, n: u32, result: LabResult },
     Finished { run: u32, stopped: bool },
@@ -127,6 +129,7 @@ impl Reducible for LabState {
                     run,
                     n,
                     spec: cfg.spec.clone(),
+                    parallel: cfg.parallel,
                     fetch: FetchState::Fetching,
                     measured: None,
                 }));

@@ -7,21 +7,21 @@ use super::compare::{ContenderResult, RaceSettings};
 
 /// The race as the page shows it.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct RaceModel {
-    pub(crate) running: bool,
-    pub(crate) cancelled: bool,
+pub struct RaceModel {
+    pub running: bool,
+    pub cancelled: bool,
     /// Round trips finished and asked for, over every contender.
-    pub(crate) completed: u64,
-    pub(crate) total: u64,
-    pub(crate) results: Vec<ContenderResult>,
+    pub completed: u64,
+    pub total: u64,
+    pub results: Vec<ContenderResult>,
     /// The settings and network of the results shown.
-    pub(crate) settings: Option<RaceSettings>,
-    pub(crate) net: NetModel,
+    pub settings: Option<RaceSettings>,
+    pub net: NetModel,
 }
 
 impl RaceModel {
     /// Progress in percent (0 before any run).
-    pub(crate) fn percent(&self) -> f64 {
+    pub fn percent(&self) -> f64 {
         if self.total == 0 {
             0.0
         } else {

@@ -1,0 +1,76 @@
+//! The thresholds and tolerances the checks use, each with why it is what it is.
+
+/// Lab requests a run needs in the `connection-close` and `keep-alive` lessons: one could
+/// be chance, three show the pattern.
+pub const MIN_REQUESTS: u32 = 3;
+
+/// Requests a parallel run needs: more than a browser's six connections per origin
+/// (HTTP/1.1), so some must wait.
+pub const MIN_PARALLEL: u32 = 8;
+
+/// A browser's HTTP/1.1 connections per origin (Chromium, Firefox and Safari all use six).
+pub const BROWSER_CONNECTIONS_PER_HOST: u32 = 6;
+
+/// A queued request's Resource Timing `queueing` must be at least this long to count as
+/// having waited. Requests sent in one burst spend a few ms in the browser before they go
+/// out even when a connection is free: in the recorded burst of ten (Chromium, loopback)
+/// the six that were not queued showed 5.6–9.4 ms. So on loopback with no server delay a
+/// real wait (one answer's time, a few ms) cannot be told from that; the lesson needs a
+/// server delay (the recording used 300 ms: the four queued requests waited 324 ms).
+pub const QUEUED_MIN_MS: f64 = 20.0;
+
+/// A queued request waits for an earlier one's whole answer, so with a server delay `d`
+/// set in the lab it waits about `d`; it counts as waiting from this fraction of `d` (the
+/// first six requests may each have been sent a little late, shortening the wait).
+pub const QUEUED_DELAY_FRACTION: f64 = 0.5;
+
+/// Messages each way a WebSocket session needs in `socket-stays-open`.
+pub const MIN_MESSAGES_EACH_WAY: u32 = 3;
+
+/// Unasked pushes `server-speaks-first` needs.
+pub const MIN_PUSHES: u32 = 3;
+
+/// Events a feed strategy must deliver for its figures to mean something.
+pub const MIN_DELIVERED: u64 = 3;
+
+/// Short polling's median staleness is expected at half the period plus half the round
+/// trip (an event waits on average half a period for the next poll, then the answer's way
+/// back). Accepted within this fraction of the half period, either side: events come at
+/// a fixed rate, so each poll collects a few discrete ages (10 events/s polled every
+/// 500 ms: five ages 100 ms apart, shifted by the phase between the two clocks), and a
+/// ten-second feed gives only ~20 polls; the recorded median was 213.6 ms against 250.
+pub const HALF_PERIOD_TOLERANCE: f64 = 0.25;
+
+/// On top of [`HALF_PERIOD_TOLERANCE`], absolute: the client's own cost per answer (the
+/// request, JSON decoding, a redraw): in the recorded feed on loopback, the pushed
+/// strategies' staleness was 0.4–10.3 ms.
+pub const HALF_PERIOD_SLACK_MS: f64 = 15.0;
+
+/// SSE is one long request; the browser may reconnect once (e.g. after a proxy timeout).
+pub const SSE_MAX_REQUESTS: u64 = 2;
+
+/// A long poll answers empty only when it times out (25 s) or at the feed's end: allow
+/// the one at the end.
+pub const LONG_POLL_MAX_EMPTY: u64 = 1;
+
+/// Round trips a race contender needs in `real-network`.
+pub const MIN_ROUND_TRIPS: usize = 10;
+
+/// Emulated round trips are accepted within this fraction of the textbook's count of RTTs
+/// (new connection 2, keep-alive and WebSocket 1), either side. What is expected already
+/// includes the emulated jitter's mean (`jitter_ms` per exchange); what is left is the
+/// jitter's spread and the client's own cost per round trip (fetch, a Promise hop, the
+/// timer: 0.3–3 ms). Recorded under the 4G profile (50 ms, jitter 8): new connection
+/// p50 108.4 ms (expected 108), keep-alive 61.2 (58), WebSocket 62.0 (58).
+pub const RTT_TOLERANCE: f64 = 0.25;
+
+/// Absolute slack on top of [`RTT_TOLERANCE`]: the browser's own work per round trip, up
+/// to a few ms on a busy machine, matters when the emulated RTT is small.
+pub const RTT_SLACK_MS: f64 = 5.0;
+
+/// Sessions `thread-per-client` needs open at once.
+pub const MIN_SESSIONS: u32 = 100;
+
+/// Threads the server may add per session and still count as "far below" one thread per
+/// client: one per ten sessions (tokio's blocking pool may start a few for file reads).
+pub const THREADS_PER_SESSION_MAX: f64 = 0.1;
