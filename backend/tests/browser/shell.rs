@@ -95,13 +95,13 @@ async fn without_its_language_the_page_starts_in_english_and_without_any_it_says
     let copy = dist_without(&["ja.txt"]);
     let server = TestServer::serve(copy.path()).await;
     let b = Browser::start("en-US").await;
-    b.client
-        .goto(&server.url("/?lang=ja"))
-        .await
-        .unwrap();
+    b.client.goto(&server.url("/?lang=ja")).await.unwrap();
     b.wait_visible("[data-test=http-send]").await;
     assert_eq!(
-        b.text("[data-test=nav-compare]").await.as_deref().map(str::trim),
+        b.text("[data-test=nav-compare]")
+            .await
+            .as_deref()
+            .map(str::trim),
         Some(words("en", "nav_compare").as_str())
     );
     // No text at all: the shell says so, in the reader's language, instead of a page of
