@@ -14,6 +14,7 @@ pub(crate) mod echo;
 pub(crate) mod feed;
 pub mod fetch;
 pub(crate) mod lab;
+pub mod lesson_text;
 pub mod observed;
 pub(crate) mod observer;
 pub(crate) mod race;
