@@ -15,6 +15,7 @@ pub mod feed;
 pub mod fetch;
 pub mod lab;
 pub mod lesson;
+pub mod lesson_text;
 pub mod observed;
 pub(crate) mod observer;
 pub mod race;
