@@ -92,6 +92,9 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(dist()).unwrap() {
         let entry = entry.unwrap();
+        if entry.path().is_dir() {
+            continue; // the lessons' texts: not needed here
+        }
         std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
     }
     std::fs::write(dir.path().join("bare.html"), BARE_PAGE).unwrap();

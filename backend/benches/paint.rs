@@ -72,6 +72,9 @@ impl WebDriverCompatibleCommand for Cdp {
 fn before_copy(dist: &Path, into: &Path) {
     for entry in std::fs::read_dir(dist).unwrap() {
         let entry = entry.unwrap();
+        if entry.path().is_dir() {
+            continue; // the lessons' texts: not needed here
+        }
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".br") || name.ends_with(".gz") {
             continue;

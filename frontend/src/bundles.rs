@@ -6,13 +6,24 @@
 use protocol::pages::Bundle;
 use yew::prelude::*;
 
+use crate::model::lesson::LessonId;
 use crate::pages::chat::Chat as ChatPage;
 use crate::pages::compare::Compare as ComparePage;
 use crate::pages::home::Home as HomePage;
 use crate::pages::http_lab::HttpLab as HttpLabPage;
+use crate::pages::learn::Learn;
+use crate::pages::lesson::{EchoLesson, HttpLesson, Lesson, WsLesson};
 use crate::pages::not_found::NotFound;
 use crate::pages::ws_lab::WsLab as WsLabPage;
 use crate::route::Route;
+
+/// The lesson a `Route::Lesson` names, if there is one.
+fn lesson_of(route: &Route) -> Option<LessonId> {
+    match route {
+        Route::Lesson { lesson } => LessonId::from_slug(lesson),
+        _ => None,
+    }
+}
 
 /// What one bundle draws: the routes whose [`Route::bundle`] is [`Pages::BUNDLE`].
 pub trait Pages: 'static {
@@ -22,15 +33,20 @@ pub trait Pages: 'static {
     fn page(route: &Route) -> Html;
 }
 
-/// `/`, and "not found" for an address no bundle claims.
+/// `/`, the lessons' list, lesson 1 (the basics' HTTP panel), and "not found" for an
+/// address no bundle claims.
 #[derive(Debug)]
 pub struct Home;
 
 impl Pages for Home {
     const BUNDLE: Bundle = Bundle::Home;
     fn page(route: &Route) -> Html {
-        match route {
-            Route::Home => html! { <HomePage /> },
+        match (route, lesson_of(route)) {
+            (Route::Home, _) => html! { <HomePage /> },
+            (Route::Learn, _) => html! { <Learn /> },
+            (_, Some(lesson @ LessonId::OneRequest)) => {
+                html! { <Lesson<EchoLesson> {lesson} /> }
+            }
             _ => html! { <NotFound /> },
         }
     }
@@ -42,8 +58,11 @@ pub struct HttpLab;
 
 impl Pages for HttpLab {
     const BUNDLE: Bundle = Bundle::HttpLab;
-    fn page(_: &Route) -> Html {
-        html! { <HttpLabPage /> }
+    fn page(route: &Route) -> Html {
+        match lesson_of(route) {
+            Some(lesson) => html! { <Lesson<HttpLesson> {lesson} /> },
+            None => html! { <HttpLabPage /> },
+        }
     }
 }
 
@@ -53,8 +72,14 @@ pub struct WsLab;
 
 impl Pages for WsLab {
     const BUNDLE: Bundle = Bundle::WsLab;
-    fn page(_: &Route) -> Html {
-        html! { <WsLabPage /> }
+    fn page(route: &Route) -> Html {
+        match lesson_of(route) {
+            Some(lesson @ (LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst)) => {
+                html! { <Lesson<WsLesson> {lesson} /> }
+            }
+            Some(_) => html! { <NotFound /> },
+            None => html! { <WsLabPage /> },
+        }
     }
 }
 
@@ -64,8 +89,11 @@ pub struct Compare;
 
 impl Pages for Compare {
     const BUNDLE: Bundle = Bundle::Compare;
-    fn page(_: &Route) -> Html {
-        html! { <ComparePage /> }
+    fn page(route: &Route) -> Html {
+        match lesson_of(route) {
+            Some(_) => html! { <NotFound /> },
+            None => html! { <ComparePage /> },
+        }
     }
 }
 

@@ -107,6 +107,23 @@ pub(crate) fn shell_failed() {
     }
 }
 
+/// `localStorage[key]`, if the browser keeps one and lets the page read it.
+pub(crate) fn stored(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Sets `localStorage[key]`; quietly nothing where storage is off or full (progress then
+/// lasts until the page closes).
+pub(crate) fn store(key: &str, value: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
 /// The window's inner width in CSS pixels.
 pub(crate) fn inner_width() -> Option<f64> {
     web_sys::window()?.inner_width().ok()?.as_f64()

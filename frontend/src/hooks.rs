@@ -9,6 +9,7 @@ pub(crate) mod use_echo;
 pub(crate) mod use_feed;
 pub(crate) mod use_http_lab;
 pub(crate) mod use_lang;
+pub(crate) mod use_lesson;
 pub(crate) mod use_observer;
 pub(crate) mod use_race;
 pub(crate) mod use_route;

@@ -42,6 +42,12 @@ pub enum Route {
     WsLab,
     Compare,
     Chat,
+    /// The lessons' list.
+    Learn,
+    /// One lesson, by its slug (`model::lesson::LessonId::slug`).
+    Lesson {
+        lesson: String,
+    },
     NotFound,
 }
 
@@ -89,6 +95,8 @@ pub const ROUTES: &[Row<Route>] = routes![Route;
     pages::WS_LAB_PATH => WsLab,
     pages::COMPARE_PATH => Compare,
     pages::CHAT_PATH => Chat,
+    pages::LEARN_PATH => Learn,
+    "/learn/:lesson" => Lesson { lesson },
 ];
 
 /// The path `NotFound` (and a route the table cannot write) is given: no row matches it.
@@ -245,6 +253,19 @@ mod tests {
             (Route::WsLab, Bundle::WsLab),
             (Route::Compare, Bundle::Compare),
             (Route::Chat, Bundle::Chat),
+            (Route::Learn, Bundle::Home),
+            (
+                Route::Lesson {
+                    lesson: "keep-alive".into(),
+                },
+                Bundle::HttpLab,
+            ),
+            (
+                Route::Lesson {
+                    lesson: "server-speaks-first".into(),
+                },
+                Bundle::WsLab,
+            ),
             (Route::NotFound, Bundle::Home),
         ];
         for (route, bundle) in want {

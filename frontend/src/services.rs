@@ -12,6 +12,7 @@ pub(crate) mod client_key;
 pub(crate) mod compare;
 pub(crate) mod echo;
 pub(crate) mod lab;
+pub(crate) mod lessons;
 pub(crate) mod locale;
 pub(crate) mod sse;
 pub(crate) mod timing;

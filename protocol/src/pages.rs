@@ -16,11 +16,29 @@ pub const WS_LAB_PATH: &str = "/lab/ws";
 pub const COMPARE_PATH: &str = "/compare";
 /// The chat room.
 pub const CHAT_PATH: &str = "/chat";
+/// The lessons' list; a lesson is `/learn/<slug>`.
+pub const LEARN_PATH: &str = "/learn";
+
+/// Each lesson's slug, in the course's order, and the bundle that draws it: the one that
+/// already holds the widget the lesson needs (the basics' HTTP panel, the HTTP lab, the
+/// WebSocket lab, Compare), so a lesson costs its bundle only the lesson's own code.
+pub const LESSONS: [(&str, Bundle); 9] = [
+    ("one-request", Bundle::Home),
+    ("connection-close", Bundle::HttpLab),
+    ("keep-alive", Bundle::HttpLab),
+    ("six-at-a-time", Bundle::HttpLab),
+    ("socket-stays-open", Bundle::WsLab),
+    ("server-speaks-first", Bundle::WsLab),
+    ("streaming-over-http", Bundle::Compare),
+    ("real-network", Bundle::Compare),
+    ("thread-per-client", Bundle::WsLab),
+];
 
 /// One wasm of the page, with the pages it draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Bundle {
-    /// The basics, and the "not found" page for any address no bundle claims.
+    /// The basics, the lessons' list, and the "not found" page for any address no
+    /// bundle claims.
     Home,
     HttpLab,
     WsLab,
@@ -77,6 +95,15 @@ impl Bundle {
     /// address no page has goes to [`Bundle::Home`], which draws "not found".
     pub fn for_path(path: &str) -> Bundle {
         let trimmed = path.trim_end_matches('/');
+        if let Some(slug) = trimmed
+            .strip_prefix(LEARN_PATH)
+            .and_then(|rest| rest.strip_prefix('/'))
+        {
+            return LESSONS
+                .iter()
+                .find(|(s, _)| *s == slug)
+                .map_or(Bundle::Home, |(_, b)| *b);
+        }
         Bundle::ALL
             .into_iter()
             .find(|b| b.path().trim_end_matches('/') == trimmed)
@@ -98,6 +125,27 @@ mod tests {
         assert_eq!(Bundle::for_path("/nope"), Bundle::Home);
         assert_eq!(Bundle::for_path("/lab/http/more"), Bundle::Home);
         assert_eq!(Bundle::for_path("/lab"), Bundle::Home);
+    }
+
+    #[test]
+    fn each_lesson_goes_to_the_bundle_with_its_widget() {
+        assert_eq!(Bundle::for_path("/learn"), Bundle::Home);
+        assert_eq!(Bundle::for_path("/learn/"), Bundle::Home);
+        assert_eq!(Bundle::for_path("/learn/keep-alive"), Bundle::HttpLab);
+        assert_eq!(Bundle::for_path("/learn/keep-alive/"), Bundle::HttpLab);
+        assert_eq!(
+            Bundle::for_path("/learn/server-speaks-first"),
+            Bundle::WsLab
+        );
+        assert_eq!(Bundle::for_path("/learn/real-network"), Bundle::Compare);
+        assert_eq!(Bundle::for_path("/learn/one-request"), Bundle::Home);
+        // An unknown lesson is "not found", drawn by the home bundle.
+        assert_eq!(Bundle::for_path("/learn/nope"), Bundle::Home);
+        assert_eq!(Bundle::for_path("/learn/keep-alive/x"), Bundle::Home);
+        let mut slugs: Vec<_> = LESSONS.iter().map(|(s, _)| *s).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), LESSONS.len());
     }
 
     #[test]

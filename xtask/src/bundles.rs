@@ -82,10 +82,12 @@ fn gather(out: &Path, dist: &Path, bundle: Bundle) -> Result<()> {
     let mut own = 0;
     for entry in std::fs::read_dir(out)? {
         let path = entry?.path();
-        if !path.is_file() {
+        let name = file_name(&path)?;
+        if path.is_dir() {
+            // Shared folders (the lessons' texts), the same in every run.
+            copy_dir(&path, &dist.join(&name))?;
             continue;
         }
-        let name = file_name(&path)?;
         let to = if name == "index.html" {
             bundle.html().to_owned()
         } else {
@@ -101,6 +103,22 @@ fn gather(out: &Path, dist: &Path, bundle: Bundle) -> Result<()> {
             "trunk made {own} files named `{}-…` (want its .js and _bg.wasm)",
             bundle.name()
         );
+    }
+    Ok(())
+}
+
+/// `from` into `to`, folders and all.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        let target = to.join(file_name(&path)?);
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)
+                .with_context(|| format!("copy {} into dist/", path.display()))?;
+        }
     }
     Ok(())
 }

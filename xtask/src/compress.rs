@@ -15,11 +15,17 @@ const ENDINGS: [&str; 5] = [".wasm", ".js", ".css", ".html", ".txt"];
 /// takes ~5 s per bundle's wasm).
 pub(crate) fn dist(dist: &Path) -> Result<()> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dist).context("no dist/ after the build")? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if ENDINGS.iter().any(|e| name.ends_with(e)) {
-            files.push(path);
+    let mut folders = vec![dist.to_path_buf()];
+    // Folders too: the lessons' texts are `dist/lessons/<lang>/<slug>.txt`.
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).context("no dist/ after the build")? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path.is_dir() {
+                folders.push(path);
+            } else if ENDINGS.iter().any(|e| name.ends_with(e)) {
+                files.push(path);
+            }
         }
     }
     // Largest first, so the cores finish together.

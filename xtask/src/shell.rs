@@ -21,12 +21,13 @@ pub(crate) const MARKER: &str = "<!-- duplex:shell -->";
 const LANGS: [&str; 3] = ["en", "ja", "ko"];
 
 /// The tabs: path and catalogue key, in the order the app's `Nav` draws them.
-const TABS: [(&str, &str); 5] = [
+const TABS: [(&str, &str); 6] = [
     ("/", "nav_home"),
     ("/lab/http", "nav_http_lab"),
     ("/lab/ws", "nav_ws_lab"),
     ("/compare", "nav_compare"),
     ("/chat", "nav_chat"),
+    ("/learn", "nav_learn"),
 ];
 
 /// `key = value` lines of one catalogue file (comments and blank lines skipped).

@@ -18,6 +18,7 @@ mod compare;
 mod fonts;
 mod home;
 mod http_lab;
+mod learn;
 mod navigation;
 mod screenshots;
 mod shell;

@@ -35,6 +35,12 @@ async fn chat() {
     shoot_pages(&[Page::Chat]).await;
 }
 
+/// Lessons: one mid-way, one done, then the list showing that progress.
+#[tokio::test]
+async fn lessons() {
+    shoot_pages(&[Page::LessonMid, Page::LessonDone, Page::Learn]).await;
+}
+
 /// Compare on its own: its runs take most of the time, so it runs beside the others.
 #[tokio::test]
 async fn compare() {

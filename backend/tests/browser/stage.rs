@@ -13,16 +13,25 @@ pub(crate) enum Page {
     WsLab,
     Compare,
     Chat,
+    /// A lesson mid-way: `connection-close` with two of three requests and a hint open.
+    LessonMid,
+    /// A lesson done: `server-speaks-first`, its takeaway showing.
+    LessonDone,
+    /// The lessons' list (after the two above: one done).
+    Learn,
     NotFound,
 }
 
 impl Page {
-    pub(crate) const ALL: [Page; 6] = [
+    pub(crate) const ALL: [Page; 9] = [
         Page::Home,
         Page::HttpLab,
         Page::WsLab,
         Page::Compare,
         Page::Chat,
+        Page::LessonMid,
+        Page::LessonDone,
+        Page::Learn,
         Page::NotFound,
     ];
 
@@ -34,6 +43,9 @@ impl Page {
             Page::WsLab => "wslab",
             Page::Compare => "compare",
             Page::Chat => "chat",
+            Page::LessonMid => "lesson-mid",
+            Page::LessonDone => "lesson-done",
+            Page::Learn => "learn",
             Page::NotFound => "notfound",
         }
     }
@@ -48,6 +60,15 @@ impl Browser {
             Page::WsLab => self.stage_ws_lab(server, lang).await,
             Page::Compare => self.stage_compare(server, lang).await,
             Page::Chat => self.stage_chat(server, lang).await,
+            Page::LessonMid => self.stage_lesson_mid(server, lang).await,
+            Page::LessonDone => self.stage_lesson_done(server, lang).await,
+            Page::Learn => {
+                self.client
+                    .goto(&server.url(&format!("/learn?lang={lang}")))
+                    .await
+                    .unwrap();
+                self.wait_visible("[data-test=lesson-list]").await;
+            }
             Page::NotFound => {
                 self.client
                     .goto(&server.url(&format!("/no/such/page?lang={lang}")))
@@ -56,6 +77,43 @@ impl Browser {
                 self.wait_visible("[data-test=not-found]").await;
             }
         }
+    }
+
+    /// Lesson 2 mid-way: two requests with `Connection: close` (one short of the three),
+    /// the first hint of the first step open.
+    async fn stage_lesson_mid(&self, server: &TestServer, lang: &str) {
+        self.open_live(
+            server,
+            &format!("/learn/connection-close?lang={lang}"),
+            "[data-test=lesson-claim]",
+        )
+        .await;
+        self.set_input("[data-test=lab-count]", "2").await;
+        self.run_lab(2).await;
+        self.wait_attr("[data-test=step-three-requests]", "data-state", "partial")
+            .await;
+        self.click("[data-test=hint-three-requests]").await;
+        self.wait_visible(".hint-item").await;
+    }
+
+    /// Lesson 6 done: five pushes, then a close the server started.
+    async fn stage_lesson_done(&self, server: &TestServer, lang: &str) {
+        self.open_live(
+            server,
+            &format!("/learn/server-speaks-first?lang={lang}"),
+            "[data-test=lesson-claim]",
+        )
+        .await;
+        self.connect_ws().await;
+        self.set_input("[data-test=ws-count]", "5").await;
+        self.set_input("[data-test=ws-rate]", "50").await;
+        self.click("[data-test=ws-ticker-start]").await;
+        self.wait_text("[data-test=ws-pushes]", "5").await;
+        self.click("[data-test=ws-server-close]").await;
+        self.wait_phase("CLOSED").await;
+        self.wait_attr("[data-test=step-server-close]", "data-state", "passed")
+            .await;
+        self.wait_visible("[data-test=takeaway]").await;
     }
 
     /// The basics: one request answered, a WebSocket open with two round trips.
@@ -154,6 +212,9 @@ impl Browser {
             Page::WsLab => ("/lab/ws", "[data-test=ws-connect]"),
             Page::Compare => ("/compare", "[data-test=race-run]"),
             Page::Chat => ("/chat", "[data-test=chat-join]"),
+            Page::LessonMid => ("/learn/connection-close", "[data-test=lesson-claim]"),
+            Page::LessonDone => ("/learn/server-speaks-first", "[data-test=lesson-claim]"),
+            Page::Learn => ("/learn", "[data-test=lesson-list]"),
             Page::NotFound => ("/no/such/page", "[data-test=not-found]"),
         };
         self.client

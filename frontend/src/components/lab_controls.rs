@@ -17,6 +17,9 @@ pub(crate) struct LabControlsProps {
     pub(crate) running: bool,
     pub(crate) on_run: Callback<LabRun>,
     pub(crate) on_clear: Callback<()>,
+    /// The settings the form opens with (a lesson's); the lab's defaults without.
+    #[prop_or_default]
+    pub(crate) preset: Option<LabRun>,
 }
 
 /// The text in each numeric field, as typed.
@@ -31,14 +34,25 @@ struct Fields {
 #[function_component(LabControls)]
 pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
     let lang = use_lang();
-    let method = use_state(|| HttpMethod::Get);
-    let close = use_state(|| false);
-    let parallel = use_state(|| false);
+    let preset = props.preset.clone().unwrap_or(LabRun {
+        spec: LabSpec {
+            method: HttpMethod::Get,
+            request_bytes: 0,
+            response_bytes: 1024,
+            delay_ms: 0,
+            close: false,
+        },
+        count: 3,
+        parallel: false,
+    });
+    let method = use_state(|| preset.spec.method);
+    let close = use_state(|| preset.spec.close);
+    let parallel = use_state(|| preset.parallel);
     let fields = use_state(|| Fields {
-        request_bytes: "0".into(),
-        response_bytes: "1024".into(),
-        delay_ms: "0".into(),
-        count: "3".into(),
+        request_bytes: preset.spec.request_bytes.to_string(),
+        response_bytes: preset.spec.response_bytes.to_string(),
+        delay_ms: preset.spec.delay_ms.to_string(),
+        count: preset.count.to_string(),
     });
 
     let parsed = |param: LabParam, text: &str| param.parse(text);

@@ -13,7 +13,10 @@ pub(crate) fn nav() -> Html {
     let tab = |route: Route, key: Key, test: &'static str| {
         let go = router.as_ref().map(|r| r.go.clone());
         let href = format!("{}?lang={}", route.path(), lang.tag());
-        let active = router.as_ref().is_some_and(|r| r.route == route);
+        // A lesson sits under the lessons' tab.
+        let active = router.as_ref().is_some_and(|r| {
+            r.route == route || (route == Route::Learn && matches!(r.route, Route::Lesson { .. }))
+        });
         let onclick = Callback::from(move |e: MouseEvent| {
             // Plain clicks stay in the page; modified clicks open a new tab as usual.
             if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
@@ -38,6 +41,7 @@ pub(crate) fn nav() -> Html {
             { tab(Route::WsLab, Key::nav_ws_lab, "nav-ws-lab") }
             { tab(Route::Compare, Key::nav_compare, "nav-compare") }
             { tab(Route::Chat, Key::nav_chat, "nav-chat") }
+            { tab(Route::Learn, Key::nav_learn, "nav-learn") }
         </nav>
     }
 }

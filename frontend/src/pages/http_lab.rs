@@ -10,9 +10,10 @@ use crate::components::lab_detail::lab_detail;
 use crate::components::lab_table::LabTable;
 use crate::components::use_lang;
 use crate::hooks::use_client_key::use_client_key;
-use crate::hooks::use_http_lab::use_http_lab;
-use crate::hooks::use_observer::use_observer;
-use crate::i18n::Key;
+use crate::hooks::use_http_lab::{UseHttpLabHandle, use_http_lab};
+use crate::hooks::use_observer::{UseObserverHandle, use_observer};
+use crate::i18n::{Key, Lang};
+use crate::model::lab::LabRun;
 
 #[function_component(HttpLab)]
 pub(crate) fn http_lab() -> Html {
@@ -21,7 +22,18 @@ pub(crate) fn http_lab() -> Html {
     let observer = use_observer(key.clone());
     let lab = use_http_lab(key);
     let selected = use_state(|| None::<(u32, u32)>);
+    view(lang, &lab, &observer, &selected, None)
+}
 
+/// The lab itself, for the lab's page and for a lesson that needs it (its settings
+/// `preset`).
+pub(crate) fn view(
+    lang: Lang,
+    lab: &UseHttpLabHandle,
+    observer: &UseObserverHandle,
+    selected: &UseStateHandle<Option<(u32, u32)>>,
+    preset: Option<LabRun>,
+) -> Html {
     let observed = std::rc::Rc::clone(&observer.view.observed);
     let on_select = {
         let selected = selected.clone();
@@ -49,7 +61,7 @@ pub(crate) fn http_lab() -> Html {
             <section class="panel panel-http" aria-labelledby="lab-title">
                 <h2 id="lab-title"><span class="swatch swatch-http" aria-hidden="true" />{ lang.t(Key::lab_title) }</h2>
                 <p class="lead">{ lang.t(Key::lab_lead) }</p>
-                <LabControls running={lab.state.running} on_run={lab.run.clone()} {on_clear} />
+                <LabControls running={lab.state.running} on_run={lab.run.clone()} {on_clear} {preset} />
                 if lab.state.stopped_by_server {
                     <p class="error" role="alert" data-test="lab-stopped">{ lang.t(Key::lab_stopped) }</p>
                 }
@@ -58,7 +70,7 @@ pub(crate) fn http_lab() -> Html {
             <section class="panel panel-neutral" aria-labelledby="rows-title">
                 <h2 id="rows-title">{ lang.t(Key::lab_rows_title) }</h2>
                 <p class="lead">{ lang.t(Key::lab_rows_hint) }</p>
-                <LabTable rows={std::rc::Rc::clone(&lab.state.rows)} {observed} selected={*selected} {on_select} />
+                <LabTable rows={std::rc::Rc::clone(&lab.state.rows)} {observed} selected={**selected} {on_select} />
                 if let Some(row) = detail {
                     { lab_detail(lang, &row) }
                 }

@@ -13,9 +13,9 @@ use crate::components::use_lang;
 use crate::components::ws_figures::ws_figures;
 use crate::components::ws_lab_controls::WsLabControls;
 use crate::hooks::use_client_key::use_client_key;
-use crate::hooks::use_observer::use_observer;
-use crate::hooks::use_websocket::use_websocket;
-use crate::i18n::Key;
+use crate::hooks::use_observer::{UseObserverHandle, use_observer};
+use crate::hooks::use_websocket::{UseWebSocketHandle, use_websocket};
+use crate::i18n::{Key, Lang};
 use crate::model::ws_session::Dir;
 
 #[function_component(WsLab)]
@@ -25,7 +25,16 @@ pub(crate) fn ws_lab() -> Html {
     let observer = use_observer(key.clone());
     let ws = use_websocket(key);
     let filter = use_state(|| None::<Dir>);
+    view(lang, &ws, &observer, &filter)
+}
 
+/// The lab itself, for the lab's page and for a lesson that needs it.
+pub(crate) fn view(
+    lang: Lang,
+    ws: &UseWebSocketHandle,
+    observer: &UseObserverHandle,
+    filter: &UseStateHandle<Option<Dir>>,
+) -> Html {
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {
@@ -65,14 +74,14 @@ pub(crate) fn ws_lab() -> Html {
                         <span>{ lang.t(Key::ws_filter) }</span>
                         <select data-test="ws-filter" onchange={on_filter}>
                             <option value="all" selected={filter.is_none()}>{ lang.t(Key::ws_filter_all) }</option>
-                            <option value="sent" selected={*filter == Some(Dir::Sent)}>{ lang.t(Key::ws_dir_sent) }</option>
-                            <option value="reply" selected={*filter == Some(Dir::Reply)}>{ lang.t(Key::ws_dir_received) }</option>
-                            <option value="push" selected={*filter == Some(Dir::Push)}>{ lang.t(Key::ws_dir_push) }</option>
-                            <option value="event" selected={*filter == Some(Dir::Event)}>{ lang.t(Key::ws_dir_event) }</option>
+                            <option value="sent" selected={**filter == Some(Dir::Sent)}>{ lang.t(Key::ws_dir_sent) }</option>
+                            <option value="reply" selected={**filter == Some(Dir::Reply)}>{ lang.t(Key::ws_dir_received) }</option>
+                            <option value="push" selected={**filter == Some(Dir::Push)}>{ lang.t(Key::ws_dir_push) }</option>
+                            <option value="event" selected={**filter == Some(Dir::Event)}>{ lang.t(Key::ws_dir_event) }</option>
                         </select>
                     </label>
                 </div>
-                <MessageLog log={Rc::clone(&v.log)} only={*filter} />
+                <MessageLog log={Rc::clone(&v.log)} only={**filter} />
             </section>
         </main>
     }

@@ -1,0 +1,192 @@
+//! Lessons (`/learn`, `/learn/<lesson>`): driven through their inline widgets, the steps
+//! turn green by themselves from the recorded traffic (there is no "mark done"), progress
+//! survives a reload and "start over" clears it, and a lesson reads in ja and ko.
+
+use crate::common::TestServer;
+use crate::harness::{Browser, dist, wait_for};
+
+/// Waits until step `step` of the open lesson is in `state` (`passed`, `partial`, `pending`).
+async fn wait_step(b: &Browser, step: &str, state: &str) {
+    b.wait_attr(&format!("[data-test=step-{step}]"), "data-state", state)
+        .await;
+}
+
+/// Whether the radio or checkbox `css` is checked (a property yew sets, not an attribute).
+async fn checked(b: &Browser, css: &str) -> bool {
+    b.client
+        .execute(
+            "return document.querySelector(arguments[0]).checked;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false)
+}
+
+/// Opens a lesson and waits for its text and the live connection view.
+async fn open_lesson(b: &Browser, server: &TestServer, slug: &str, lang: &str) {
+    b.open_live(
+        server,
+        &format!("/learn/{slug}?lang={lang}"),
+        "[data-test=lesson-claim]",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn lesson_2_passes_from_three_closed_connections_survives_a_reload_and_resets() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    open_lesson(&b, &server, "connection-close", "en").await;
+    // The lesson opens the lab with its switches set: close after each response, 3.
+    assert!(checked(&b, "[data-test=lab-close]").await);
+    for step in ["three-requests", "three-connections", "server-closed"] {
+        wait_step(&b, step, "pending").await;
+    }
+    assert_eq!(b.count("[data-test=takeaway]").await, 0);
+    // A hint opens on request, one at a time.
+    assert_eq!(b.count(".hint-item").await, 0);
+    b.click("[data-test=hint-three-requests]").await;
+    wait_for("one hint", || async {
+        (b.count(".hint-item").await == 1).then_some(())
+    })
+    .await;
+    b.click("[data-test=hint-three-requests]").await;
+    wait_for("two hints", || async {
+        (b.count(".hint-item").await == 2).then_some(())
+    })
+    .await;
+
+    b.run_lab(3).await;
+    for step in ["three-requests", "three-connections", "server-closed"] {
+        wait_step(&b, step, "passed").await;
+    }
+    let saw = b.text("[data-test=saw-server-closed]").await.unwrap();
+    assert!(saw.contains("closed by the server: 3"), "{saw}");
+    b.wait_visible("[data-test=takeaway]").await;
+    let next = b.attr("[data-test=lesson-next]", "href").await.unwrap();
+    assert_eq!(next, "/learn/keep-alive?lang=en");
+
+    // A reload keeps the progress: the steps are done, the lab is empty.
+    b.client.refresh().await.unwrap();
+    b.wait_visible("[data-test=lesson-claim]").await;
+    for step in ["three-requests", "three-connections", "server-closed"] {
+        wait_step(&b, step, "passed").await;
+    }
+    let saw = b.text("[data-test=saw-three-requests]").await.unwrap();
+    assert!(saw.contains("Done earlier"), "{saw}");
+    assert_eq!(b.count("[data-test=lab-row]").await, 0);
+    // The list says so too.
+    b.click("[data-test=lesson-back]").await;
+    b.wait_text(
+        "[data-test=lesson-connection-close] [data-test=lesson-status]",
+        "Done",
+    )
+    .await;
+    b.wait_text(
+        "[data-test=lesson-keep-alive] [data-test=lesson-status]",
+        "Not started",
+    )
+    .await;
+
+    // Start over: the progress goes, and nothing passes until it is done again.
+    open_lesson(&b, &server, "connection-close", "en").await;
+    b.click("[data-test=lesson-reset]").await;
+    for step in ["three-requests", "three-connections", "server-closed"] {
+        wait_step(&b, step, "pending").await;
+    }
+    assert_eq!(b.count("[data-test=takeaway]").await, 0);
+    b.client.refresh().await.unwrap();
+    b.wait_visible("[data-test=lesson-claim]").await;
+    wait_step(&b, "server-closed", "pending").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn lesson_2_does_not_pass_on_keep_alive() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    open_lesson(&b, &server, "connection-close", "en").await;
+    // The near miss: the same three requests, but the connection is kept open.
+    b.click("[data-test=lab-keepalive]").await;
+    b.run_lab(3).await;
+    // The steps read only runs with keep-alive off: none has anything to judge.
+    for step in ["three-requests", "three-connections", "server-closed"] {
+        assert_eq!(
+            b.attr(&format!("[data-test=step-{step}]"), "data-state")
+                .await
+                .as_deref(),
+            Some("pending"),
+            "{step}"
+        );
+    }
+    assert_eq!(b.count("[data-test=takeaway]").await, 0);
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn lesson_6_passes_from_pushes_and_a_close_the_server_started() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    open_lesson(&b, &server, "server-speaks-first", "en").await;
+    wait_step(&b, "pushes", "pending").await;
+    b.connect_ws().await;
+    b.set_input("[data-test=ws-count]", "5").await;
+    b.set_input("[data-test=ws-rate]", "50").await;
+    b.click("[data-test=ws-ticker-start]").await;
+    b.wait_text("[data-test=ws-pushes]", "5").await;
+    wait_step(&b, "pushes", "passed").await;
+    let saw = b.text("[data-test=saw-pushes]").await.unwrap();
+    assert!(saw.contains("Pushes: 5"), "{saw}");
+    wait_step(&b, "server-close", "pending").await;
+    b.set_input("[data-test=ws-code]", "4321").await;
+    b.set_input("[data-test=ws-reason]", "lesson over").await;
+    b.click("[data-test=ws-server-close]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "server-close", "passed").await;
+    let saw = b.text("[data-test=saw-server-close]").await.unwrap();
+    assert!(saw.contains("4321") && saw.contains("lesson over"), "{saw}");
+    b.wait_visible("[data-test=takeaway]").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn lesson_3_reads_in_japanese_and_korean_and_passes_its_checks() {
+    let server = TestServer::serve(&dist()).await;
+    for (lang, accept, claim_script) in [("ja", "ja-JP", 'ぁ'..='ヿ'), ("ko", "ko-KR", '가'..='힣')]
+    {
+        let b = Browser::start(accept).await;
+        open_lesson(&b, &server, "keep-alive", lang).await;
+        let claim = b.text("[data-test=lesson-claim]").await.unwrap();
+        assert!(
+            claim.chars().any(|c| claim_script.contains(&c)),
+            "{lang}: {claim}"
+        );
+        let title = b.text("#lesson-title").await.unwrap();
+        assert!(
+            title.chars().any(|c| claim_script.contains(&c)) || title.contains("keep-alive"),
+            "{lang}: {title}"
+        );
+        // Keep-alive is preset. As the hint says: first a run that closes each
+        // connection, then the keep-alive run, whose three requests ride one connection
+        // and pay no connect phase.
+        assert!(checked(&b, "[data-test=lab-keepalive]").await);
+        b.click("[data-test=lab-close]").await;
+        b.run_lab(3).await;
+        b.click("[data-test=lab-keepalive]").await;
+        b.run_lab(3).await;
+        wait_step(&b, "one-connection", "passed").await;
+        eprintln!(
+            "{lang} connect-phase: {:?}",
+            b.text("[data-test=saw-connect-phase]").await
+        );
+        for step in ["three-requests", "one-connection", "connect-phase"] {
+            wait_step(&b, step, "passed").await;
+        }
+        let saw = b.text("[data-test=saw-connect-phase]").await.unwrap();
+        assert!(saw.contains(" ms"), "{lang}: {saw}");
+        b.wait_visible("[data-test=takeaway]").await;
+        b.finish().await;
+    }
+}
