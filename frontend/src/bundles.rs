@@ -12,7 +12,7 @@ use crate::pages::compare::Compare as ComparePage;
 use crate::pages::home::Home as HomePage;
 use crate::pages::http_lab::HttpLab as HttpLabPage;
 use crate::pages::learn::Learn;
-use crate::pages::lesson::{EchoLesson, HttpLesson, Lesson, WsLesson};
+use crate::pages::lesson::{CompareLesson, EchoLesson, HttpLesson, Lesson, WsLesson};
 use crate::pages::not_found::NotFound;
 use crate::pages::ws_lab::WsLab as WsLabPage;
 use crate::route::Route;
@@ -91,7 +91,7 @@ impl Pages for Compare {
     const BUNDLE: Bundle = Bundle::Compare;
     fn page(route: &Route) -> Html {
         match lesson_of(route) {
-            Some(_) => html! { <NotFound /> },
+            Some(lesson) => html! { <Lesson<CompareLesson> {lesson} /> },
             None => html! { <ComparePage /> },
         }
     }

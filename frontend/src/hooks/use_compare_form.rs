@@ -14,9 +14,10 @@ pub(crate) struct CompareForm {
     pub(crate) edit: Callback<Edit>,
 }
 
-fn read() -> Form {
+/// The form from `defaults` (query pairs), then the page's URL over them.
+fn read(defaults: &[(&str, &str)]) -> Form {
     let Some(url) = dom::current_url() else {
-        return Form::default();
+        return Form::from_query(defaults.iter().copied());
     };
     let params = url.search_params();
     let names = [
@@ -26,7 +27,12 @@ fn read() -> Form {
         .iter()
         .filter_map(|n| params.get(n).map(|v| (*n, v)))
         .collect();
-    Form::from_query(pairs.iter().map(|(n, v)| (*n, v.as_str())))
+    Form::from_query(
+        defaults
+            .iter()
+            .copied()
+            .chain(pairs.iter().map(|(n, v)| (*n, v.as_str()))),
+    )
 }
 
 fn write(form: &Form) {
@@ -43,9 +49,11 @@ fn write(form: &Form) {
     dom::replace_url(&url);
 }
 
+/// `defaults`: query pairs the form starts from before the URL's (a lesson's settings,
+/// e.g. `&[("net", "4g")]`; the Compare page passes none).
 #[hook]
-pub(crate) fn use_compare_form() -> CompareForm {
-    let form = use_state(read);
+pub(crate) fn use_compare_form(defaults: &'static [(&'static str, &'static str)]) -> CompareForm {
+    let form = use_state(|| read(defaults));
     {
         let form = (*form).clone();
         use_effect_with(form, write);

@@ -21,10 +21,10 @@ use crate::components::time_plot::{TimePlot, TimeSeries};
 use crate::components::use_lang;
 use crate::dom;
 use crate::hooks::use_client_key::use_client_key;
-use crate::hooks::use_compare_form::use_compare_form;
-use crate::hooks::use_feed::use_feed;
-use crate::hooks::use_race::use_race;
-use crate::i18n::{Key, error_key};
+use crate::hooks::use_compare_form::{CompareForm, use_compare_form};
+use crate::hooks::use_feed::{Feed, use_feed};
+use crate::hooks::use_race::{Race, use_race};
+use crate::i18n::{Key, Lang, error_key};
 use crate::model::compare::{self as model, Run};
 use crate::ui::use_viewport_width::use_viewport_width;
 
@@ -32,12 +32,23 @@ use crate::ui::use_viewport_width::use_viewport_width;
 pub(crate) fn compare() -> Html {
     let lang = use_lang();
     let key = use_client_key();
-    let form = use_compare_form();
+    let form = use_compare_form(&[]);
     let race = use_race(key.clone());
     let feed = use_feed(key);
     let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
     let isolated = use_memo((), |_| dom::cross_origin_isolated());
+    view(lang, &form, &race, &feed, narrow, *isolated)
+}
 
+/// Compare itself, for its page and for a lesson that needs it.
+pub(crate) fn view(
+    lang: Lang,
+    form: &CompareForm,
+    race: &Race,
+    feed: &Feed,
+    narrow: bool,
+    isolated: bool,
+) -> Html {
     let f = &form.form;
     let net = f.net();
     let rm = race.model.read(Clone::clone);
@@ -60,7 +71,7 @@ pub(crate) fn compare() -> Html {
         })
     };
     let download = |json: bool| {
-        let (f, rm, fm, isolated) = (f.clone(), rm.clone(), fm.clone(), *isolated);
+        let (f, rm, fm) = (f.clone(), rm.clone(), fm.clone());
         Callback::from(move |_: MouseEvent| {
             let run = Run {
                 form: &f,
@@ -139,7 +150,7 @@ pub(crate) fn compare() -> Html {
                 }) }
                 <p class="hint">{ lang.t(Key::cmp_net_not) }</p>
                 <p class="hint" data-test="timer-note" data-isolated={isolated.to_string()}>
-                    { lang.t(if *isolated { Key::cmp_timer_isolated } else { Key::cmp_timer_coarse }) }
+                    { lang.t(if isolated { Key::cmp_timer_isolated } else { Key::cmp_timer_coarse }) }
                 </p>
             </section>
 

@@ -1,6 +1,7 @@
 //! `/learn/<lesson>`: a lesson with its live widget inline. Each kind of widget has its
 //! host here ([`EchoLesson`], [`HttpLesson`], [`WsLesson`]): it calls the widget's own
-//! hooks (never copies of them), draws the widget the way its page does, hands the hooks'
+//! hooks (never copies of them), draws the widget the way its page does (with
+//! [`CompareLesson`] for Compare's race and feed), hands the hooks'
 //! models to the lesson's checks (`model::lesson::check`) and the states to `use_lesson`
 //! and `LessonView`. [`Lesson`] wraps a host so "start over" gives it fresh hooks (a new
 //! `key`): the widget's old evidence goes with the old progress.
@@ -16,15 +17,20 @@ use yew::prelude::*;
 use crate::components::http_panel::HttpPanel;
 use crate::components::lesson_view::LessonView;
 use crate::components::use_lang;
+use crate::dom;
 use crate::hooks::use_client_key::use_client_key;
+use crate::hooks::use_compare_form::use_compare_form;
 use crate::hooks::use_echo::use_echo;
+use crate::hooks::use_feed::use_feed;
 use crate::hooks::use_http_lab::use_http_lab;
 use crate::hooks::use_lesson::use_lesson;
 use crate::hooks::use_observer::use_observer;
+use crate::hooks::use_race::use_race;
 use crate::hooks::use_websocket::use_websocket;
 use crate::model::lab::{LabRun, LabSpec};
 use crate::model::lesson::{Evidence, Host, LessonId, StepState, check_in};
 use crate::model::ws_session::Dir;
+use crate::ui::use_viewport_width::use_viewport_width;
 
 /// A lesson page's props: which lesson.
 #[derive(Properties, PartialEq)]
@@ -184,5 +190,40 @@ pub(crate) fn ws_lesson(props: &HostProps) -> Html {
         },
     );
     let widget = super::ws_lab::view(lang, &ws, &observer, &filter);
+    frame(props.lesson, states, &props.on_reset, widget)
+}
+
+/// Compare's settings a lesson opens with (query pairs, under the address's own): the race
+/// on an emulated 4G network for `real-network`; the page's defaults (all four ways to
+/// read the feed, polling every 500 ms, on loopback) for `streaming-over-http`.
+fn compare_preset(lesson: LessonId) -> &'static [(&'static str, &'static str)] {
+    match lesson {
+        LessonId::RealNetwork => &[("net", "4g")],
+        _ => &[],
+    }
+}
+
+/// Lessons 7–8: Compare's race and feed.
+#[function_component(CompareLesson)]
+pub(crate) fn compare_lesson(props: &HostProps) -> Html {
+    let lang = use_lang();
+    let key = use_client_key();
+    let form = use_compare_form(compare_preset(props.lesson));
+    let race = use_race(key.clone());
+    let feed = use_feed(key);
+    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
+    let isolated = use_memo((), |_| dom::cross_origin_isolated());
+    let rm = race.model.read(Clone::clone);
+    let fm = feed.model.read(Clone::clone);
+    let states = check_in(
+        Host::Compare,
+        props.lesson,
+        &Evidence {
+            race: Some(&rm),
+            feed: Some(&fm),
+            ..Evidence::default()
+        },
+    );
+    let widget = super::compare::view(lang, &form, &race, &feed, narrow, *isolated);
     frame(props.lesson, states, &props.on_reset, widget)
 }
