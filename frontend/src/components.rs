@@ -28,6 +28,8 @@ pub(crate) mod number_field;
 pub(crate) mod observer_status;
 pub(crate) mod race_controls;
 pub(crate) mod race_table;
+#[allow(dead_code)] // placed by the lesson page (issue 10)
+pub(crate) mod sessions_panel;
 pub(crate) mod state_badge;
 pub(crate) mod time_plot;
 pub(crate) mod ws_figures;

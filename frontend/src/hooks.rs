@@ -12,6 +12,8 @@ pub(crate) mod use_lang;
 pub(crate) mod use_observer;
 pub(crate) mod use_race;
 pub(crate) mod use_route;
+#[allow(dead_code)] // placed by the lesson page (issue 10)
+pub(crate) mod use_sessions;
 pub(crate) mod use_websocket;
 
 /// A yew callback that feeds an async receiver, so a hook's task can `await` a service's

@@ -18,5 +18,6 @@ pub mod lesson;
 pub mod observed;
 pub(crate) mod observer;
 pub mod race;
+pub mod sessions;
 pub(crate) mod websocket;
 pub mod ws_session;

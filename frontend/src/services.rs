@@ -14,6 +14,8 @@ pub(crate) mod echo;
 pub(crate) mod lab;
 pub(crate) mod locale;
 pub(crate) mod sse;
+#[allow(dead_code)] // placed by the lesson page (issue 10)
+pub(crate) mod stats;
 pub(crate) mod timing;
 pub(crate) mod ws;
 
