@@ -283,3 +283,80 @@ fn count_label(v: f64) -> String {
         format!("{v}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+
+    use protocol::{ErrorBody, ErrorCode};
+
+    use super::*;
+    use crate::model::lesson::ServerSample;
+
+    fn sample(sessions: u32, threads: Option<u32>, at_ms: f64) -> ServerSample {
+        ServerSample {
+            sessions_open: sessions,
+            os_threads: threads,
+            at_ms,
+        }
+    }
+
+    #[test]
+    fn the_summary_says_before_peak_and_now_in_words() {
+        let mut s = SessionsState::default();
+        assert_eq!(summary(Lang::En, &s), lang_none());
+        s.baseline = Some(sample(0, Some(9), 0.0));
+        s.peak = Some(sample(100, Some(9), 500.0));
+        s.samples = Rc::new(vec![
+            sample(0, Some(9), 0.0),
+            sample(100, Some(9), 500.0),
+            sample(0, None, 900.0),
+        ]);
+        assert_eq!(
+            summary(Lang::En, &s),
+            "Before: 0 sessions, 9 OS threads. At the peak: 100 sessions, 9 OS threads. \
+             Now: 0 sessions, unknown OS threads."
+        );
+        assert!(summary(Lang::Ja, &s).contains("100"));
+    }
+
+    fn lang_none() -> String {
+        Lang::En.t(Key::sessions_summary_none).to_owned()
+    }
+
+    #[test]
+    fn a_failed_reading_is_told_by_its_cause() {
+        assert_eq!(
+            stats_error(Lang::En, &FetchError::Network),
+            format!(
+                "Could not read the server’s counts. {}",
+                Lang::En.t(Key::err_network)
+            )
+        );
+        let refused = FetchError::Refused(ErrorBody {
+            code: ErrorCode::RateLimited,
+            message: "slow down".into(),
+            param: None,
+        });
+        assert!(stats_error(Lang::Ko, &refused).contains(Lang::Ko.t(Key::err_rate_limited)));
+    }
+
+    #[test]
+    fn the_count_axis_starts_at_zero_and_fits_the_peak() {
+        let frame = Frame::new(false);
+        assert!(Scales::fit(&[], &[], frame).is_none());
+        let sessions = [(0.0, 0.0), (0.5, 100.0), (3.0, 0.0)];
+        let threads = [(0.0, 9.0), (0.5, 9.0), (3.0, 9.0)];
+        let sc = Scales::fit(&sessions, &threads, frame).expect("points");
+        assert_eq!(sc.y_ticks.first(), Some(&0.0));
+        assert!(sc.y_ticks.last().is_some_and(|&t| t >= 100.0));
+        assert!(sc.x_ticks.last().is_some_and(|&t| t >= 3.0));
+        // 100 sessions sit at the top of the plot at most, 0 on its floor.
+        assert!(sc.y(100.0) >= frame.y0() && (sc.y(0.0) - frame.y1()).abs() < 1e-9);
+        // A flat handful of threads alone still gets a readable axis.
+        let sc = Scales::fit(&[], &[(0.0, 3.0)], frame).expect("points");
+        assert!(sc.y_ticks.last().is_some_and(|&t| t >= MIN_TOP));
+        assert_eq!(count_label(20.0), "20");
+        assert_eq!(count_label(2.5), "2.5");
+    }
+}
