@@ -31,6 +31,7 @@ pub(crate) mod observer_status;
 pub(crate) mod race_controls;
 pub(crate) mod race_table;
 pub(crate) mod rich_text;
+pub(crate) mod sessions_panel;
 pub(crate) mod state_badge;
 pub(crate) mod time_plot;
 pub(crate) mod ws_figures;

@@ -19,5 +19,6 @@ pub mod lesson_text;
 pub mod observed;
 pub(crate) mod observer;
 pub mod race;
+pub mod sessions;
 pub(crate) mod websocket;
 pub mod ws_session;

@@ -15,6 +15,7 @@ pub(crate) mod lab;
 pub(crate) mod lessons;
 pub(crate) mod locale;
 pub(crate) mod sse;
+pub(crate) mod stats;
 pub(crate) mod timing;
 pub(crate) mod ws;
 
