@@ -12,7 +12,9 @@ use crate::pages::compare::Compare as ComparePage;
 use crate::pages::home::Home as HomePage;
 use crate::pages::http_lab::HttpLab as HttpLabPage;
 use crate::pages::learn::Learn;
-use crate::pages::lesson::{CompareLesson, EchoLesson, HttpLesson, Lesson, WsLesson};
+use crate::pages::lesson::{
+    CompareLesson, EchoLesson, HttpLesson, Lesson, SessionsLesson, WsLesson,
+};
 use crate::pages::not_found::NotFound;
 use crate::pages::ws_lab::WsLab as WsLabPage;
 use crate::route::Route;
@@ -77,7 +79,7 @@ impl Pages for WsLab {
             Some(lesson @ (LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst)) => {
                 html! { <Lesson<WsLesson> {lesson} /> }
             }
-            Some(_) => html! { <NotFound /> },
+            Some(lesson) => html! { <Lesson<SessionsLesson> {lesson} /> },
             None => html! { <WsLabPage /> },
         }
     }

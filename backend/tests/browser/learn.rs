@@ -190,3 +190,24 @@ async fn lesson_3_reads_in_japanese_and_korean_and_passes_its_checks() {
         b.finish().await;
     }
 }
+
+#[tokio::test]
+async fn lesson_9_opens_a_hundred_sessions_on_the_same_threads() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.client
+        .goto(&server.url("/learn/thread-per-client?lang=en"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=lesson-claim]").await;
+    wait_step(&b, "hundred", "pending").await;
+    b.click("[data-test=sessions-open]").await;
+    wait_step(&b, "hundred", "passed").await;
+    wait_step(&b, "threads", "passed").await;
+    let saw = b.text("[data-test=saw-threads]").await.unwrap();
+    assert!(saw.contains("At 100 sessions"), "{saw}");
+    b.click("[data-test=sessions-close]").await;
+    wait_step(&b, "closed", "passed").await;
+    b.wait_visible("[data-test=takeaway]").await;
+    b.finish().await;
+}

@@ -1,7 +1,8 @@
 //! `/learn/<lesson>`: a lesson with its live widget inline. Each kind of widget has its
 //! host here ([`EchoLesson`], [`HttpLesson`], [`WsLesson`]): it calls the widget's own
 //! hooks (never copies of them), draws the widget the way its page does (with
-//! [`CompareLesson`] for Compare's race and feed), hands the hooks'
+//! [`CompareLesson`] for Compare's race and feed, [`SessionsLesson`] for the
+//! many-sessions widget), hands the hooks'
 //! models to the lesson's checks (`model::lesson::check`) and the states to `use_lesson`
 //! and `LessonView`. [`Lesson`] wraps a host so "start over" gives it fresh hooks (a new
 //! `key`): the widget's old evidence goes with the old progress.
@@ -16,6 +17,7 @@ use yew::prelude::*;
 
 use crate::components::http_panel::HttpPanel;
 use crate::components::lesson_view::LessonView;
+use crate::components::sessions_panel::SessionsPanel;
 use crate::components::use_lang;
 use crate::dom;
 use crate::hooks::use_client_key::use_client_key;
@@ -26,6 +28,7 @@ use crate::hooks::use_http_lab::use_http_lab;
 use crate::hooks::use_lesson::use_lesson;
 use crate::hooks::use_observer::use_observer;
 use crate::hooks::use_race::use_race;
+use crate::hooks::use_sessions::use_sessions;
 use crate::hooks::use_websocket::use_websocket;
 use crate::model::lab::{LabRun, LabSpec};
 use crate::model::lesson::{Evidence, Host, LessonId, StepState, check_in};
@@ -225,5 +228,27 @@ pub(crate) fn compare_lesson(props: &HostProps) -> Html {
         },
     );
     let widget = super::compare::view(lang, &form, &race, &feed, narrow, *isolated);
+    frame(props.lesson, states, &props.on_reset, widget)
+}
+
+/// Lesson 9: the many-sessions widget (100 WebSocket sessions against the server's own
+/// counts, `GET /api/stats`).
+#[function_component(SessionsLesson)]
+pub(crate) fn sessions_lesson(props: &HostProps) -> Html {
+    let key = use_client_key();
+    let sessions = use_sessions(key);
+    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
+    let states = check_in(
+        Host::Sessions,
+        props.lesson,
+        &Evidence {
+            server: &sessions.state.samples,
+            ..Evidence::default()
+        },
+    );
+    let widget = html! {
+        <SessionsPanel state={Rc::clone(&sessions.state)} on_open={sessions.open.clone()}
+            on_close={sessions.close_all.clone()} {narrow} />
+    };
     frame(props.lesson, states, &props.on_reset, widget)
 }
