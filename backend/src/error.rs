@@ -73,6 +73,8 @@ pub(crate) enum AppError {
     TooManySessions(bool),
     #[error(transparent)]
     Chat(#[from] ChatError),
+    #[error(transparent)]
+    OEmbed(#[from] crate::site::oembed::OEmbedError),
     #[error("the front end has not been built; run `cargo xtask serve`")]
     FrontendMissing,
     #[error("internal error")]
@@ -108,6 +110,19 @@ impl AppError {
                 (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TooManySessions)
             }
             Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+            Self::OEmbed(e) => {
+                use crate::site::oembed::OEmbedError as E;
+                match e {
+                    E::MissingUrl | E::NotANumber(_) => {
+                        (StatusCode::BAD_REQUEST, ErrorCode::BadQuery)
+                    }
+                    // The spec's answer for a URL the provider has no embed for.
+                    E::NotThisSite(_) | E::NoEmbed | E::TooSmall => {
+                        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+                    }
+                    E::Format(_) => (StatusCode::NOT_IMPLEMENTED, ErrorCode::UnsupportedFormat),
+                }
+            }
             Self::Chat(e) => match e {
                 ChatError::BadName(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadName),
                 ChatError::TooLong => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),

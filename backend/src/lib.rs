@@ -59,6 +59,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route(HEALTH_PATH, get(routes::health::health))
         .route(STATS_PATH, get(routes::stats::stats))
+        .route(protocol::oembed::OEMBED_PATH, get(routes::oembed::oembed))
         .route(
             ECHO_PATH,
             get(routes::echo::echo_get).post(routes::echo::echo_post),

@@ -29,6 +29,10 @@ struct Args {
     /// state-changing requests besides this site's own; repeatable.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origin: Vec<String>,
+    /// This site's origin as readers reach it (`https://host[:port]`), for the absolute
+    /// URLs in link cards and oEmbed answers. Default: `http://` and the request's `Host`.
+    #[arg(long, value_name = "ORIGIN")]
+    public_origin: Option<String>,
     /// After Ctrl-C or SIGTERM, how long to wait for open WebSocket sessions to send their
     /// 1001 close frames and read the page's reply before exiting anyway.
     #[arg(long, value_name = "SECS", default_value_t = backend::DEFAULT_SHUTDOWN_GRACE.as_secs())]
@@ -94,6 +98,10 @@ async fn main() -> anyhow::Result<()> {
     {
         tracing::warn!(dist = %dist.display(), "no index.html: the page is not built (cargo xtask serve builds it)");
     }
+    let state = match &args.public_origin {
+        Some(o) => state.with_public_origin(backend::origin::PublicOrigin::new(o)?),
+        None => state,
+    };
     let state = state
         .with_allowed_origins(origins)
         .with_shutdown_grace(Duration::from_secs(args.shutdown_grace_secs))

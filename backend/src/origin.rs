@@ -55,6 +55,43 @@ impl Origins {
     }
 }
 
+/// The site's own origin as its readers reach it (`--public-origin`), for the absolute
+/// URLs of link cards and oEmbed; without it, the request's `Host` over `http`.
+#[derive(Debug, Clone)]
+pub struct PublicOrigin(Arc<str>);
+
+impl PublicOrigin {
+    /// `http(s)://host[:port]`, no path.
+    pub fn new(origin: &str) -> Result<Self, BadOrigin> {
+        normalise(origin)
+            .map(|o| Self(o.into()))
+            .ok_or_else(|| BadOrigin(origin.to_owned()))
+    }
+}
+
+/// The origin of this site for a request: `public`, else `http://` and the request's
+/// `Host` when it is a plain `host[:port]`, else `http://localhost`.
+pub(crate) fn site_origin(public: Option<&PublicOrigin>, headers: &HeaderMap) -> String {
+    if let Some(PublicOrigin(o)) = public {
+        return o.to_string();
+    }
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|host| normalise(&format!("http://{host}")))
+        .unwrap_or_else(|| "http://localhost".to_owned())
+}
+
+/// Whether `url` (absolute) is on `site` (an origin from [`site_origin`]); its path and
+/// query (`/…`, or empty) if so.
+pub(crate) fn on_site<'a>(url: &'a str, site: &str) -> Option<&'a str> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let origin = normalise(&format!("{scheme}://{authority}"))?;
+    (origin == site).then_some(tail)
+}
+
 /// `http(s)://host[:port]` lower-cased, the default port left out; `None` if it is not one.
 fn normalise(origin: &str) -> Option<String> {
     let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();

@@ -12,6 +12,7 @@ pub(crate) mod echo_ws;
 pub(crate) mod health;
 pub(crate) mod lab;
 pub(crate) mod observe;
+pub(crate) mod oembed;
 pub(crate) mod stats;
 pub(crate) mod ws;
 

@@ -1,15 +1,15 @@
-//! The static page: files from Trunk's `dist/`, with a page bundle's HTML for the page's
-//! own addresses.
+//! The static page: files from Trunk's `dist/`, and each page's address.
 //!
 //! A path whose last segment has a file extension is a file: served if it exists, JSON 404
-//! if not (so a missing `app-1234.wasm` is an error, not an HTML page). Any other path is
-//! a page: it gets the HTML of the bundle that draws it (`protocol::pages::Bundle::html`:
-//! `compare.html` for `/compare`, `index.html` for `/` and for an address no page has,
-//! whose bundle says "not found"), and the page routes it. Every file is
-//! served cross-origin isolated (COOP + COEP) for fine-grained timers, and precompressed
-//! when the build made `X.br`/`X.gz` beside it (`xtask/src/compress.rs`) and the browser
-//! accepts that encoding (brotli first); API responses are never compressed, because the
-//! labs count their bytes on the wire.
+//! if not (so a missing `app-1234.wasm` is an error, not an HTML page), precompressed when
+//! the build made `X.br`/`X.gz` beside it (`xtask/src/compress.rs`) and the browser accepts
+//! that encoding (brotli first). Any other path is a page (`site/page.rs`): the HTML of the
+//! bundle that draws it (`protocol::pages::Place`: `compare.html` for `/compare`,
+//! `index.html` for `/` and for an address no page has, whose bundle says "not found",
+//! with a 404), with the page's own link card written in (`site/meta.rs`). API responses
+//! are never compressed, because the labs count their bytes on the wire. Full pages are
+//! served cross-origin isolated (COOP + COEP) for fine-grained timers, embeds frameable by
+//! any site ([`isolation`]); `site/oembed.rs` answers `/oembed`.
 //!
 //! The files come from disk (`--dist`, for front-end work) or from the binary itself
 //! ([`Pages::Memory`]: `site/embedded.rs` with feature `embed-dist`, served by
@@ -18,6 +18,11 @@
 #[cfg(feature = "embed-dist")]
 pub(crate) mod embedded;
 pub(crate) mod memory;
+pub(crate) mod meta;
+pub(crate) mod oembed;
+mod page;
+
+pub(crate) use page::query_pairs;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,11 +32,12 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 use protocol::pages::Bundle;
 
 use crate::error::AppError;
+use crate::origin::PublicOrigin;
 
 /// Where the page's files are.
 #[derive(Debug, Clone)]
@@ -43,7 +49,15 @@ pub(crate) enum Pages {
     Memory(Arc<dyn memory::Assets>),
 }
 
-pub(crate) async fn serve(State(pages): State<Pages>, req: Request<Body>) -> Response {
+/// What the static routes need: the files, and where the site is.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    pub(crate) pages: Pages,
+    /// `--public-origin`, for the absolute URLs in link cards and oEmbed.
+    pub(crate) public: Option<PublicOrigin>,
+}
+
+pub(crate) async fn serve(State(site): State<Site>, req: Request<Body>) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return AppError::MethodNotAllowed.into_response();
     }
@@ -52,70 +66,115 @@ pub(crate) async fn serve(State(pages): State<Pages>, req: Request<Body>) -> Res
         .rsplit('/')
         .next()
         .is_some_and(|last| last.contains('.'));
-    let mut response = match pages {
-        Pages::Disk(dist) => match from_disk(&dist, is_file, &path, req).await {
+    if !is_file {
+        let (parts, _) = req.into_parts();
+        return page::serve(&site, &parts).await;
+    }
+    let mut response = match site.pages {
+        Pages::Disk(dist) => match from_disk(&dist, &path, req).await {
             Ok(response) => response,
             Err(refusal) => return refusal.into_response(),
         },
-        Pages::Memory(assets) => {
-            let name = if is_file {
-                path.trim_start_matches('/')
-            } else {
-                Bundle::for_path(&path).html()
-            };
-            memory::serve(assets.as_ref(), req.method(), req.headers(), name)
-        }
+        Pages::Memory(assets) => memory::serve(
+            assets.as_ref(),
+            req.method(),
+            req.headers(),
+            path.trim_start_matches('/'),
+        ),
     };
     if response.status().is_client_error() {
         return response;
     }
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, cache_policy(is_file, &path));
+    headers.insert(header::CACHE_CONTROL, cache_policy(true, &path));
     // The same URL is sent brotli, gzip or plain by the request's Accept-Encoding.
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    // Cross-origin isolation: the page's timers then resolve to 5 µs instead of 100 µs,
-    // which loopback round trips and connects need. Everything the page loads is
-    // same-origin, so `require-corp` costs nothing.
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    isolation(headers, false);
+    if path.starts_with("/cards/") {
+        // Link-card images: any site may show them (a blog's own page, isolated or not).
+        headers.insert(
+            "cross-origin-resource-policy",
+            HeaderValue::from_static("cross-origin"),
+        );
+    }
+    response
+}
+
+/// The headers that make a page cross-origin isolated, and say who may frame it.
+///
+/// A full page: COOP + COEP, so its timers resolve to 5 µs instead of 100 µs, which
+/// loopback round trips and connects need (everything it loads is same-origin, so
+/// `require-corp` costs nothing); only this site may frame it (`frame-ancestors 'self'`).
+/// An embed (`/embed/…`): any site may frame it, and it is isolated when the host page is
+/// too — COEP, and `Cross-Origin-Resource-Policy: cross-origin` so an isolated host may
+/// load it (with `allow="cross-origin-isolated"` on the iframe); COOP does not apply in a
+/// frame and is left out.
+pub(crate) fn isolation(headers: &mut axum::http::HeaderMap, embed: bool) {
     headers.insert(
         "cross-origin-embedder-policy",
         HeaderValue::from_static("require-corp"),
     );
-    response
+    if embed {
+        headers.insert(
+            "cross-origin-resource-policy",
+            HeaderValue::from_static("cross-origin"),
+        );
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors *"),
+        );
+    } else {
+        headers.insert(
+            "cross-origin-opener-policy",
+            HeaderValue::from_static("same-origin"),
+        );
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'self'"),
+        );
+    }
 }
 
-/// The file (or `index.html`) from `dist`, precompressed when it can be.
-async fn from_disk(
-    dist: &Path,
-    is_file: bool,
-    path: &str,
-    req: Request<Body>,
-) -> Result<Response, AppError> {
-    let index = dist.join(Bundle::for_path(path).html());
-    if !index.is_file() {
+/// A file of the page's, as text (a bundle's HTML, a catalogue, a lesson's text).
+pub(crate) async fn read_text(pages: &Pages, name: &str) -> Result<String, AppError> {
+    let bytes = match pages {
+        Pages::Disk(dist) => match tokio::fs::read(dist.join(name)).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(AppError::NotFound(format!("/{name}")));
+            }
+            Err(err) => {
+                tracing::error!(%err, name, "static file error");
+                return Err(AppError::Internal);
+            }
+        },
+        Pages::Memory(assets) => assets
+            .get(name)
+            .ok_or_else(|| AppError::NotFound(format!("/{name}")))?
+            .bytes
+            .into_owned(),
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        tracing::error!(name, "a page file is not UTF-8");
+        AppError::Internal
+    })
+}
+
+/// A file from `dist`, precompressed when it can be.
+async fn from_disk(dist: &Path, path: &str, req: Request<Body>) -> Result<Response, AppError> {
+    if !dist.join(Bundle::Home.html()).is_file() {
         return Err(AppError::FrontendMissing);
     }
-    let result = if is_file {
-        ServeDir::new(dist)
-            .append_index_html_on_directories(false)
-            .precompressed_br()
-            .precompressed_gzip()
-            .oneshot(req)
-            .await
-    } else {
-        ServeFile::new(index)
-            .precompressed_br()
-            .precompressed_gzip()
-            .oneshot(req)
-            .await
-    };
-    let response = result.map_err(|err| {
-        tracing::error!(%err, "static file error");
-        AppError::Internal
-    })?;
+    let response = ServeDir::new(dist)
+        .append_index_html_on_directories(false)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(req)
+        .await
+        .map_err(|err| {
+            tracing::error!(%err, "static file error");
+            AppError::Internal
+        })?;
     if response.status() == StatusCode::NOT_FOUND {
         return Err(AppError::NotFound(path.to_owned()));
     }

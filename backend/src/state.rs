@@ -74,6 +74,8 @@ pub struct Shared {
     pub(crate) feeds: FeedHub,
     /// The pages besides this site's own that may open sessions and change state.
     pub(crate) origins: Origins,
+    /// `--public-origin`: this site as readers reach it (link cards, oEmbed).
+    pub(crate) public_origin: Option<crate::origin::PublicOrigin>,
     /// The chat rooms.
     pub(crate) chat: Arc<Chat>,
     chat_limits: ChatLimits,
@@ -107,6 +109,7 @@ impl AppState {
             race: Race::new(DEFAULT_CLIENTS_PER_ADDRESS),
             feeds: FeedHub::new(shutdown, DEFAULT_CLIENTS_PER_ADDRESS),
             origins: Origins::default(),
+            public_origin: None,
             chat: Chat::new(ChatLimits::default(), DEFAULT_CLIENTS_PER_ADDRESS, None),
             chat_limits: ChatLimits::default(),
             chat_shared: None,
@@ -132,6 +135,13 @@ impl AppState {
             Pages::Disk(dist) => Some(dist.as_path()),
             Pages::Memory(_) => None,
         }
+    }
+
+    /// The same state naming this site's public origin (`--public-origin`) in link cards
+    /// and oEmbed answers, instead of the request's `Host` over `http`.
+    pub fn with_public_origin(mut self, origin: crate::origin::PublicOrigin) -> Self {
+        self.public_origin = Some(origin);
+        self
     }
 
     /// The same state allowing pages on `origins` too (`--allow-origin`).
@@ -229,6 +239,15 @@ impl AppState {
 impl FromRef<AppState> for Pages {
     fn from_ref(s: &AppState) -> Self {
         s.pages.clone()
+    }
+}
+
+impl FromRef<AppState> for crate::site::Site {
+    fn from_ref(s: &AppState) -> Self {
+        crate::site::Site {
+            pages: s.pages.clone(),
+            public: s.public_origin.clone(),
+        }
     }
 }
 

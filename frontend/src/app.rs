@@ -6,6 +6,7 @@
 use yew::prelude::*;
 
 use crate::bundles::Pages;
+use crate::components::embed_frame::{EmbedFrame, embed_frame};
 use crate::components::header::header;
 use crate::components::nav::Nav;
 use crate::dom;
@@ -15,6 +16,7 @@ use crate::hooks::use_route::use_route;
 use crate::i18n::{Key, Lang};
 use crate::pages::not_found::NotFound;
 use crate::route::{Route, Router};
+use crate::ui::use_embed_height::use_embed_height;
 
 #[function_component]
 pub(crate) fn App<P: Pages>() -> Html {
@@ -23,29 +25,63 @@ pub(crate) fn App<P: Pages>() -> Html {
     // The app is drawn: the static shell from index.html goes.
     use_effect_with((), |_| dom::remove_shell());
     use_effect_with(lang, move |_| reflect(lang));
+    use_effect_with((), |_| dom::apply_theme());
     let router = use_route(|route: &Route| route.bundle() == P::BUNDLE);
     let route = router.route.clone();
+    let embed = route.is_embed();
+    // An embed runs nothing until its reader presses start: the page is not even mounted.
+    let started = use_state(|| false);
+    use_embed_height(embed);
+    use_effect_with(embed, |embed| {
+        if *embed {
+            dom::links_open_outside();
+        }
+    });
+    let isolated = use_memo((), |_| dom::cross_origin_isolated());
     // Another bundle's page (a server that sends one HTML for every address, like
     // `trunk serve`): "not found" rather than a reload that would land here again.
-    let page = if route.bundle() == P::BUNDLE {
-        P::page(&route)
-    } else {
+    let page = if route.bundle() != P::BUNDLE {
         html! { <NotFound /> }
+    } else if embed && !*started {
+        Html::default()
+    } else {
+        P::page(&route)
+    };
+    let body = if embed {
+        let frame = EmbedFrame {
+            place: route.place(),
+            full_href: full_page_href(&route),
+            isolated: *isolated,
+            started: *started,
+            on_start: Callback::from(move |_| started.set(true)),
+        };
+        html! { <div class="page page-embed">{ embed_frame(lang, &frame, page) }</div> }
+    } else {
+        html! {
+            <div class="page">
+                { header(lang, &on_lang) }
+                <Nav />
+                { page }
+                <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
+            </div>
+        }
     };
     html! {
         <ContextProvider<Router> context={router}>
             <ContextProvider<Lang> context={lang}>
                 <ContextProvider<ClientKey> context={key}>
-                    <div class="page">
-                        { header(lang, &on_lang) }
-                        <Nav />
-                        { page }
-                        <footer class="foot">{ lang.t(Key::footer_timing) }</footer>
-                    </div>
+                    { body }
                 </ContextProvider<ClientKey>>
             </ContextProvider<Lang>>
         </ContextProvider<Router>>
     }
+}
+
+/// The full page an embed stands for, with the address's query (its settings and
+/// `lang`), for "Open in Duplex".
+fn full_page_href(route: &Route) -> String {
+    let search = dom::current_url().map(|u| u.search()).unwrap_or_default();
+    format!("{}{search}", route.place().full_page().path())
 }
 
 /// `?lang=xx` wins; then the browser's preferred languages; then English.

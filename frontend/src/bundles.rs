@@ -3,13 +3,13 @@
 //! bundle's binary reaches only its own pages and LTO drops every other page's code: a
 //! first visit downloads one page, not five (sizes in ARCHITECTURE.md, "Sizes").
 
-use protocol::pages::Bundle;
+use protocol::pages::{Bundle, Place, Widget};
 use yew::prelude::*;
 
 use crate::model::lesson::LessonId;
 use crate::pages::chat::Chat as ChatPage;
-use crate::pages::compare::Compare as ComparePage;
-use crate::pages::home::Home as HomePage;
+use crate::pages::compare::{Compare as ComparePage, CompareEmbed, Show};
+use crate::pages::home::{Home as HomePage, HttpEmbed, WsEmbed};
 use crate::pages::http_lab::HttpLab as HttpLabPage;
 use crate::pages::learn::Learn;
 use crate::pages::lesson::{
@@ -22,7 +22,7 @@ use crate::route::Route;
 /// The lesson a `Route::Lesson` names, if there is one.
 fn lesson_of(route: &Route) -> Option<LessonId> {
     match route {
-        Route::Lesson { lesson } => LessonId::from_slug(lesson),
+        Route::Lesson { lesson } | Route::EmbedLesson { lesson } => LessonId::from_slug(lesson),
         _ => None,
     }
 }
@@ -35,8 +35,8 @@ pub trait Pages: 'static {
     fn page(route: &Route) -> Html;
 }
 
-/// `/`, the lessons' list, lesson 1 (the basics' HTTP panel), and "not found" for an
-/// address no bundle claims.
+/// `/`, the lessons' list, lesson 1 (the basics' HTTP panel), the basics' two panels as
+/// embeds, and "not found" for an address no bundle claims.
 #[derive(Debug)]
 pub struct Home;
 
@@ -46,6 +46,11 @@ impl Pages for Home {
         match (route, lesson_of(route)) {
             (Route::Home, _) => html! { <HomePage /> },
             (Route::Learn, _) => html! { <Learn /> },
+            (Route::Embed { .. }, _) => match route.place() {
+                Place::Embed(Widget::Http) => html! { <HttpEmbed /> },
+                Place::Embed(Widget::Ws) => html! { <WsEmbed /> },
+                _ => html! { <NotFound /> },
+            },
             (_, Some(lesson @ LessonId::OneRequest)) => {
                 html! { <Lesson<EchoLesson> {lesson} /> }
             }
@@ -92,9 +97,11 @@ pub struct Compare;
 impl Pages for Compare {
     const BUNDLE: Bundle = Bundle::Compare;
     fn page(route: &Route) -> Html {
-        match lesson_of(route) {
-            Some(lesson) => html! { <Lesson<CompareLesson> {lesson} /> },
-            None => html! { <ComparePage /> },
+        match (lesson_of(route), route.place()) {
+            (Some(lesson), _) => html! { <Lesson<CompareLesson> {lesson} /> },
+            (None, Place::Embed(Widget::Race)) => html! { <CompareEmbed show={Show::Race} /> },
+            (None, Place::Embed(Widget::Feed)) => html! { <CompareEmbed show={Show::Feed} /> },
+            (None, _) => html! { <ComparePage /> },
         }
     }
 }

@@ -161,3 +161,76 @@ pub(crate) fn download(name: &str, mime: &str, text: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+/// Sets `<html data-theme>` from `?theme=` (`light`, `dark`; anything else, or none, is
+/// `auto`: the reader's system setting), which the CSS reads (`style.css`, top).
+pub(crate) fn apply_theme() {
+    let theme = query_param("theme").filter(|t| t == "light" || t == "dark");
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = match theme {
+            Some(t) => root.set_attribute("data-theme", &t),
+            None => root.remove_attribute("data-theme"),
+        };
+    }
+}
+
+/// While alive, posts the page's height to the page that frames it (`postMessage`
+/// `{ type: "duplex:height", height }`, [`protocol::oembed::HEIGHT_MESSAGE`]) on every
+/// change of size; the embed snippet's script applies it to the iframe.
+pub(crate) struct HeightReport {
+    observer: web_sys::ResizeObserver,
+    _on_resize: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl Drop for HeightReport {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// A [`HeightReport`] if the page is in a frame; `None` at the top (nothing to tell).
+pub(crate) fn report_height() -> Option<HeightReport> {
+    use wasm_bindgen::JsCast as _;
+    let window = web_sys::window()?;
+    let parent = window.parent().ok()??;
+    if js_sys::Object::is(&parent, &window) {
+        return None;
+    }
+    let body = window.document()?.body()?;
+    let measured = body.clone();
+    let on_resize = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+        move |_entries: js_sys::Array| {
+            let height = measured.get_bounding_client_rect().height().ceil();
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &message,
+                &"type".into(),
+                &protocol::oembed::HEIGHT_MESSAGE.into(),
+            );
+            let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+            // Any host may read a height: nothing private is in it.
+            let _ = parent.post_message(&message, "*");
+        },
+    );
+    let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&body);
+    Some(HeightReport {
+        observer,
+        _on_resize: on_resize,
+    })
+}
+
+/// Makes every link open in a new tab (`<base target="_blank">`): in an embed, a link
+/// followed inside the blog's iframe would load a full page that only this site may frame.
+pub(crate) fn links_open_outside() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let (Ok(Some(head)), Ok(base)) = (doc.query_selector("head"), doc.create_element("base")) {
+        let _ = base.set_attribute("target", "_blank");
+        let _ = head.append_child(&base);
+    }
+}

@@ -240,7 +240,8 @@ pub fn error_key(code: protocol::ErrorCode) -> Key {
         C::BadBody => Key::err_bad_body,
         C::MethodNotAllowed => Key::err_method_not_allowed,
         C::NotFound => Key::err_not_found,
-        C::BadQuery => Key::err_bad_query,
+        // `/oembed?format=xml` (501): the page never asks it; the nearest words.
+        C::BadQuery | C::UnsupportedFormat => Key::err_bad_query,
         C::BadParam => Key::err_bad_param,
         C::RateLimited => Key::err_rate_limited,
         C::MissingClientKey => Key::err_missing_client_key,

@@ -48,6 +48,14 @@ pub enum Route {
     Lesson {
         lesson: String,
     },
+    /// A widget for a blog post (`protocol::pages::Widget::slug`), chrome-less.
+    Embed {
+        widget: String,
+    },
+    /// A lesson for a blog post, chrome-less.
+    EmbedLesson {
+        lesson: String,
+    },
     NotFound,
 }
 
@@ -97,6 +105,8 @@ pub const ROUTES: &[Row<Route>] = routes![Route;
     pages::CHAT_PATH => Chat,
     pages::LEARN_PATH => Learn,
     "/learn/:lesson" => Lesson { lesson },
+    "/embed/learn/:lesson" => EmbedLesson { lesson },
+    "/embed/:widget" => Embed { widget },
 ];
 
 /// The path `NotFound` (and a route the table cannot write) is given: no row matches it.
@@ -112,6 +122,17 @@ impl Route {
     /// The bundle (wasm) that draws it (`protocol::pages`).
     pub fn bundle(&self) -> Bundle {
         Bundle::for_path(&self.path())
+    }
+
+    /// The site's table of what this route shows (`protocol::pages::Place`).
+    pub fn place(&self) -> pages::Place {
+        pages::Place::of(&self.path())
+    }
+
+    /// Whether it is an embed: no site header, tabs or footer, nothing runs until the
+    /// reader presses start.
+    pub fn is_embed(&self) -> bool {
+        matches!(self, Route::Embed { .. } | Route::EmbedLesson { .. })
     }
 
     /// The route of a path; a trailing slash does not matter.
@@ -267,6 +288,24 @@ mod tests {
                 Bundle::WsLab,
             ),
             (Route::NotFound, Bundle::Home),
+            (
+                Route::Embed {
+                    widget: "race".into(),
+                },
+                Bundle::Compare,
+            ),
+            (
+                Route::Embed {
+                    widget: "ws".into(),
+                },
+                Bundle::Home,
+            ),
+            (
+                Route::EmbedLesson {
+                    lesson: "keep-alive".into(),
+                },
+                Bundle::HttpLab,
+            ),
         ];
         for (route, bundle) in want {
             assert_eq!(route.bundle(), bundle, "{route:?}");
@@ -275,6 +314,16 @@ mod tests {
         for bundle in Bundle::ALL {
             assert_eq!(Route::from_path(bundle.path()).bundle(), bundle);
         }
+        // Every embed the server knows is a route, and reads back.
+        for w in protocol::pages::Widget::ALL {
+            let route = Route::from_path(&w.path());
+            assert!(route.is_embed(), "{route:?}");
+            assert_eq!(route.path(), w.path());
+            assert_eq!(route.place(), protocol::pages::Place::Embed(w));
+        }
+        let lesson = Route::from_path("/embed/learn/six-at-a-time");
+        assert!(lesson.is_embed());
+        assert_eq!(lesson.path(), "/embed/learn/six-at-a-time");
     }
 
     /// A table with parameters, the shape `/learn/:lesson` will take in `ROUTES`.

@@ -4,5 +4,6 @@
 //! connections panel ticks 4×/s alone. Nothing here may import `crate::hooks` or
 //! `crate::services` either (checked the same way).
 
+pub(crate) mod use_embed_height;
 pub(crate) mod use_ticker;
 pub(crate) mod use_viewport_width;

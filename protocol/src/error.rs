@@ -72,6 +72,8 @@ pub enum ErrorCode {
     RequestTimeout,
     /// The front end has not been built (no `dist/`).
     FrontendMissing,
+    /// A response format the endpoint does not serve (`/oembed?format=xml`: 501).
+    UnsupportedFormat,
     /// Anything else; details stay in the server log.
     Internal,
 }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod lab;
 pub mod limits;
 pub mod observe;
+pub mod oembed;
 pub mod pages;
 pub mod query;
 pub mod report;

@@ -19,6 +19,188 @@ pub const CHAT_PATH: &str = "/chat";
 /// The lessons' list; a lesson is `/learn/<slug>`.
 pub const LEARN_PATH: &str = "/learn";
 
+/// Embeds live under this prefix: `/embed/<widget>` ([`Widget::slug`]) and
+/// `/embed/learn/<lesson>`.
+pub const EMBED_PATH: &str = "/embed";
+
+/// A live widget a blog post can embed (`/embed/<slug>`): a chrome-less page with only
+/// the widget, which runs nothing until the reader presses its start button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Widget {
+    /// The basics' HTTP panel: one request, one answer.
+    Http,
+    /// The basics' WebSocket panel.
+    Ws,
+    LabHttp,
+    LabWs,
+    /// Compare's round-trip race.
+    Race,
+    /// Compare's live feed, four ways.
+    Feed,
+    Chat,
+}
+
+impl Widget {
+    /// Every widget, in the site's order.
+    pub const ALL: [Widget; 7] = [
+        Widget::Http,
+        Widget::Ws,
+        Widget::LabHttp,
+        Widget::LabWs,
+        Widget::Race,
+        Widget::Feed,
+        Widget::Chat,
+    ];
+
+    /// Its segment in `/embed/<slug>`.
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Widget::Http => "http",
+            Widget::Ws => "ws",
+            Widget::LabHttp => "lab-http",
+            Widget::LabWs => "lab-ws",
+            Widget::Race => "race",
+            Widget::Feed => "feed",
+            Widget::Chat => "chat",
+        }
+    }
+
+    /// The widget of a slug.
+    pub fn from_slug(slug: &str) -> Option<Widget> {
+        Widget::ALL.into_iter().find(|w| w.slug() == slug)
+    }
+
+    /// The bundle that draws it (the one of its full page).
+    pub const fn bundle(self) -> Bundle {
+        match self {
+            Widget::Http | Widget::Ws => Bundle::Home,
+            Widget::LabHttp => Bundle::HttpLab,
+            Widget::LabWs => Bundle::WsLab,
+            Widget::Race | Widget::Feed => Bundle::Compare,
+            Widget::Chat => Bundle::Chat,
+        }
+    }
+
+    /// `/embed/<slug>`.
+    pub fn path(self) -> String {
+        format!("{EMBED_PATH}/{}", self.slug())
+    }
+}
+
+/// What an address of the site shows: the one table the page's bundles, the server's
+/// link-card metadata and its oEmbed endpoint read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A bundle's own page (`/`, `/lab/http`, …).
+    Page(Bundle),
+    /// The lessons' list.
+    Learn,
+    /// `/learn/<slug>`, a lesson of [`LESSONS`].
+    Lesson(&'static str),
+    /// `/embed/<widget>`.
+    Embed(Widget),
+    /// `/embed/learn/<slug>`: a lesson, embedded.
+    EmbedLesson(&'static str),
+    /// An address no page has.
+    NotFound,
+}
+
+impl Place {
+    /// The place at `path` (no query; a trailing slash does not matter).
+    pub fn of(path: &str) -> Place {
+        let trimmed = path.trim_end_matches('/');
+        let lesson = |slug: &str| LESSONS.iter().find(|(s, _)| *s == slug).map(|(s, _)| *s);
+        if let Some(rest) = trimmed
+            .strip_prefix(EMBED_PATH)
+            .and_then(|rest| rest.strip_prefix('/'))
+        {
+            if let Some(slug) = rest
+                .strip_prefix(LEARN_PATH.trim_start_matches('/'))
+                .and_then(|rest| rest.strip_prefix('/'))
+            {
+                return lesson(slug).map_or(Place::NotFound, Place::EmbedLesson);
+            }
+            return Widget::from_slug(rest).map_or(Place::NotFound, Place::Embed);
+        }
+        if let Some(slug) = trimmed
+            .strip_prefix(LEARN_PATH)
+            .and_then(|rest| rest.strip_prefix('/'))
+        {
+            return lesson(slug).map_or(Place::NotFound, Place::Lesson);
+        }
+        if trimmed == LEARN_PATH {
+            return Place::Learn;
+        }
+        Bundle::ALL
+            .into_iter()
+            .find(|b| b.path().trim_end_matches('/') == trimmed)
+            .map_or(Place::NotFound, Place::Page)
+    }
+
+    /// The bundle that draws it ([`Bundle::Home`] draws the list and "not found").
+    pub fn bundle(self) -> Bundle {
+        let of_lesson = |slug: &str| {
+            LESSONS
+                .iter()
+                .find(|(s, _)| *s == slug)
+                .map_or(Bundle::Home, |(_, b)| *b)
+        };
+        match self {
+            Place::Page(b) => b,
+            Place::Learn | Place::NotFound => Bundle::Home,
+            Place::Lesson(slug) | Place::EmbedLesson(slug) => of_lesson(slug),
+            Place::Embed(w) => w.bundle(),
+        }
+    }
+
+    /// Whether it is an embed (chrome-less, frameable by any site).
+    pub fn is_embed(self) -> bool {
+        matches!(self, Place::Embed(_) | Place::EmbedLesson(_))
+    }
+
+    /// Its path: the inverse of [`Place::of`] (`/404` for [`Place::NotFound`]).
+    pub fn path(self) -> String {
+        match self {
+            Place::Page(b) => b.path().to_owned(),
+            Place::Learn => LEARN_PATH.to_owned(),
+            Place::Lesson(slug) => format!("{LEARN_PATH}/{slug}"),
+            Place::Embed(w) => w.path(),
+            Place::EmbedLesson(slug) => format!("{EMBED_PATH}{LEARN_PATH}/{slug}"),
+            Place::NotFound => "/404".to_owned(),
+        }
+    }
+
+    /// The embed that shows this place in a blog post, if it has one: a page's main
+    /// widget (Compare's race), a lesson's embed, an embed itself.
+    pub fn embed(self) -> Option<Place> {
+        match self {
+            Place::Page(Bundle::Home) => Some(Place::Embed(Widget::Http)),
+            Place::Page(Bundle::HttpLab) => Some(Place::Embed(Widget::LabHttp)),
+            Place::Page(Bundle::WsLab) => Some(Place::Embed(Widget::LabWs)),
+            Place::Page(Bundle::Compare) => Some(Place::Embed(Widget::Race)),
+            Place::Page(Bundle::Chat) => Some(Place::Embed(Widget::Chat)),
+            Place::Lesson(slug) => Some(Place::EmbedLesson(slug)),
+            Place::Embed(_) | Place::EmbedLesson(_) => Some(self),
+            Place::Learn | Place::NotFound => None,
+        }
+    }
+
+    /// The full page an embed's "Open in Duplex" link goes to (itself for a full page).
+    pub fn full_page(self) -> Place {
+        match self {
+            Place::Embed(w) => match w {
+                Widget::Http | Widget::Ws => Place::Page(Bundle::Home),
+                Widget::LabHttp => Place::Page(Bundle::HttpLab),
+                Widget::LabWs => Place::Page(Bundle::WsLab),
+                Widget::Race | Widget::Feed => Place::Page(Bundle::Compare),
+                Widget::Chat => Place::Page(Bundle::Chat),
+            },
+            Place::EmbedLesson(slug) => Place::Lesson(slug),
+            other => other,
+        }
+    }
+}
+
 /// Each lesson's slug, in the course's order, and the bundle that draws it: the one that
 /// already holds the widget the lesson needs (the basics' HTTP panel, the HTTP lab, the
 /// WebSocket lab, Compare), so a lesson costs its bundle only the lesson's own code.
@@ -94,20 +276,7 @@ impl Bundle {
     /// The bundle that draws `path` (no query; a trailing slash does not matter). An
     /// address no page has goes to [`Bundle::Home`], which draws "not found".
     pub fn for_path(path: &str) -> Bundle {
-        let trimmed = path.trim_end_matches('/');
-        if let Some(slug) = trimmed
-            .strip_prefix(LEARN_PATH)
-            .and_then(|rest| rest.strip_prefix('/'))
-        {
-            return LESSONS
-                .iter()
-                .find(|(s, _)| *s == slug)
-                .map_or(Bundle::Home, |(_, b)| *b);
-        }
-        Bundle::ALL
-            .into_iter()
-            .find(|b| b.path().trim_end_matches('/') == trimmed)
-            .unwrap_or(Bundle::Home)
+        Place::of(path).bundle()
     }
 }
 
@@ -146,6 +315,47 @@ mod tests {
         slugs.sort_unstable();
         slugs.dedup();
         assert_eq!(slugs.len(), LESSONS.len());
+    }
+
+    #[test]
+    fn every_place_reads_back_from_its_path() {
+        let mut places: Vec<Place> = Bundle::ALL.into_iter().map(Place::Page).collect();
+        places.push(Place::Learn);
+        places.extend(LESSONS.iter().map(|(s, _)| Place::Lesson(s)));
+        places.extend(LESSONS.iter().map(|(s, _)| Place::EmbedLesson(s)));
+        places.extend(Widget::ALL.into_iter().map(Place::Embed));
+        for p in &places {
+            assert_eq!(Place::of(&p.path()), *p, "{}", p.path());
+            assert_eq!(Place::of(&format!("{}/", p.path())), *p);
+            let embed = p.embed();
+            assert_eq!(embed.is_some(), *p != Place::Learn, "{p:?}");
+            if let Some(e) = embed {
+                assert!(e.is_embed());
+                // The embed and its full page are drawn by the same bundle.
+                assert_eq!(e.bundle(), p.bundle(), "{p:?}");
+                assert_eq!(e.full_page(), p.full_page());
+                assert!(!e.full_page().is_embed());
+            }
+        }
+        for bad in [
+            "/embed",
+            "/embed/",
+            "/embed/nope",
+            "/embed/lab-http/x",
+            "/embed/learn",
+            "/embed/learn/nope",
+            "/learn/nope",
+            "/404",
+        ] {
+            assert_eq!(Place::of(bad), Place::NotFound, "{bad}");
+        }
+        assert_eq!(Place::of("/embed/race"), Place::Embed(Widget::Race));
+        assert_eq!(Bundle::for_path("/embed/feed"), Bundle::Compare);
+        assert_eq!(Bundle::for_path("/embed/learn/keep-alive"), Bundle::HttpLab);
+        assert_eq!(
+            Place::of("/embed/ws").full_page(),
+            Place::Page(Bundle::Home)
+        );
     }
 
     #[test]

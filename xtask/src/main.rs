@@ -94,6 +94,9 @@ enum Task {
     /// Headless-Chromium screenshots of the page (en/ja/ko, desktop and 380 px) into
     /// `target/screenshots/`.
     Screenshots,
+    /// The link-card images (1200 × 630, every page in en/ja/ko) into `frontend/cards/`,
+    /// from screenshots of the built page in its busy state; commit them.
+    Cards,
 }
 
 fn main() -> Result<()> {
@@ -209,6 +212,40 @@ fn main() -> Result<()> {
             })?;
             steps.report();
             println!("screenshots in {}", dir.display());
+            Ok(())
+        }
+        Task::Cards => {
+            tools::ensure_build_tools(&mut steps, &root)?;
+            tools::ensure_browser(&mut steps)?;
+            build_frontend(&mut steps, &root)?;
+            let dir = root.join("frontend/cards");
+            std::fs::create_dir_all(&dir)?;
+            steps.run("link cards", || {
+                let mut env = browser_env(&root);
+                env.push(("DUPLEX_CARDS", dir.display().to_string()));
+                let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                run::cargo_test(
+                    &[
+                        "test",
+                        "--locked",
+                        "-p",
+                        "backend",
+                        "--features",
+                        "browser-tests",
+                        "--test",
+                        "browser",
+                        "--",
+                        "--ignored",
+                        "cards::link_cards",
+                    ],
+                    &env,
+                )
+            })?;
+            steps.report();
+            println!(
+                "cards in {} (the build copies them into dist/cards/; commit them)",
+                dir.display()
+            );
             Ok(())
         }
     }

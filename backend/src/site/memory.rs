@@ -26,7 +26,7 @@ pub(crate) struct Asset {
 }
 
 /// The encodings a request accepts, in the order the server prefers them.
-fn accepted(headers: &HeaderMap) -> (bool, bool) {
+pub(crate) fn accepted(headers: &HeaderMap) -> (bool, bool) {
     let raw = headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()

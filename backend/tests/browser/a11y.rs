@@ -111,6 +111,27 @@ async fn check_pages(scheme: ColorScheme) {
             all.push(format!("{} ({scheme:?}): {line}", page.name()));
         }
     }
+    // Embeds, their `?theme=` pinned against the system's: the start screen, then started.
+    let theme = match scheme {
+        ColorScheme::Light => "dark",
+        ColorScheme::Dark => "light",
+    };
+    for (path, marker) in [
+        ("/embed/lab-http", "[data-test=lab-run]"),
+        ("/embed/race", "[data-test=race-run]"),
+    ] {
+        let url = server.url(&format!("{path}?lang=en&theme={theme}"));
+        b.client.goto(&url).await.unwrap();
+        b.wait_visible("[data-test=embed-start]").await;
+        for line in violations(&b, &axe).await {
+            all.push(format!("{path} theme={theme}, start: {line}"));
+        }
+        b.click("[data-test=embed-start]").await;
+        b.wait_visible(marker).await;
+        for line in violations(&b, &axe).await {
+            all.push(format!("{path} theme={theme}: {line}"));
+        }
+    }
     b.finish().await;
     assert!(
         all.is_empty(),

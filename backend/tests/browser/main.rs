@@ -13,8 +13,10 @@ mod harness;
 mod stage;
 
 mod a11y;
+mod cards;
 mod chat;
 mod compare;
+mod embed;
 mod fonts;
 mod home;
 mod http_lab;

@@ -37,7 +37,36 @@ pub(crate) fn compare() -> Html {
     let feed = use_feed(key);
     let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
     let isolated = use_memo((), |_| dom::cross_origin_isolated());
-    view(lang, &form, &race, &feed, narrow, *isolated)
+    view(lang, &form, &race, &feed, narrow, *isolated, Show::All)
+}
+
+/// Which of Compare's parts to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Show {
+    /// The page: network, race, feed, downloads.
+    All,
+    /// An embed of the race (`/embed/race`): network, race, downloads.
+    Race,
+    /// An embed of the feed (`/embed/feed`): network, feed, downloads.
+    Feed,
+}
+
+#[derive(Debug, PartialEq, Properties)]
+pub(crate) struct CompareEmbedProps {
+    pub(crate) show: Show,
+}
+
+/// `/embed/race` and `/embed/feed`: one of Compare's two experiments, for a blog post,
+/// with the same settings in the address as the full page.
+#[function_component(CompareEmbed)]
+pub(crate) fn compare_embed(props: &CompareEmbedProps) -> Html {
+    let lang = use_lang();
+    let key = use_client_key();
+    let form = use_compare_form(&[]);
+    let race = use_race(key.clone());
+    let feed = use_feed(key);
+    let narrow = use_viewport_width().is_some_and(|w| w < 600.0);
+    view(lang, &form, &race, &feed, narrow, false, props.show)
 }
 
 /// Compare itself, for its page and for a lesson that needs it.
@@ -48,6 +77,7 @@ pub(crate) fn view(
     feed: &Feed,
     narrow: bool,
     isolated: bool,
+    show: Show,
 ) -> Html {
     let f = &form.form;
     let net = f.net();
@@ -141,19 +171,27 @@ pub(crate) fn view(
     html! {
         <main class="compare">
             <section class="panel panel-neutral" aria-labelledby="cmp-title">
-                <h2 id="cmp-title">{ lang.t(Key::cmp_title) }</h2>
-                <p class="lead">{ lang.t(Key::cmp_lead) }</p>
-                <h3>{ lang.t(Key::cmp_net_title) }</h3>
+                if show == Show::All {
+                    <h2 id="cmp-title">{ lang.t(Key::cmp_title) }</h2>
+                    <p class="lead">{ lang.t(Key::cmp_lead) }</p>
+                    <h3>{ lang.t(Key::cmp_net_title) }</h3>
+                } else {
+                    <h2 id="cmp-title">{ lang.t(Key::cmp_net_title) }</h2>
+                }
                 { net_controls(lang, &NetControlsProps {
                     form: f, on_edit: form.edit.clone(), disabled: rm.running || fm.running,
                     refused: refused.clone(),
                 }) }
                 <p class="hint">{ lang.t(Key::cmp_net_not) }</p>
-                <p class="hint" data-test="timer-note" data-isolated={isolated.to_string()}>
-                    { lang.t(if isolated { Key::cmp_timer_isolated } else { Key::cmp_timer_coarse }) }
-                </p>
+                // An embed's frame says what its clock resolves to.
+                if show == Show::All {
+                    <p class="hint" data-test="timer-note" data-isolated={isolated.to_string()}>
+                        { lang.t(if isolated { Key::cmp_timer_isolated } else { Key::cmp_timer_coarse }) }
+                    </p>
+                }
             </section>
 
+            if show != Show::Feed {
             <section class="panel panel-http" aria-labelledby="race-title">
                 <h2 id="race-title">{ lang.t(Key::cmp_race_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_race_lead) }</p>
@@ -176,7 +214,9 @@ pub(crate) fn view(
                                emulated={race_emulated} emulated_label={emulated_label(rm.net)}
                                empty_label={lang.t(Key::cmp_no_data)} {narrow} />
             </section>
+            }
 
+            if show != Show::Race {
             <section class="panel panel-ws" aria-labelledby="feed-title">
                 <h2 id="feed-title">{ lang.t(Key::cmp_feed_title) }</h2>
                 <p class="lead">{ lang.t(Key::cmp_feed_lead) }</p>
@@ -198,6 +238,7 @@ pub(crate) fn view(
                           emulated={feed_emulated} emulated_label={emulated_label(fm.net)}
                           empty_label={lang.t(Key::cmp_no_data)} {narrow} />
             </section>
+            }
 
             <section class="panel panel-neutral" aria-labelledby="keep-title">
                 <h2 id="keep-title">{ lang.t(Key::cmp_keep_title) }</h2>

@@ -1,4 +1,4 @@
-//! The start page: the HTTP panel beside the WebSocket panel.
+//! The start page: the HTTP panel beside the WebSocket panel; each alone as an embed.
 
 use yew::prelude::*;
 
@@ -11,16 +11,40 @@ use crate::model::websocket::{Offer, default_close};
 
 #[function_component(Home)]
 pub(crate) fn home() -> Html {
+    html! {
+        <main class="panels">
+            <HttpBasic />
+            <WsBasic />
+        </main>
+    }
+}
+
+/// `/embed/http`: the HTTP panel alone, for a blog post.
+#[function_component(HttpEmbed)]
+pub(crate) fn http_embed() -> Html {
+    html! { <main class="panels panels-one"><HttpBasic /></main> }
+}
+
+/// `/embed/ws`: the WebSocket panel alone, for a blog post.
+#[function_component(WsEmbed)]
+pub(crate) fn ws_embed() -> Html {
+    html! { <main class="panels panels-one"><WsBasic /></main> }
+}
+
+/// The HTTP panel with its hook.
+#[function_component(HttpBasic)]
+fn http_basic() -> Html {
     let echo = use_echo();
+    html! { <HttpPanel state={echo.state} on_send={echo.send} /> }
+}
+
+/// The WebSocket panel with its hook.
+#[function_component(WsBasic)]
+fn ws_basic() -> Html {
     let key = use_client_key();
     let ws = use_websocket(key);
     let on_connect = ws.connect.reform(|()| Offer::Duplex);
     let on_send = ws.send_text.reform(|payload| (payload, 1));
     let on_close = ws.close.reform(|()| default_close());
-    html! {
-        <main class="panels">
-            <HttpPanel state={echo.state} on_send={echo.send} />
-            <WsPanel view={ws.view} {on_connect} {on_send} {on_close} />
-        </main>
-    }
+    html! { <WsPanel view={ws.view} {on_connect} {on_send} {on_close} /> }
 }

@@ -227,7 +227,15 @@ pub(crate) fn compare_lesson(props: &HostProps) -> Html {
             ..Evidence::default()
         },
     );
-    let widget = super::compare::view(lang, &form, &race, &feed, narrow, *isolated);
+    let widget = super::compare::view(
+        lang,
+        &form,
+        &race,
+        &feed,
+        narrow,
+        *isolated,
+        super::compare::Show::All,
+    );
     frame(props.lesson, states, &props.on_reset, widget)
 }
 

@@ -1,0 +1,239 @@
+//! The link cards against the shipped catalogues and lesson texts.
+
+use super::*;
+
+const EN: &str = include_str!("../../../../frontend/locales/en.txt");
+const JA: &str = include_str!("../../../../frontend/locales/ja.txt");
+const KO: &str = include_str!("../../../../frontend/locales/ko.txt");
+const KEEP_ALIVE_JA: &str = include_str!("../../../../frontend/lessons/ja/keep-alive.txt");
+
+fn texts(lang: Lang) -> Texts<'static> {
+    Texts {
+        catalogue: match lang {
+            Lang::En => EN,
+            Lang::Ja => JA,
+            Lang::Ko => KO,
+        },
+        english: EN,
+        lesson: None,
+    }
+}
+
+const SITE: &str = "https://duplex.example";
+
+#[test]
+fn language_from_query_then_accept_language_then_english() {
+    assert_eq!(Lang::choose(Some("ko"), Some("ja")), Lang::Ko);
+    assert_eq!(Lang::choose(Some("fr"), Some("ja-JP,en;q=0.5")), Lang::Ja);
+    assert_eq!(Lang::choose(None, Some("fr, en;q=0.3, ko;q=0.8")), Lang::Ko);
+    assert_eq!(Lang::choose(None, Some("ko;q=0, ja;q=0.1")), Lang::Ja);
+    assert_eq!(Lang::choose(None, Some("de")), Lang::En);
+    assert_eq!(Lang::choose(None, None), Lang::En);
+}
+
+#[test]
+fn each_page_has_its_own_title_description_and_image() {
+    let places = [
+        Place::Page(Bundle::Home),
+        Place::Page(Bundle::HttpLab),
+        Place::Page(Bundle::WsLab),
+        Place::Page(Bundle::Compare),
+        Place::Page(Bundle::Chat),
+        Place::Learn,
+        Place::Embed(Widget::Race),
+        Place::Embed(Widget::Feed),
+        Place::Lesson("keep-alive"),
+    ];
+    for lang in Lang::ALL {
+        let cards: Vec<Card> = places
+            .iter()
+            .map(|p| card(*p, lang, SITE, &[], &texts(lang)))
+            .collect();
+        for (p, c) in places.iter().zip(&cards) {
+            assert!(c.title.contains("Duplex"), "{p:?} {lang:?}: {}", c.title);
+            assert!(!c.title.contains('_'), "a key, not words: {}", c.title);
+            assert!(c.description.chars().count() <= DESCRIPTION_CHARS);
+            assert!(
+                c.url
+                    .starts_with(&format!("{SITE}{}", p.full_page().path()))
+            );
+            assert_eq!(c.noindex, p.is_embed());
+            assert!(c.url.ends_with(&format!("lang={}", lang.tag())));
+            assert!(c.image.starts_with(&format!("{SITE}/cards/")));
+            assert!(c.image.ends_with(&format!("-{}.png", lang.tag())));
+            assert_eq!(c.oembed.is_some(), *p != Place::Learn, "{p:?}");
+        }
+        let mut titles: Vec<_> = cards.iter().map(|c| &c.title).collect();
+        titles.sort();
+        titles.dedup();
+        assert_eq!(titles.len(), places.len(), "{lang:?}: {titles:?}");
+    }
+    let ja = card(
+        Place::Page(Bundle::HttpLab),
+        Lang::Ja,
+        SITE,
+        &[],
+        &texts(Lang::Ja),
+    );
+    assert!(ja.title.starts_with(entry(JA, "lab_title").unwrap()));
+    assert_eq!(ja.image, format!("{SITE}/cards/lab_http-ja.png"));
+}
+
+#[test]
+fn a_lesson_card_names_the_claim_it_tests() {
+    let t = Texts {
+        lesson: Some(KEEP_ALIVE_JA),
+        ..texts(Lang::Ja)
+    };
+    let c = card(Place::Lesson("keep-alive"), Lang::Ja, SITE, &[], &t);
+    assert!(
+        c.title.starts_with("レッスン 3") || c.title.contains('3'),
+        "{}",
+        c.title
+    );
+    assert!(
+        c.title
+            .contains(entry(JA, "lesson_keep_alive_title").unwrap())
+    );
+    let claim = lesson_claim(KEEP_ALIVE_JA).unwrap();
+    assert!(claim.starts_with("HTTP"), "{claim}");
+    assert!(c.description.contains(&claim), "{}", c.description);
+    assert_eq!(c.image, format!("{SITE}/cards/learn-ja.png"));
+    // Without its text the lesson still has a card.
+    let bare = card(
+        Place::Lesson("keep-alive"),
+        Lang::Ja,
+        SITE,
+        &[],
+        &texts(Lang::Ja),
+    );
+    assert_eq!(bare.description, entry(JA, "learn_lead").unwrap());
+}
+
+#[test]
+fn markup_becomes_plain_text() {
+    assert_eq!(
+        plain("Send `Connection: close` **three** times, see [the lab](/lab/http) [x]"),
+        "Send Connection: close three times, see the lab [x]"
+    );
+    assert_eq!(lesson_claim("[intro]\nno claim\n"), None);
+    assert_eq!(
+        lesson_claim("[claim]\n\nOne\nline two\n\n[intro]\nx").as_deref(),
+        Some("One line two")
+    );
+}
+
+#[test]
+fn settings_are_kept_and_lang_is_set_once() {
+    let pairs = vec![
+        ("n".to_owned(), "5".to_owned()),
+        ("lang".to_owned(), "en".to_owned()),
+        ("q".to_owned(), "a b&c".to_owned()),
+    ];
+    let c = card(
+        Place::Page(Bundle::Compare),
+        Lang::Ko,
+        SITE,
+        &pairs,
+        &texts(Lang::Ko),
+    );
+    assert_eq!(c.url, format!("{SITE}/compare?n=5&q=a%20b%26c&lang=ko"));
+    assert_eq!(c.alternates.len(), 3);
+    assert!(
+        c.alternates
+            .iter()
+            .any(|(l, u)| *l == Lang::Ja && u.ends_with("&lang=ja"))
+    );
+    let oembed = c.oembed.unwrap();
+    assert!(oembed.starts_with(&format!("{SITE}/oembed?url=https%3A%2F%2F")));
+    assert!(oembed.ends_with("&format=json"));
+}
+
+#[test]
+fn long_descriptions_are_cut_at_a_word() {
+    let long = "word ".repeat(100);
+    let short = shorten(&long);
+    assert!(short.ends_with("word…"), "{short}");
+    assert!(short.chars().count() <= DESCRIPTION_CHARS);
+    let cjk = "あ".repeat(400);
+    assert_eq!(shorten(&cjk).chars().count(), DESCRIPTION_CHARS);
+}
+
+#[test]
+fn the_head_escapes_and_carries_every_tag() {
+    let mut c = card(
+        Place::Page(Bundle::Chat),
+        Lang::En,
+        SITE,
+        &[],
+        &texts(Lang::En),
+    );
+    c.title = r#"<script>"x" & 'y'</script>"#.into();
+    c.url = format!("{SITE}/chat?x=\"><script>");
+    let h = head(&c);
+    assert!(!h.contains("<script>"), "{h}");
+    assert!(
+        h.contains("<title>&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;</title>")
+    );
+    for tag in [
+        r#"<meta name="description""#,
+        r#"<link rel="canonical""#,
+        r#"hreflang="ja""#,
+        r#"<meta property="og:title""#,
+        r#"<meta property="og:description""#,
+        r#"<meta property="og:url""#,
+        r#"<meta property="og:image""#,
+        r#"<meta property="og:image:width" content="1200""#,
+        r#"<meta property="og:locale" content="en_US""#,
+        r#"<meta name="twitter:card" content="summary_large_image""#,
+        r#"type="application/json+oembed" href="https://duplex.example/oembed?url="#,
+    ] {
+        assert!(h.contains(tag), "{tag} missing from\n{h}");
+    }
+    let nf = card(Place::NotFound, Lang::En, SITE, &[], &texts(Lang::En));
+    assert!(head(&nf).contains(r#"<meta name="robots" content="noindex""#));
+    assert!(!head(&nf).contains("json+oembed"));
+}
+
+#[test]
+fn inject_replaces_between_the_markers_only() {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n{START}\n<title>old</title>\n{END}\n<link rel=x>\n</head><body>old</body></html>"
+    );
+    let out = inject(&html, "<title>new</title>\n", Lang::Ja, false).unwrap();
+    assert!(
+        inject(&html, "", Lang::Ko, true)
+            .unwrap()
+            .contains("<html lang=\"ko\" data-embed>")
+    );
+    assert!(out.contains("<html lang=\"ja\">"));
+    assert!(out.contains("<title>new</title>\n<!-- /duplex:meta -->"));
+    assert!(!out.contains("<title>old</title>"));
+    assert!(out.contains("<link rel=x>") && out.contains("<body>old</body>"));
+    assert!(inject("<html>no markers</html>", "x", Lang::En, false).is_err());
+    assert!(inject(&format!("{END} {START}"), "x", Lang::En, false).is_err());
+}
+
+#[test]
+fn the_shipped_index_html_has_the_markers() {
+    let index = include_str!("../../../../index.html");
+    assert!(index.contains(START) && index.contains(END));
+    assert!(inject(index, "x", Lang::Ko, false).is_ok());
+}
+
+#[test]
+fn every_card_a_page_names_is_made_at_the_card_size() {
+    let cards = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend");
+    let names = image_names();
+    assert_eq!(names.len(), 18, "{names:?}");
+    for name in names {
+        let png = std::fs::read(cards.join(&name))
+            .unwrap_or_else(|e| panic!("{name}: {e} (make the cards: cargo xtask cards)"));
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}: not a PNG");
+        let size = (
+            u32::from_be_bytes(png[16..20].try_into().unwrap()),
+            u32::from_be_bytes(png[20..24].try_into().unwrap()),
+        );
+        assert_eq!(size, (CARD_WIDTH, CARD_HEIGHT), "{name}");
+    }
+}

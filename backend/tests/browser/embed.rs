@@ -1,0 +1,245 @@
+//! Embeds in a blog post, for real across origins (issue 11): a host page served from a
+//! second server on another port frames `/embed/lab-http` and `/embed/ws`; nothing opens a
+//! socket or calls the API before a click; the embeds speak the `lang` and wear the `theme`
+//! their URL asks for, run when started, and report heights the host's script applies; in
+//! an isolated host (with `allow="cross-origin-isolated"`) an embed's clock is fine-grained,
+//! in an ordinary one it says it is not.
+
+use std::net::SocketAddr;
+
+use axum::response::{Html, IntoResponse};
+use serde_json::json;
+
+use crate::common::TestServer;
+use crate::harness::{Browser, dist, screenshot_dir, wait_for};
+
+/// The mock blog post: Japanese text around two Duplex embeds, with the parent script.
+fn blog_post(duplex: &str, isolated: bool) -> String {
+    let allow = if isolated {
+        r#" allow="cross-origin-isolated""#
+    } else {
+        ""
+    };
+    format!(
+        r#"<!doctype html><html lang="ja"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ソケット通信と HTTP の違いを実際に見てみる</title>
+<style>
+body {{ margin: 0; background: #fff; color: #222; font: 16px/1.9 "Noto Sans CJK JP", sans-serif; }}
+article {{ max-width: 760px; margin: 0 auto; padding: 24px 16px 48px; }}
+h1 {{ font-size: 1.7rem; line-height: 1.5; margin: 0 0 8px; }}
+.meta {{ color: #777; font-size: 0.85rem; margin-bottom: 24px; }}
+h2 {{ font-size: 1.3rem; border-bottom: 1px solid #e5e5e5; padding-bottom: 4px; margin-top: 36px; }}
+code {{ background: #f2f2f2; padding: 1px 4px; border-radius: 3px; }}
+iframe {{ display: block; width: 100%; height: 420px; border: 1px solid #e5e5e5; border-radius: 8px; }}
+figure {{ margin: 24px 0; }}
+figcaption {{ color: #777; font-size: 0.85rem; margin-top: 4px; }}
+</style></head><body><article>
+<h1>ソケット通信と HTTP 通信の違いを実際に見てみる</h1>
+<p class="meta">2026-11-24 ・ ネットワーク</p>
+<p>「HTTP はリクエストを送るとレスポンスが返ってきて、そこで接続が切れる」とよく説明されます。本当にそうなのか、下の HTTP ラボで確かめてみましょう。<code>Connection: close</code> と keep-alive を切り替えると、どの TCP 接続が使われたかが見えます。</p>
+<figure><iframe id="lab" src="{duplex}/embed/lab-http?lang=ja" title="Duplex: HTTP ラボ"{allow}></iframe>
+<figcaption>HTTP ラボ（Duplex）</figcaption></figure>
+<h2>ソケット通信はつながったまま</h2>
+<p>一方、WebSocket は一度つながると開いたままで、サーバーからも送れます。</p>
+<figure><iframe id="ws" src="{duplex}/embed/ws?lang=ko&amp;theme=dark" title="Duplex: WebSocket"{allow}></iframe>
+<figcaption>WebSocket（Duplex、韓国語・ダーク表示）</figcaption></figure>
+<p>どちらも「はじめる」を押すまでは何も接続しません。</p>
+</article>
+{script}
+</body></html>"#,
+        script = protocol::oembed::parent_script(duplex)
+    )
+}
+
+/// Serves the blog post on 127.0.0.1:0 (another origin than Duplex's): `/` plain,
+/// `/isolated` cross-origin isolated (COOP + COEP) with `allow="cross-origin-isolated"`.
+async fn host(duplex: String) -> (SocketAddr, tokio_util::sync::CancellationToken) {
+    let plain = blog_post(&duplex, false);
+    let isolated = blog_post(&duplex, true);
+    let app = axum::Router::new()
+        .route("/", axum::routing::get(move || async move { Html(plain) }))
+        .route(
+            "/isolated",
+            axum::routing::get(move || async move {
+                (
+                    [
+                        ("cross-origin-opener-policy", "same-origin"),
+                        ("cross-origin-embedder-policy", "require-corp"),
+                    ],
+                    Html(isolated),
+                )
+                    .into_response()
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let token = stop.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(token.cancelled_owned())
+            .await
+            .unwrap();
+    });
+    (addr, stop)
+}
+
+async fn js(b: &Browser, script: &str) -> serde_json::Value {
+    b.client.execute(script, vec![]).await.unwrap()
+}
+
+/// Enters the host page's iframe `id` (from the top).
+async fn enter(b: &Browser, id: &str) {
+    b.client.enter_parent_frame().await.unwrap();
+    b.client.enter_parent_frame().await.unwrap();
+    let index = js(
+        b,
+        &format!(
+            "return [...document.querySelectorAll('iframe')].findIndex(f => f.id === '{id}');"
+        ),
+    )
+    .await
+    .as_u64()
+    .unwrap();
+    b.client.enter_frame(index as u16).await.unwrap();
+}
+
+async fn top(b: &Browser) {
+    b.client.enter_parent_frame().await.unwrap();
+}
+
+/// The height the host gave iframe `id`, and the height its page has, once they agree.
+async fn heights_agree(b: &Browser, id: &str) -> f64 {
+    wait_for(&format!("iframe {id} sized to its page"), || async {
+        enter(b, id).await;
+        let inner = js(b, "return document.body.getBoundingClientRect().height;")
+            .await
+            .as_f64()?;
+        top(b).await;
+        let outer = js(
+            b,
+            &format!("return document.getElementById('{id}').getBoundingClientRect().height;"),
+        )
+        .await
+        .as_f64()?;
+        // The iframe's border adds 2 px.
+        ((outer - 2.0 - inner.ceil()).abs() <= 1.0 && inner > 100.0).then_some(inner)
+    })
+    .await
+}
+
+async fn stats(server: &TestServer) -> protocol::stats::ServerStats {
+    reqwest::get(server.url(protocol::stats::STATS_PATH))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn entry(lang: &str, key: &str) -> String {
+    let text = std::fs::read_to_string(dist().join(format!("{lang}.txt"))).unwrap();
+    text.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().to_owned())
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_blog_post_on_another_origin_embeds_the_lab_and_the_socket() {
+    let server = TestServer::serve(&dist()).await;
+    let duplex = format!("http://{}", server.addr);
+    let (addr, stop) = host(duplex.clone()).await;
+    let b = Browser::start("ja-JP").await;
+    b.client.goto(&format!("http://{addr}/")).await.unwrap();
+
+    // Both embeds draw their start screens, in the language and theme their URLs ask for.
+    enter(&b, "lab").await;
+    b.wait_visible("[data-test=embed-start]").await;
+    assert_eq!(
+        b.text("[data-test=embed-start]").await.unwrap(),
+        entry("ja", "embed_start")
+    );
+    enter(&b, "ws").await;
+    b.wait_visible("[data-test=embed-start]").await;
+    assert_eq!(
+        b.text("[data-test=embed-start]").await.unwrap(),
+        entry("ko", "embed_start")
+    );
+    let bg = js(
+        &b,
+        "return getComputedStyle(document.body).backgroundColor;",
+    )
+    .await;
+    assert_eq!(bg, json!("rgb(15, 18, 22)"), "theme=dark");
+    let open = b.attr("[data-test=embed-open]", "href").await.unwrap();
+    assert_eq!(open, "/?lang=ko&theme=dark");
+    assert_eq!(
+        b.attr("[data-test=embed-open]", "target").await.as_deref(),
+        Some("_blank")
+    );
+
+    // Nothing has touched the network beyond the page's own files: no session ever, no API.
+    for id in ["lab", "ws"] {
+        enter(&b, id).await;
+        let calls = js(
+            &b,
+            "return performance.getEntriesByType('resource').map(e => e.name)
+                 .filter(n => n.includes('/api/') || n.includes('/ws'));",
+        )
+        .await;
+        assert_eq!(calls, json!([]), "{id} before a click");
+    }
+    assert_eq!(
+        stats(&server).await.sessions_peak,
+        0,
+        "a socket before a click"
+    );
+
+    // The host applied the heights the embeds reported.
+    let lab_before = heights_agree(&b, "lab").await;
+    heights_agree(&b, "ws").await;
+
+    // Started, the lab runs a request; the iframe grows with it.
+    enter(&b, "lab").await;
+    b.click("[data-test=embed-start]").await;
+    b.wait_attr("[data-test=observer-link]", "data-link", "live")
+        .await;
+    b.wait_attr("[data-test=timer-note]", "data-isolated", "false")
+        .await;
+    b.set_input("[data-test=lab-count]", "2").await;
+    b.run_lab(2).await;
+    let lab_after = heights_agree(&b, "lab").await;
+    assert!(lab_after > lab_before + 100.0, "{lab_before} → {lab_after}");
+
+    // The socket opens only now, and exchanges a message.
+    enter(&b, "ws").await;
+    b.click("[data-test=embed-start]").await;
+    b.connect_ws().await;
+    assert!(stats(&server).await.sessions_peak >= 1);
+    heights_agree(&b, "ws").await;
+
+    // The mock post as its readers see it (desktop, then a phone).
+    top(&b).await;
+    let dir = screenshot_dir();
+    b.shoot(&dir, "embed-blog-desktop").await;
+    b.client.set_window_size(380, 900).await.unwrap();
+    heights_agree(&b, "lab").await;
+    b.shoot(&dir, "embed-blog-380").await;
+
+    // In an isolated host that allows it, the embed is isolated too: a 5 µs clock.
+    b.client.set_window_size(1280, 1000).await.unwrap();
+    b.client
+        .goto(&format!("http://{addr}/isolated"))
+        .await
+        .unwrap();
+    enter(&b, "lab").await;
+    b.click("[data-test=embed-start]").await;
+    b.wait_attr("[data-test=timer-note]", "data-isolated", "true")
+        .await;
+    b.finish().await;
+    stop.cancel();
+}

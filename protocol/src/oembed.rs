@@ -1,0 +1,77 @@
+//! oEmbed (<https://oembed.com>): what `GET /oembed?url=…&format=json` answers, so a blog
+//! platform that reads oEmbed (Hatena Blog, WordPress, …) turns a Duplex link into the live
+//! widget. Only the `rich` type: the HTML is an iframe of the page's embed
+//! (`pages::Place::embed`).
+
+use serde::{Deserialize, Serialize};
+
+/// The endpoint's path; every page advertises it with an absolute discovery `<link>`.
+pub const OEMBED_PATH: &str = "/oembed";
+
+/// The `type` of the message an embed posts to the page that frames it, on every change
+/// of its height: `{ "type": "duplex:height", "height": <CSS pixels> }` (README,
+/// "Embedding").
+pub const HEIGHT_MESSAGE: &str = "duplex:height";
+
+/// The provider's name in every answer.
+pub const PROVIDER_NAME: &str = "Duplex";
+
+/// A link card's image (`og:image`, the oEmbed thumbnail), in pixels: the size link-card
+/// readers (Open Graph, X/Twitter `summary_large_image`) draw without cropping.
+pub const CARD_WIDTH: u32 = 1200;
+/// See [`CARD_WIDTH`].
+pub const CARD_HEIGHT: u32 = 630;
+
+/// The narrowest iframe an answer gives, whatever `maxwidth` asks: the embeds are laid out
+/// for 320 px phones and up; a smaller `maxwidth` is answered with 404, as the spec asks
+/// of a provider that cannot fit.
+pub const MIN_WIDTH: u32 = 280;
+
+/// An oEmbed 1.0 answer of type `rich`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OEmbed {
+    /// Always `"1.0"`.
+    pub version: String,
+    /// Always `"rich"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub provider_name: String,
+    /// This site's root, absolute.
+    pub provider_url: String,
+    /// The iframe, with an absolute `src`, `width` and `height` as below.
+    pub html: String,
+    /// Pixels, never more than the request's `maxwidth`.
+    pub width: u32,
+    /// Pixels, never more than the request's `maxheight`; the embed reports its real
+    /// height to the host page after it draws (see README, "Embedding").
+    pub height: u32,
+    /// The link card's image, absolute; left out when `maxwidth`/`maxheight` are smaller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_height: Option<u32>,
+    /// Seconds a consumer may keep the answer.
+    pub cache_age: u64,
+}
+
+/// The few lines a host page adds once, beside its Duplex iframes, so each grows and
+/// shrinks with its widget: it listens for [`HEIGHT_MESSAGE`] from `origin` (this site)
+/// and sets the height of the iframe that sent it. Without it, an iframe keeps the fixed
+/// height its snippet gives. The README's "Embedding" section and the page's "Embed this"
+/// dialog show this very text.
+pub fn parent_script(origin: &str) -> String {
+    format!(
+        r#"<script>
+addEventListener("message", function (e) {{
+  var d = e.data;
+  if (e.origin !== "{origin}" || !d || d.type !== "{HEIGHT_MESSAGE}") return;
+  document.querySelectorAll("iframe").forEach(function (f) {{
+    if (f.contentWindow === e.source) f.style.height = Math.ceil(+d.height) + "px";
+  }});
+}});
+</script>"#
+    )
+}
