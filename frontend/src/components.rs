@@ -9,6 +9,7 @@ pub(crate) mod chat_join;
 pub(crate) mod chat_log;
 pub(crate) mod conn_timeline;
 pub(crate) mod connections_panel;
+pub(crate) mod embed_dialog;
 pub(crate) mod embed_frame;
 pub(crate) mod feed_controls;
 pub(crate) mod feed_table;

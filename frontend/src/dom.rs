@@ -234,3 +234,51 @@ pub(crate) fn links_open_outside() {
         let _ = head.append_child(&base);
     }
 }
+
+/// The page's origin (`https://host[:port]`).
+pub(crate) fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The page's query without its `?` (settings and `lang`).
+pub(crate) fn query() -> String {
+    current_url()
+        .map(|u| u.search().trim_start_matches('?').to_owned())
+        .unwrap_or_default()
+}
+
+/// Starts writing `text` to the clipboard; the promise settles when it is there (`None`
+/// where the browser offers no clipboard).
+pub(crate) fn clipboard_write(text: &str) -> Option<js_sys::Promise> {
+    Some(web_sys::window()?.navigator().clipboard().write_text(text))
+}
+
+/// Calls `f` with each height an embed of this site's own posts from a frame of this page
+/// (`protocol::oembed::HEIGHT_MESSAGE`), while the listener lives.
+pub(crate) fn on_embed_height(f: impl Fn(f64) + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    let own = origin();
+    Some(gloo_events::EventListener::new(
+        &window,
+        "message",
+        move |e| {
+            use wasm_bindgen::JsCast as _;
+            let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
+                return;
+            };
+            if e.origin() != own {
+                return;
+            }
+            let data = e.data();
+            let kind = js_sys::Reflect::get(&data, &"type".into()).ok();
+            let height = js_sys::Reflect::get(&data, &"height".into()).ok();
+            if kind.and_then(|k| k.as_string()).as_deref() == Some(protocol::oembed::HEIGHT_MESSAGE)
+                && let Some(h) = height.and_then(|h| h.as_f64())
+            {
+                f(h);
+            }
+        },
+    ))
+}

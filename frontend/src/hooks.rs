@@ -6,6 +6,7 @@ pub(crate) mod use_chat;
 pub(crate) mod use_client_key;
 pub(crate) mod use_compare_form;
 pub(crate) mod use_echo;
+pub(crate) mod use_embed_this;
 pub(crate) mod use_feed;
 pub(crate) mod use_http_lab;
 pub(crate) mod use_lang;

@@ -11,6 +11,7 @@ pub mod chat;
 pub mod clock;
 pub mod compare;
 pub mod echo;
+pub mod embed;
 pub mod feed;
 pub mod fetch;
 pub mod lab;

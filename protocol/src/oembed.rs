@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::pages::{Place, Widget};
+
 /// The endpoint's path; every page advertises it with an absolute discovery `<link>`.
 pub const OEMBED_PATH: &str = "/oembed";
 
@@ -74,4 +76,29 @@ addEventListener("message", function (e) {{
 }});
 </script>"#
     )
+}
+
+/// An embed's iframe size (width, height in CSS pixels) when nothing bounds it: its usual
+/// height at a blog column's width once started (it reports its real height after it
+/// draws). The oEmbed answer and the page's "Embed this" snippet both use it.
+pub fn natural_size(embed: Place) -> (u32, u32) {
+    match embed {
+        Place::Embed(Widget::Http) => (640, 560),
+        Place::Embed(Widget::Ws) => (640, 640),
+        Place::Embed(Widget::LabHttp | Widget::LabWs | Widget::Feed) => (960, 900),
+        Place::Embed(Widget::Race | Widget::Chat) => (960, 820),
+        _ => (960, 1000),
+    }
+}
+
+/// The link-card image of a place in a language (`lang`: `en`, `ja`, `ko`), a path under
+/// the site's root: one per page, made by `cargo xtask cards`. A lesson shows the
+/// lessons' card; an embed its full page's.
+pub fn card_path(place: Place, lang: &str) -> String {
+    let name = match place.full_page() {
+        Place::Page(b) => b.name(),
+        Place::Learn | Place::Lesson(_) | Place::EmbedLesson(_) => "learn",
+        Place::Embed(_) | Place::NotFound => crate::pages::Bundle::Home.name(),
+    };
+    format!("cards/{name}-{lang}.png")
 }

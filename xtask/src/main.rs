@@ -97,6 +97,9 @@ enum Task {
     /// The link-card images (1200 × 630, every page in en/ja/ko) into `frontend/cards/`,
     /// from screenshots of the built page in its busy state; commit them.
     Cards,
+    /// Only the source-tree rules `test` checks first: `//!` docs, the front end's layers,
+    /// the paths ARCHITECTURE.md names.
+    Tidy,
 }
 
 fn main() -> Result<()> {
@@ -214,6 +217,11 @@ fn main() -> Result<()> {
             println!("screenshots in {}", dir.display());
             Ok(())
         }
+        Task::Tidy => {
+            steps.run(TIDY_STEP, || tidy::check(&root))?;
+            steps.report();
+            Ok(())
+        }
         Task::Cards => {
             tools::ensure_build_tools(&mut steps, &root)?;
             tools::ensure_browser(&mut steps)?;
@@ -262,10 +270,7 @@ fn test(steps: &mut run::Steps, root: &Path, no_browser: bool) -> Result<()> {
         tools::ensure_browser(steps)?;
     }
     tools::ensure_redis(steps)?;
-    steps.run(
-        "tidy (//! docs, front-end layers, ARCHITECTURE paths)",
-        || tidy::check(root),
-    )?;
+    steps.run(TIDY_STEP, || tidy::check(root))?;
     steps.run("cargo fmt --check", || {
         run::cargo(&["fmt", "--all", "--", "--check"])
     })?;
@@ -376,6 +381,9 @@ fn browser_tests(root: &Path, screenshots: Option<&Path>, filter: &[&str]) -> Re
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     run::cargo_test(&args, &env)
 }
+
+/// The source-tree rules' step, in `test` and `tidy` alike.
+const TIDY_STEP: &str = "tidy (//! docs, front-end layers, ARCHITECTURE paths)";
 
 /// The chat-across-instances step's name, in `test` and `chat-redis` alike.
 const CHAT_REDIS_STEP: &str = "chat across two instances (feature chat-redis, a real redis-server)";

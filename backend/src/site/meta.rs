@@ -173,16 +173,9 @@ pub(crate) struct Card {
     pub(crate) noindex: bool,
 }
 
-/// The card image of a place: one per page and language, in `cards/` beside the page's
-/// files (made by `cargo xtask cards`, see `xtask/src/cards.rs`). A lesson shows the
-/// lessons' card; an embed its full page's.
+/// The card image of a place (`protocol::oembed::card_path`).
 pub(crate) fn image_name(place: Place, lang: Lang) -> String {
-    let name = match place.full_page() {
-        Place::Page(b) => b.name(),
-        Place::Learn | Place::Lesson(_) | Place::EmbedLesson(_) => "learn",
-        Place::Embed(_) | Place::NotFound => Bundle::Home.name(),
-    };
-    format!("cards/{name}-{}.png", lang.tag())
+    protocol::oembed::card_path(place, lang.tag())
 }
 
 /// Every card image the site refers to (for the test that they were all made).

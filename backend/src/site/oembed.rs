@@ -4,7 +4,7 @@
 //! route reads the catalogue the answer's language needs.
 
 use protocol::oembed::{CARD_HEIGHT, CARD_WIDTH, MIN_WIDTH, OEmbed, PROVIDER_NAME};
-use protocol::pages::{Place, Widget};
+use protocol::pages::Place;
 
 use super::meta::{self, Lang, Texts};
 use crate::origin::on_site;
@@ -106,18 +106,6 @@ pub(crate) fn target(ask: &Ask, origin: &str) -> Result<Target, OEmbedError> {
     })
 }
 
-/// The iframe's size when the consumer sets no bounds: the embed's usual height at a
-/// blog column's width (it reports its real height once drawn).
-fn natural_size(embed: Place) -> (u32, u32) {
-    match embed {
-        Place::Embed(Widget::Http) => (640, 560),
-        Place::Embed(Widget::Ws) => (640, 640),
-        Place::Embed(Widget::LabHttp | Widget::LabWs | Widget::Feed) => (960, 900),
-        Place::Embed(Widget::Race | Widget::Chat) => (960, 820),
-        _ => (960, 1000),
-    }
-}
-
 /// The answer for `target` at `origin`, within the request's bounds.
 pub(crate) fn answer(
     ask: &Ask,
@@ -125,7 +113,7 @@ pub(crate) fn answer(
     origin: &str,
     texts: &Texts<'_>,
 ) -> Result<OEmbed, OEmbedError> {
-    let (w, h) = natural_size(target.embed);
+    let (w, h) = protocol::oembed::natural_size(target.embed);
     let width = ask.maxwidth.map_or(w, |m| w.min(m));
     let height = ask.maxheight.map_or(h, |m| h.min(m));
     if width < MIN_WIDTH || height < MIN_HEIGHT {

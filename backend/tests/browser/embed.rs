@@ -243,3 +243,105 @@ async fn a_blog_post_on_another_origin_embeds_the_lab_and_the_socket() {
     b.finish().await;
     stop.cancel();
 }
+
+#[tokio::test]
+async fn embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers() {
+    let server = TestServer::serve(&dist()).await;
+    let origin = format!("http://{}", server.addr);
+    let b = Browser::start("en-US").await;
+    b.client
+        .goto(&server.url("/compare?lang=ja&n=50"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=embed-this]").await;
+    assert_eq!(b.count("[data-test=embed-dialog]").await, 0);
+    b.click("[data-test=embed-this]").await;
+    b.wait_visible("[data-test=embed-dialog]").await;
+    let snippet = || async {
+        js(
+            &b,
+            "return document.querySelector('[data-test=embed-snippet]').value;",
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned()
+    };
+    // The race first, with the page's settings and language; then the feed.
+    let race = snippet().await;
+    assert!(
+        race.starts_with(&format!(
+            r#"<iframe src="{origin}/embed/race?lang=ja&amp;n=50&amp;"#
+        )),
+        "{race}"
+    );
+    assert!(
+        race.contains(&format!(r#"e.origin !== "{origin}""#)),
+        "{race}"
+    );
+    b.select("[data-test=embed-widget]", "1").await;
+    wait_for("the feed's snippet", || async {
+        snippet().await.contains("/embed/feed?").then_some(())
+    })
+    .await;
+    // The preview is the embed itself, and grows to the height it reports.
+    let natural = protocol::oembed::natural_size(protocol::pages::Place::Embed(
+        protocol::pages::Widget::Feed,
+    ))
+    .1 as f64;
+    wait_for("the preview sized by its own report", || async {
+        let h = js(
+            &b,
+            "return document.querySelector('[data-test=embed-preview]').getBoundingClientRect().height;",
+        )
+        .await
+        .as_f64()?;
+        ((h - natural).abs() > 20.0 && h > 150.0).then_some(h)
+    })
+    .await;
+    // The link card names the full page; the wrappers carry the snippet.
+    let url = b.text("[data-test=embed-url]").await.unwrap();
+    assert!(url.starts_with(&format!("{origin}/compare?")), "{url}");
+    let pen = js(
+        &b,
+        "return document.querySelector('[data-test=embed-codepen] input[name=data]').value;",
+    )
+    .await;
+    let pen: serde_json::Value = serde_json::from_str(pen.as_str().unwrap()).unwrap();
+    assert_eq!(pen["html"].as_str().unwrap(), snippet().await);
+    assert_eq!(
+        b.attr("[data-test=embed-codepen]", "action")
+            .await
+            .as_deref(),
+        Some(crate_embed_action("codepen"))
+    );
+    let files = js(
+        &b,
+        "return document.querySelector('[data-test=embed-stackblitz] input[name=\"project[files][index.html]\"]').value;",
+    )
+    .await;
+    assert!(files.as_str().unwrap().contains(&snippet().await));
+    // Copy: the clipboard gets the snippet (headless Chromium grants it to a focused page).
+    b.click("[data-test=embed-copy]").await;
+    b.wait_visible("[data-test=embed-copied]").await;
+    let copied = b.text("[data-test=embed-copied]").await.unwrap();
+    assert_eq!(copied, entry("ja", "embed_this_copied"), "{copied}");
+    let shot = screenshot_dir();
+    b.shoot(&shot, "embed-this-ja-desktop").await;
+    b.client.set_window_size(380, 900).await.unwrap();
+    b.shoot(&shot, "embed-this-ja-380").await;
+    b.click("[data-test=embed-close]").await;
+    wait_for("the dialog closed", || async {
+        (b.count("[data-test=embed-dialog]").await == 0).then_some(())
+    })
+    .await;
+    b.finish().await;
+}
+
+/// The forms' actions, as the page's model names them.
+fn crate_embed_action(which: &str) -> &'static str {
+    match which {
+        "codepen" => "https://codepen.io/pen/define",
+        _ => "https://stackblitz.com/run",
+    }
+}

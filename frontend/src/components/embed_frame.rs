@@ -23,8 +23,8 @@ pub(crate) struct EmbedFrame {
     pub(crate) on_start: Callback<MouseEvent>,
 }
 
-/// The widget's title and one-line lead on the start screen.
-fn words(place: Place) -> (Key, Key) {
+/// A widget's title and one-line lead (the start screen, "Embed this").
+pub(crate) fn words(place: Place) -> (Key, Key) {
     match place {
         Place::Embed(Widget::Http) => (Key::http_title, Key::http_lead),
         Place::Embed(Widget::Ws) => (Key::ws_title, Key::ws_lead),

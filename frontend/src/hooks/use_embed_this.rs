@@ -1,0 +1,87 @@
+//! `use_embed_this(page)`: the state of a full page's "Embed this" dialog — open or not,
+//! which of the page's widgets (`model::embed::widgets_of`), what was last copied (the
+//! clipboard is written here), and the height the preview's embed reports (the same
+//! message a blog's script applies, so the preview grows as a post's iframe would).
+
+use std::rc::Rc;
+
+use protocol::pages::Place;
+use yew::prelude::*;
+
+use crate::dom;
+use crate::model::embed::{CopyTarget, widgets_of};
+
+#[derive(Clone, PartialEq)]
+pub(crate) struct EmbedThis {
+    pub(crate) open: bool,
+    pub(crate) toggle: Callback<()>,
+    /// The page's widgets (empty: the page offers no embed).
+    pub(crate) widgets: Rc<Vec<Place>>,
+    pub(crate) chosen: usize,
+    pub(crate) choose: Callback<usize>,
+    /// The last copy and whether it worked.
+    pub(crate) copied: Option<(CopyTarget, bool)>,
+    pub(crate) copy: Callback<(CopyTarget, String)>,
+    /// The preview embed's reported height, CSS pixels.
+    pub(crate) preview_height: Option<f64>,
+}
+
+#[hook]
+pub(crate) fn use_embed_this(page: Place) -> EmbedThis {
+    let open = use_state(|| false);
+    let chosen = use_state(|| 0usize);
+    let copied = use_state(|| None);
+    let preview_height = use_state(|| None);
+    let widgets = use_memo(page, |page| widgets_of(*page));
+    {
+        let preview_height = preview_height.clone();
+        use_effect_with((*open, *chosen), move |(open, _)| {
+            preview_height.set(None);
+            let listener = open
+                .then(|| {
+                    let h = preview_height.clone();
+                    dom::on_embed_height(move |px| h.set(Some(px)))
+                })
+                .flatten();
+            move || drop(listener)
+        });
+    }
+    let toggle = {
+        let (open, copied) = (open.clone(), copied.clone());
+        Callback::from(move |()| {
+            copied.set(None);
+            open.set(!*open);
+        })
+    };
+    let choose = {
+        let (chosen, copied) = (chosen.clone(), copied.clone());
+        Callback::from(move |i| {
+            copied.set(None);
+            chosen.set(i);
+        })
+    };
+    let copy = {
+        let copied = copied.clone();
+        Callback::from(move |(what, text): (CopyTarget, String)| {
+            let copied = copied.clone();
+            let Some(promise) = dom::clipboard_write(&text) else {
+                copied.set(Some((what, false)));
+                return;
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                copied.set(Some((what, ok)));
+            });
+        })
+    };
+    EmbedThis {
+        open: *open,
+        toggle,
+        widgets: Rc::new((*widgets).clone()),
+        chosen: (*chosen).min(widgets.len().saturating_sub(1)),
+        choose,
+        copied: *copied,
+        copy,
+        preview_height: *preview_height,
+    }
+}
