@@ -15,6 +15,7 @@ pub(crate) mod use_observer;
 pub(crate) mod use_race;
 pub(crate) mod use_route;
 pub(crate) mod use_sessions;
+pub(crate) mod use_url_settings;
 pub(crate) mod use_websocket;
 
 /// A yew callback that feeds an async receiver, so a hook's task can `await` a service's

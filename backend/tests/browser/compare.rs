@@ -38,34 +38,14 @@ async fn compare_race_of_fifty_over_three_contenders_completes_with_a_plot() {
         Some("false")
     );
     // Downloads: catch the file the page offers instead of saving it.
-    b.client
-        .execute(
-            "window.__dl = [];
-             URL.revokeObjectURL = () => {};
-             HTMLAnchorElement.prototype.click = function () {
-                 window.__dl.push([this.download, this.href]);
-             };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    b.catch_downloads().await;
     for (button, name) in [
         ("download-csv", "duplex-compare.csv"),
         ("download-json", "duplex-compare.json"),
     ] {
         b.click(&format!("[data-test={button}]")).await;
-        let got = b
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 const [name, href] = window.__dl[window.__dl.length - 1];
-                 fetch(href).then(r => r.text()).then(t => done([name, t]));",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(got[0].as_str(), Some(name));
-        let body = got[1].as_str().unwrap();
+        let (got, body) = b.last_download().await;
+        assert_eq!(got, name);
         if name.ends_with(".csv") {
             // A header and one row per round trip.
             assert_eq!(
@@ -76,7 +56,7 @@ async fn compare_race_of_fifty_over_three_contenders_completes_with_a_plot() {
             );
             assert!(body.lines().nth(1).unwrap().starts_with("race,new,1,,"));
         } else {
-            let doc: serde_json::Value = serde_json::from_str(body).unwrap();
+            let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
             assert_eq!(doc["race"].as_array().unwrap().len(), 3);
             assert_eq!(doc["race"][2]["samples_ms"].as_array().unwrap().len(), 50);
             assert_eq!(doc["settings"]["n"], "50");

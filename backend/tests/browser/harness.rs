@@ -528,3 +528,64 @@ impl Browser {
             .collect()
     }
 }
+
+impl Browser {
+    /// From now on, a file the page offers (`dom::download`: an anchor's `click`) is caught
+    /// instead of saved; [`Browser::last_download`] reads it.
+    pub(crate) async fn catch_downloads(&self) {
+        self.client
+            .execute(
+                "window.__dl = [];
+                 URL.revokeObjectURL = () => {};
+                 HTMLAnchorElement.prototype.click = function () {
+                     window.__dl.push([this.download, this.href]);
+                 };",
+                vec![],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The last file the page offered: its name and text.
+    pub(crate) async fn last_download(&self) -> (String, String) {
+        let got = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const [name, href] = window.__dl[window.__dl.length - 1];
+                 fetch(href).then(r => r.text()).then(t => done([name, t]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (
+            got[0].as_str().unwrap_or_default().to_owned(),
+            got[1].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    /// An input's current value (a property yew sets, not the attribute).
+    pub(crate) async fn value(&self, css: &str) -> String {
+        self.client
+            .execute(
+                "return document.querySelector(arguments[0]).value;",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Waits until the page's address has `name=value` in its query.
+    pub(crate) async fn wait_query(&self, name: &str, value: &str) {
+        wait_for(&format!("?{name}={value} in the address"), || async {
+            let url = self.client.current_url().await.ok()?;
+            url.query_pairs()
+                .any(|(n, v)| n == name && v == value)
+                .then_some(())
+        })
+        .await;
+    }
+}

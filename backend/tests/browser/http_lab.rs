@@ -168,3 +168,64 @@ async fn lab_shows_that_a_cookie_was_sent_but_never_its_value() {
     assert!(headers.contains("hidden: 32 B sent"), "{headers}");
     b.finish().await;
 }
+
+/// The lab's settings come from its address and go back into it (so a link or an embed
+/// reproduces the setup), and its requests download as JSON and CSV.
+#[tokio::test]
+async fn lab_settings_live_in_the_address_and_its_log_downloads() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_live(
+        &server,
+        "/lab/http?lang=en&count=2&close=1&resp=10",
+        "[data-test=lab-run]",
+    )
+    .await;
+    assert_eq!(b.value("[data-test=lab-count]").await, "2");
+    assert_eq!(b.value("[data-test=lab-resp]").await, "10");
+    let checked = b
+        .client
+        .execute(
+            "return document.querySelector('[data-test=lab-close]').checked;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(checked, json!(true));
+    // The whole setup is written back, with what the address left out.
+    b.wait_query("order", "sequential").await;
+    b.wait_query("method", "get").await;
+    let conns = b.run_lab(2).await;
+    assert_ne!(
+        conns[0], conns[1],
+        "Connection: close → a new connection each"
+    );
+    b.catch_downloads().await;
+    b.click("[data-test=lab-download-json]").await;
+    let (name, body) = b.last_download().await;
+    assert_eq!(name, "duplex-http-lab.json");
+    let rows: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{body}");
+    for r in rows {
+        assert_eq!(r["close"], json!(true));
+        assert_eq!(r["status"], json!(200));
+        assert_eq!(r["response_bytes"], json!(10));
+    }
+    // Each rode its own connection (the server closed the first's); either may be one the
+    // browser opened early for the page's own files, so its number on it may be above 1.
+    assert_ne!(rows[0]["conn"], rows[1]["conn"], "{body}");
+    assert!(
+        rows.iter()
+            .all(|r| r["request_on_conn"].as_u64() >= Some(1))
+    );
+    b.click("[data-test=lab-download-csv]").await;
+    let (name, csv) = b.last_download().await;
+    assert_eq!(name, "duplex-http-lab.csv");
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.starts_with("run,n,method,"));
+    // A change goes into the address at once.
+    b.set_input("[data-test=lab-count]", "4").await;
+    b.wait_query("count", "4").await;
+    b.finish().await;
+}

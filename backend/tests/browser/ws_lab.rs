@@ -177,3 +177,46 @@ async fn ws_lab_reconnects_with_backoff_when_asked() {
     assert_eq!(log.matches("Reconnecting").count(), 1, "{log}");
     b.finish().await;
 }
+
+/// The lab's settings come from its address and go back into it; its log downloads.
+#[tokio::test]
+async fn ws_lab_settings_live_in_the_address_and_its_log_downloads() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_live(
+        &server,
+        "/lab/ws?lang=en&kind=binary&size=64&repeat=2&count=3",
+        "[data-test=ws-connect]",
+    )
+    .await;
+    assert_eq!(b.value("[data-test=ws-kind]").await, "binary");
+    assert_eq!(b.value("[data-test=ws-size]").await, "64");
+    assert_eq!(b.value("[data-test=ws-repeat]").await, "2");
+    b.wait_query("offer", "duplex").await;
+    b.connect_ws().await;
+    b.click("[data-test=ws-send]").await;
+    b.catch_downloads().await;
+    wait_for("two binary echoes in the log", || async {
+        b.click("[data-test=ws-download-json]").await;
+        let (_, body) = b.last_download().await;
+        let rows: serde_json::Value = serde_json::from_str(&body).ok()?;
+        let echoes = rows
+            .as_array()?
+            .iter()
+            .filter(|r| r["kind"] == "binary_echo")
+            .count();
+        (echoes == 2).then_some(rows)
+    })
+    .await;
+    b.click("[data-test=ws-download-csv]").await;
+    let (name, csv) = b.last_download().await;
+    assert_eq!(name, "duplex-ws-lab.csv");
+    assert!(csv.starts_with("at_ms,dir,kind,"), "{csv}");
+    assert!(
+        csv.lines().any(|l| l.contains(",sent,sent_binary,64,")),
+        "{csv}"
+    );
+    b.set_input("[data-test=ws-repeat]", "3").await;
+    b.wait_query("repeat", "3").await;
+    b.finish().await;
+}

@@ -17,9 +17,14 @@ pub(crate) struct LabControlsProps {
     pub(crate) running: bool,
     pub(crate) on_run: Callback<LabRun>,
     pub(crate) on_clear: Callback<()>,
-    /// The settings the form opens with (a lesson's); the lab's defaults without.
+    /// The settings the form opens with (a lesson's, the address's); the lab's defaults
+    /// without.
     #[prop_or_default]
     pub(crate) preset: Option<LabRun>,
+    /// Told the settings whenever the form holds valid ones (the lab's page keeps them in
+    /// its address).
+    #[prop_or_default]
+    pub(crate) on_change: Option<Callback<LabRun>>,
 }
 
 /// The text in each numeric field, as typed.
@@ -34,17 +39,7 @@ struct Fields {
 #[function_component(LabControls)]
 pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
     let lang = use_lang();
-    let preset = props.preset.clone().unwrap_or(LabRun {
-        spec: LabSpec {
-            method: HttpMethod::Get,
-            request_bytes: 0,
-            response_bytes: 1024,
-            delay_ms: 0,
-            close: false,
-        },
-        count: 3,
-        parallel: false,
-    });
+    let preset = props.preset.clone().unwrap_or(LabRun::DEFAULT);
     let method = use_state(|| preset.spec.method);
     let close = use_state(|| preset.spec.close);
     let parallel = use_state(|| preset.parallel);
@@ -66,24 +61,36 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
     let delay = parsed(LabParam::DelayMs, &fields.delay_ms);
     let count = parsed(LabParam::Count, &fields.count);
     let valid = req.is_ok() && resp.is_ok() && delay.is_ok() && count.is_ok();
+    let current = match (req, resp, delay, count) {
+        (Ok(req), Ok(resp), Ok(delay), Ok(count)) => Some(LabRun {
+            spec: LabSpec {
+                method: *method,
+                request_bytes: req,
+                response_bytes: resp,
+                delay_ms: delay,
+                close: *close,
+            },
+            count: count as u32,
+            parallel: *parallel,
+        }),
+        _ => None,
+    };
+    {
+        let on_change = props.on_change.clone();
+        use_effect_with(current.clone(), move |current| {
+            if let (Some(on_change), Some(run)) = (on_change, current) {
+                on_change.emit(run.clone());
+            }
+        });
+    }
 
     let on_submit = {
-        let (on_run, method, close, parallel) = (props.on_run.clone(), *method, *close, *parallel);
-        let values = (req, resp, delay, count);
+        let on_run = props.on_run.clone();
+        let current = current.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if let (Ok(req), Ok(resp), Ok(delay), Ok(count)) = values {
-                on_run.emit(LabRun {
-                    spec: LabSpec {
-                        method,
-                        request_bytes: req,
-                        response_bytes: resp,
-                        delay_ms: delay,
-                        close,
-                    },
-                    count: count as u32,
-                    parallel,
-                });
+            if let Some(run) = current.clone() {
+                on_run.emit(run);
             }
         })
     };

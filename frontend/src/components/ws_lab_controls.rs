@@ -16,6 +16,7 @@ use super::{bind_text, use_lang};
 use crate::i18n::{Key, Lang, bounds_problem};
 use crate::model::websocket::Offer;
 use crate::model::ws_session::Phase;
+use crate::model::ws_settings::WsSettings;
 
 /// Largest text payload: the echo's JSON around it must stay under the message cap.
 const TEXT_MAX: u64 = WS_MAX_MESSAGE_BYTES as u64 - 1024;
@@ -32,6 +33,12 @@ pub(crate) struct WsLabControlsProps {
     pub(crate) on_send_binary: Callback<(usize, u32)>,
     pub(crate) on_command: Callback<ClientMsg>,
     pub(crate) on_close: Callback<(u16, String)>,
+    /// The settings the form opens with (the address's); the lab's defaults without.
+    #[prop_or_default]
+    pub(crate) preset: Option<WsSettings>,
+    /// Told the settings as they change (the lab's page keeps them in its address).
+    #[prop_or_default]
+    pub(crate) on_change: Option<Callback<WsSettings>>,
 }
 
 fn checked(lang: Lang, text: &str, min: u64, max: u64) -> (Option<u64>, Option<AttrValue>) {
@@ -44,16 +51,37 @@ fn checked(lang: Lang, text: &str, min: u64, max: u64) -> (Option<u64>, Option<A
 #[function_component(WsLabControls)]
 pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
     let lang = use_lang();
-    let offer = use_state(Offer::default);
-    let binary = use_state(|| false);
-    let size = use_state(|| "32".to_owned());
-    let repeat = use_state(|| "1".to_owned());
-    let rate = use_state(|| "10".to_owned());
-    let count = use_state(|| "10".to_owned());
-    let push_bytes = use_state(|| "16".to_owned());
-    let ping = use_state(|| "1000".to_owned());
-    let code = use_state(|| "4000".to_owned());
-    let reason = use_state(|| "bye".to_owned());
+    let init = use_memo((), |_| props.preset.clone().unwrap_or_default());
+    let offer = use_state(|| init.offer);
+    let binary = use_state(|| init.binary);
+    let size = use_state(|| init.size.clone());
+    let repeat = use_state(|| init.repeat.clone());
+    let rate = use_state(|| init.rate.clone());
+    let count = use_state(|| init.count.clone());
+    let push_bytes = use_state(|| init.push_bytes.clone());
+    let ping = use_state(|| init.ping.clone());
+    let code = use_state(|| init.code.clone());
+    let reason = use_state(|| init.reason.clone());
+    {
+        let current = WsSettings {
+            offer: *offer,
+            binary: *binary,
+            size: (*size).clone(),
+            repeat: (*repeat).clone(),
+            rate: (*rate).clone(),
+            count: (*count).clone(),
+            push_bytes: (*push_bytes).clone(),
+            ping: (*ping).clone(),
+            code: (*code).clone(),
+            reason: (*reason).clone(),
+        };
+        let on_change = props.on_change.clone();
+        use_effect_with(current, move |current| {
+            if let Some(on_change) = on_change {
+                on_change.emit(current.clone());
+            }
+        });
+    }
 
     let open = props.phase == Phase::Open;
     let can_connect = matches!(props.phase, Phase::Idle | Phase::Closed);

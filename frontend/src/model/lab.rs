@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use protocol::lab::LabReply;
+use protocol::lab::{LabParam, LabReply};
 use protocol::{ErrorCode, HttpMethod};
 use yew::Reducible;
 
@@ -26,6 +26,98 @@ pub struct LabRun {
     pub count: u32,
     pub parallel: bool,
 }
+
+impl LabRun {
+    /// The lab's settings when nothing says otherwise: 3 GETs of 1 KiB, keep-alive, one
+    /// after another.
+    pub const DEFAULT: LabRun = LabRun {
+        spec: LabSpec {
+            method: HttpMethod::Get,
+            request_bytes: 0,
+            response_bytes: 1024,
+            delay_ms: 0,
+            close: false,
+        },
+        count: 3,
+        parallel: false,
+    };
+
+    /// The settings a page address names (`?method=post&req=…&resp=…&delay=…&count=…&
+    /// close=1&order=parallel`), each over [`LabRun::DEFAULT`]; a value out of bounds or
+    /// not a number is left at the default (the form then shows the default, not an error).
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> LabRun {
+        let mut run = LabRun::DEFAULT;
+        for (name, value) in pairs {
+            let num = |p: LabParam| p.parse(value).ok();
+            match name {
+                "method" => match value {
+                    "get" => run.spec.method = HttpMethod::Get,
+                    "post" => run.spec.method = HttpMethod::Post,
+                    _ => {}
+                },
+                "req" => run.spec.request_bytes = num(LabParam::RequestBytes).unwrap_or(0),
+                "resp" => {
+                    if let Some(n) = num(LabParam::ResponseBytes) {
+                        run.spec.response_bytes = n;
+                    }
+                }
+                "delay" => {
+                    if let Some(n) = num(LabParam::DelayMs) {
+                        run.spec.delay_ms = n;
+                    }
+                }
+                "count" => {
+                    if let Some(n) = num(LabParam::Count) {
+                        run.count = n as u32;
+                    }
+                }
+                "close" => run.spec.close = num(LabParam::Close) == Some(1),
+                "order" => run.parallel = value == "parallel",
+                _ => {}
+            }
+        }
+        if run.spec.method == HttpMethod::Get {
+            run.spec.request_bytes = 0;
+        }
+        run
+    }
+
+    /// The settings as the page's address carries them (every one, so a link reproduces
+    /// the setup whatever the defaults become).
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut q = vec![(
+            "method",
+            match self.spec.method {
+                HttpMethod::Get => "get",
+                HttpMethod::Post => "post",
+            }
+            .to_owned(),
+        )];
+        if self.spec.method == HttpMethod::Post {
+            q.push(("req", self.spec.request_bytes.to_string()));
+        }
+        q.extend([
+            ("resp", self.spec.response_bytes.to_string()),
+            ("delay", self.spec.delay_ms.to_string()),
+            ("count", self.count.to_string()),
+            ("close", u8::from(self.spec.close).to_string()),
+            (
+                "order",
+                if self.parallel {
+                    "parallel"
+                } else {
+                    "sequential"
+                }
+                .to_owned(),
+            ),
+        ]);
+        q
+    }
+}
+
+/// The query names [`LabRun::to_query`] writes (a page clears them before writing).
+pub const LAB_QUERY_NAMES: [&str; 7] =
+    ["method", "req", "resp", "delay", "count", "close", "order"];
 
 /// Phases of one request as the browser timed them (Resource Timing), in ms.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,7 +262,7 @@ mod tests {
     use protocol::{ErrorBody, ErrorCode, HttpMethod};
     use yew::Reducible;
 
-    use super::{Action, LabResult, LabRun, LabSpec, LabState, Measured};
+    use super::{Action, LAB_QUERY_NAMES, LabResult, LabRun, LabSpec, LabState, Measured};
     use crate::model::fetch::{FetchError, FetchState};
 
     fn refused(code: ErrorCode) -> LabResult {
@@ -229,5 +321,39 @@ mod tests {
         });
         assert_eq!(s.rows.len(), 1);
         assert!(s.stopped_by_server && !s.running);
+    }
+
+    #[test]
+    fn settings_round_trip_through_the_address() {
+        let run = LabRun {
+            spec: LabSpec {
+                method: HttpMethod::Post,
+                request_bytes: 2048,
+                response_bytes: 10,
+                delay_ms: 250,
+                close: true,
+            },
+            count: 8,
+            parallel: true,
+        };
+        let q = run.to_query();
+        assert_eq!(
+            LabRun::from_query(q.iter().map(|(n, v)| (*n, v.as_str()))),
+            run
+        );
+        for (name, _) in &q {
+            assert!(LAB_QUERY_NAMES.contains(name), "{name}");
+        }
+        assert_eq!(LabRun::from_query([]), LabRun::DEFAULT);
+        // Bad values keep the defaults; GET carries no body.
+        let odd = LabRun::from_query([
+            ("count", "-3"),
+            ("resp", "lots"),
+            ("method", "PATCH"),
+            ("req", "100"),
+            ("close", "maybe"),
+            ("lang", "ja"),
+        ]);
+        assert_eq!(odd, LabRun::DEFAULT);
     }
 }

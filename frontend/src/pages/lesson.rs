@@ -171,6 +171,7 @@ pub(crate) fn http_lesson(props: &HostProps) -> Html {
         &observer,
         &selected,
         Some(lab_preset(props.lesson)),
+        None,
     );
     frame(props.lesson, states, &props.on_reset, widget)
 }
@@ -192,7 +193,7 @@ pub(crate) fn ws_lesson(props: &HostProps) -> Html {
             ..Evidence::default()
         },
     );
-    let widget = super::ws_lab::view(lang, &ws, &observer, &filter);
+    let widget = super::ws_lab::view(lang, &ws, &observer, &filter, None);
     frame(props.lesson, states, &props.on_reset, widget)
 }
 

@@ -12,11 +12,15 @@ use crate::components::message_log::MessageLog;
 use crate::components::use_lang;
 use crate::components::ws_figures::ws_figures;
 use crate::components::ws_lab_controls::WsLabControls;
+use crate::dom;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_observer::{UseObserverHandle, use_observer};
+use crate::hooks::use_url_settings::use_url_settings;
 use crate::hooks::use_websocket::{UseWebSocketHandle, use_websocket};
 use crate::i18n::{Key, Lang};
+use crate::model::ws_log;
 use crate::model::ws_session::Dir;
+use crate::model::ws_settings::WsSettings;
 
 #[function_component(WsLab)]
 pub(crate) fn ws_lab() -> Html {
@@ -25,16 +29,20 @@ pub(crate) fn ws_lab() -> Html {
     let observer = use_observer(key.clone());
     let ws = use_websocket(key);
     let filter = use_state(|| None::<Dir>);
-    view(lang, &ws, &observer, &filter)
+    let settings = use_url_settings::<WsSettings>();
+    view(lang, &ws, &observer, &filter, Some(settings))
 }
 
-/// The lab itself, for the lab's page and for a lesson that needs it.
+/// The lab itself, for the lab's page (its settings from and to the address) and for a
+/// lesson that needs it (the lab's defaults).
 pub(crate) fn view(
     lang: Lang,
     ws: &UseWebSocketHandle,
     observer: &UseObserverHandle,
     filter: &UseStateHandle<Option<Dir>>,
+    settings: Option<(WsSettings, Callback<WsSettings>)>,
 ) -> Html {
+    let (preset, on_change) = settings.unzip();
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {
@@ -49,13 +57,30 @@ pub(crate) fn view(
         })
     };
     let v = &ws.view;
+    // The whole log (not just the filter's lines) as a file, like Compare's runs.
+    let download = |json: bool| {
+        let log = Rc::clone(&v.log);
+        Callback::from(move |_: MouseEvent| {
+            let rows = ws_log::records(log.iter());
+            if json {
+                dom::download(
+                    "duplex-ws-lab.json",
+                    "application/json",
+                    &ws_log::to_json(&rows),
+                );
+            } else {
+                dom::download("duplex-ws-lab.csv", "text/csv", &ws_log::to_csv(&rows));
+            }
+        })
+    };
+
     html! {
         <main class="lab">
             <section class="panel panel-ws" aria-labelledby="wsl-title">
                 <h2 id="wsl-title"><span class="swatch swatch-ws" aria-hidden="true" />{ lang.t(Key::ws_lab_title) }</h2>
                 <p class="lead">{ lang.t(Key::ws_lab_lead) }</p>
                 { ws_figures(lang, v) }
-                <WsLabControls phase={v.phase} ticker_running={v.ticker_running}
+                <WsLabControls phase={v.phase} ticker_running={v.ticker_running} {preset} {on_change}
                     auto_reconnect={ws.auto_reconnect}
                     on_connect={ws.connect.clone()} on_auto_reconnect={ws.set_auto_reconnect.clone()}
                     on_send_text={ws.send_text.clone()} on_send_binary={ws.send_binary.clone()}
@@ -82,6 +107,12 @@ pub(crate) fn view(
                     </label>
                 </div>
                 <MessageLog log={Rc::clone(&v.log)} only={**filter} />
+                <div class="actions">
+                    <button class="btn btn-small" type="button" onclick={download(true)} data-test="ws-download-json"
+                            disabled={v.log.is_empty()}>{ lang.t(Key::cmp_download_json) }</button>
+                    <button class="btn btn-small" type="button" onclick={download(false)} data-test="ws-download-csv"
+                            disabled={v.log.is_empty()}>{ lang.t(Key::cmp_download_csv) }</button>
+                </div>
             </section>
         </main>
     }
