@@ -242,9 +242,15 @@ async fn ws_without_upgrade_is_426() {
 #[tokio::test]
 async fn static_files_and_index_fallback() {
     let server = TestServer::start().await;
-    for path in ["/", "/lab/http", "/embed/x"] {
+    // An address no page has is still the page (which says "not found"), with a 404.
+    for (path, status) in [
+        ("/", StatusCode::OK),
+        ("/lab/http", StatusCode::OK),
+        ("/embed/x", StatusCode::NOT_FOUND),
+        ("/no/such/page", StatusCode::NOT_FOUND),
+    ] {
         let resp = reqwest::get(server.url(path)).await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        assert_eq!(resp.status(), status, "{path}");
         assert_eq!(resp.headers()["cache-control"], "no-cache");
         assert_eq!(resp.headers()["cross-origin-opener-policy"], "same-origin");
         assert_eq!(
