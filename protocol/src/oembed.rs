@@ -102,3 +102,32 @@ pub fn card_path(place: Place, lang: &str) -> String {
     };
     format!("cards/{name}-{lang}.png")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README shows the host's script: the very text the dialog gives an author.
+    #[test]
+    fn the_readme_shows_the_parent_script() {
+        let readme = include_str!("../../README.md");
+        let script = parent_script("https://duplex.example");
+        assert!(readme.contains(&script), "README.md lacks:\n{script}");
+    }
+
+    #[test]
+    fn every_place_with_an_embed_has_a_size_and_a_card() {
+        for w in Widget::ALL {
+            let (width, height) = natural_size(Place::Embed(w));
+            assert!(width >= MIN_WIDTH && height >= 400, "{w:?}");
+        }
+        assert_eq!(
+            card_path(Place::EmbedLesson("keep-alive"), "ja"),
+            "cards/learn-ja.png"
+        );
+        assert_eq!(
+            card_path(Place::Embed(Widget::Feed), "ko"),
+            "cards/compare-ko.png"
+        );
+    }
+}
