@@ -7,6 +7,7 @@
 //! module rather than in it: they are arithmetic and text, used by models and components
 //! alike.
 
+pub mod basics;
 pub mod chat;
 pub mod clock;
 pub mod compare;

@@ -132,3 +132,30 @@ async fn language_comes_from_query_then_browser_and_switches_live() {
     b.wait_text("[data-test=http-send]", "요청 보내기").await;
     b.finish().await;
 }
+
+/// The basics' forms come from the address and go back into it, for links and embeds.
+#[tokio::test]
+async fn the_basics_forms_live_in_the_address() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.client
+        .goto(&server.url("/?lang=en&method=post&payload=ping%20%26%20pong&message=yo"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=http-send]").await;
+    assert_eq!(b.value("[data-test=http-method]").await, "POST");
+    assert_eq!(b.value("[data-test=http-payload]").await, "ping & pong");
+    assert_eq!(b.value("[data-test=ws-payload]").await, "yo");
+    b.set_input("[data-test=ws-payload]", "hello there").await;
+    b.wait_query("message", "hello there").await;
+    b.wait_query("method", "post").await;
+    // The embed of one panel takes the same query.
+    b.client
+        .goto(&server.url("/embed/http?lang=en&method=post&payload=abc"))
+        .await
+        .unwrap();
+    b.click("[data-test=embed-start]").await;
+    b.wait_visible("[data-test=http-send]").await;
+    assert_eq!(b.value("[data-test=http-payload]").await, "abc");
+    b.finish().await;
+}

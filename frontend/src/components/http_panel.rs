@@ -11,6 +11,7 @@ use super::metric::metric;
 use super::{bind_text, use_lang};
 use crate::format;
 use crate::i18n::{Key, Lang, error_key};
+use crate::model::basics::HttpPanelSettings;
 use crate::model::echo::{EchoResult, EchoState};
 use crate::model::fetch::FetchError;
 
@@ -18,13 +19,32 @@ use crate::model::fetch::FetchError;
 pub(crate) struct HttpPanelProps {
     pub(crate) state: Rc<EchoState>,
     pub(crate) on_send: Callback<(HttpMethod, String)>,
+    /// The form's first method and payload (the address's); "GET hello" without.
+    #[prop_or_default]
+    pub(crate) preset: Option<HttpPanelSettings>,
+    /// Told the form's settings as they change (the page keeps them in its address).
+    #[prop_or_default]
+    pub(crate) on_change: Option<Callback<HttpPanelSettings>>,
 }
 
 #[function_component(HttpPanel)]
 pub(crate) fn http_panel(props: &HttpPanelProps) -> Html {
     let lang = use_lang();
-    let method = use_state(|| HttpMethod::Get);
-    let payload = use_state(|| "hello".to_owned());
+    let init = use_memo((), |_| props.preset.clone().unwrap_or_default());
+    let method = use_state(|| init.method);
+    let payload = use_state(|| init.payload.clone());
+    {
+        let on_change = props.on_change.clone();
+        let current = HttpPanelSettings {
+            method: *method,
+            payload: (*payload).clone(),
+        };
+        use_effect_with(current, move |current| {
+            if let Some(on_change) = on_change {
+                on_change.emit(current.clone());
+            }
+        });
+    }
 
     let on_method = {
         let method = method.clone();

@@ -12,6 +12,7 @@ use super::state_badge::state_badge;
 use super::{bind_text, use_lang};
 use crate::format;
 use crate::i18n::Key;
+use crate::model::basics::WsPanelSettings;
 use crate::model::ws_session::{Phase, SessionView};
 
 #[derive(Properties, PartialEq)]
@@ -20,12 +21,29 @@ pub(crate) struct WsPanelProps {
     pub(crate) on_connect: Callback<()>,
     pub(crate) on_send: Callback<String>,
     pub(crate) on_close: Callback<()>,
+    /// The form's first message (the address's); "hello" without.
+    #[prop_or_default]
+    pub(crate) preset: Option<WsPanelSettings>,
+    /// Told the message as it changes (the page keeps it in its address).
+    #[prop_or_default]
+    pub(crate) on_change: Option<Callback<WsPanelSettings>>,
 }
 
 #[function_component(WsPanel)]
 pub(crate) fn ws_panel(props: &WsPanelProps) -> Html {
     let lang = use_lang();
-    let payload = use_state(|| "hello".to_owned());
+    let init = use_memo((), |_| props.preset.clone().unwrap_or_default());
+    let payload = use_state(|| init.message.clone());
+    {
+        let on_change = props.on_change.clone();
+        use_effect_with((*payload).clone(), move |message| {
+            if let Some(on_change) = on_change {
+                on_change.emit(WsPanelSettings {
+                    message: message.clone(),
+                });
+            }
+        });
+    }
     let phase = props.view.phase;
     let can_connect = matches!(phase, Phase::Idle | Phase::Closed);
     let open = phase == Phase::Open;

@@ -1,12 +1,13 @@
 //! `use_url_settings::<S>()`: a widget's settings from the page's address and a callback
 //! that writes them back (`history.replaceState`, keeping `?lang=` and the rest) whenever
 //! its form holds them — so a link, and an embed, reproduce the setup, as Compare's address
-//! does (`use_compare_form`). The HTTP lab's (`model::lab::LabRun`) and the WebSocket lab's
-//! (`model::ws_settings::WsSettings`) settings use it.
+//! does (`use_compare_form`). The labs' (`model::lab::LabRun`, `model::ws_settings::
+//! WsSettings`) and the basics' panels' (`model::basics`) settings use it.
 
 use yew::prelude::*;
 
 use crate::dom;
+use crate::model::basics::{HTTP_PANEL_NAMES, HttpPanelSettings, WS_PANEL_NAMES, WsPanelSettings};
 use crate::model::lab::{LAB_QUERY_NAMES, LabRun};
 use crate::model::ws_settings::{WS_QUERY_NAMES, WsSettings};
 
@@ -35,6 +36,26 @@ impl UrlSettings for WsSettings {
     }
     fn to_query(&self) -> Vec<(&'static str, String)> {
         WsSettings::to_query(self)
+    }
+}
+
+impl UrlSettings for HttpPanelSettings {
+    const NAMES: &'static [&'static str] = &HTTP_PANEL_NAMES;
+    fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        HttpPanelSettings::from_query(pairs)
+    }
+    fn to_query(&self) -> Vec<(&'static str, String)> {
+        HttpPanelSettings::to_query(self)
+    }
+}
+
+impl UrlSettings for WsPanelSettings {
+    const NAMES: &'static [&'static str] = &WS_PANEL_NAMES;
+    fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        WsPanelSettings::from_query(pairs)
+    }
+    fn to_query(&self) -> Vec<(&'static str, String)> {
+        WsPanelSettings::to_query(self)
     }
 }
 

@@ -1,4 +1,5 @@
-//! The start page: the HTTP panel beside the WebSocket panel; each alone as an embed.
+//! The start page: the HTTP panel beside the WebSocket panel, their forms kept in the
+//! address; each alone as an embed.
 
 use yew::prelude::*;
 
@@ -6,7 +7,9 @@ use crate::components::http_panel::HttpPanel;
 use crate::components::ws_panel::WsPanel;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_echo::use_echo;
+use crate::hooks::use_url_settings::use_url_settings;
 use crate::hooks::use_websocket::use_websocket;
+use crate::model::basics::{HttpPanelSettings, WsPanelSettings};
 use crate::model::websocket::{Offer, default_close};
 
 #[function_component(Home)]
@@ -35,7 +38,8 @@ pub(crate) fn ws_embed() -> Html {
 #[function_component(HttpBasic)]
 fn http_basic() -> Html {
     let echo = use_echo();
-    html! { <HttpPanel state={echo.state} on_send={echo.send} /> }
+    let (preset, on_change) = use_url_settings::<HttpPanelSettings>();
+    html! { <HttpPanel state={echo.state} on_send={echo.send} preset={Some(preset)} on_change={Some(on_change)} /> }
 }
 
 /// The WebSocket panel with its hook.
@@ -46,5 +50,6 @@ fn ws_basic() -> Html {
     let on_connect = ws.connect.reform(|()| Offer::Duplex);
     let on_send = ws.send_text.reform(|payload| (payload, 1));
     let on_close = ws.close.reform(|()| default_close());
-    html! { <WsPanel view={ws.view} {on_connect} {on_send} {on_close} /> }
+    let (preset, on_change) = use_url_settings::<WsPanelSettings>();
+    html! { <WsPanel view={ws.view} {on_connect} {on_send} {on_close} preset={Some(preset)} on_change={Some(on_change)} /> }
 }
