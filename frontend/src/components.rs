@@ -14,6 +14,7 @@ pub(crate) mod embed_frame;
 pub(crate) mod feed_controls;
 pub(crate) mod feed_table;
 pub(crate) mod flow;
+pub(crate) mod formula_gauge;
 pub(crate) mod handshake_view;
 pub(crate) mod header;
 pub(crate) mod histogram_plot;

@@ -37,6 +37,7 @@ fn recording(name: &str) -> Value {
         "race_loopback" => include_str!("fixtures/lessons/race_loopback.json"),
         "feed" => include_str!("fixtures/lessons/feed.json"),
         "server_samples" => include_str!("fixtures/lessons/server_samples.json"),
+        "browser_polls" => include_str!("fixtures/lessons/browser_polls.json"),
         _ => panic!("no recording {name}"),
     };
     serde_json::from_str(text).expect("a recording is JSON")
@@ -809,6 +810,7 @@ fn streaming_over_http_half_period() {
         period_ms,
         expected_ms,
         median_ms,
+        ..
     } = passes(L, StepId::HalfPeriod, &feed_evidence(&f))
     else {
         panic!()
@@ -824,7 +826,15 @@ fn streaming_over_http_half_period() {
 #[test]
 fn streaming_over_http_header_cost() {
     use LessonId::StreamingOverHttp as L;
-    let f = feed(&recording("feed"));
+    // The recorded feed (duplex-load), its short polls' tally replaced by the one the
+    // server counted for a real browser's short polls (`browser_polls.json`: Chromium
+    // sending the page's own poll request): what a learner's page sends.
+    let recorded = feed(&recording("feed"));
+    let polls = recording("browser_polls");
+    let browser: Tally = serde_json::from_value(polls["tally"].clone()).unwrap();
+    assert_eq!(browser.requests, u(&polls["polls"]));
+    let mut f = recorded.clone();
+    strategy_mut(&mut f, Strategy::ShortPoll).tally = Some(browser);
     let Saw::HeaderCost {
         poll_request_bytes,
         ws_frame_header_bytes,
@@ -833,7 +843,31 @@ fn streaming_over_http_header_cost() {
     else {
         panic!()
     };
-    assert!(poll_request_bytes > 100 && ws_frame_header_bytes == 2);
+    assert!(
+        (300..=1800).contains(&poll_request_bytes) && ws_frame_header_bytes == 2,
+        "{poll_request_bytes} B per poll"
+    );
+    let agrees: Vec<bool> = lesson::formula::formulas(&Saw::HeaderCost {
+        poll_request_bytes,
+        poll_response_bytes: 0,
+        ws_frame_header_bytes,
+    })
+    .iter()
+    .map(lesson::formula::Formula::agrees)
+    .collect();
+    assert_eq!(agrees, [true, true]);
+    // Near miss: a native client's bare head (duplex-load's own polls, as recorded:
+    // 136 B) is far from a browser's ~900 B.
+    let Saw::HeaderCost {
+        poll_request_bytes, ..
+    } = fails(L, StepId::HeaderCost, &feed_evidence(&recorded))
+        .saw()
+        .cloned()
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert!(poll_request_bytes < 200, "{poll_request_bytes}");
     // Near miss: no WebSocket reader to compare with.
     let mut miss = f.clone();
     miss.results.retain(|r| r.strategy != Strategy::WebSocket);
@@ -894,13 +928,24 @@ fn real_network_emulated() {
 fn real_network_handshake_cost() {
     use LessonId::RealNetwork as L;
     let r = race(&recording("race_4g"));
-    passes(L, StepId::HandshakeCost, &race_evidence(&r));
+    let saw = passes(L, StepId::HandshakeCost, &race_evidence(&r));
+    // The gauges beside the step: 2 × 50 + 8 ms and 1 × 50 + 8 ms, both met.
+    let drawn = lesson::formula::formulas(&saw);
+    let expected: Vec<f64> = drawn.iter().map(|f| f.band.expected).collect();
+    assert_eq!(expected, [108.0, 58.0]);
+    assert!(drawn.iter().all(lesson::formula::Formula::agrees));
     // Near miss: new connections as fast as reused ones (as if the handshake were free).
     let mut miss = r.clone();
     let keep = miss.results[1].samples.clone();
     assert_eq!(miss.results[0].contender, Contender::NewConnection);
     miss.results[0].samples = keep;
-    fails(L, StepId::HandshakeCost, &race_evidence(&miss));
+    let drawn = lesson::formula::formulas(
+        fails(L, StepId::HandshakeCost, &race_evidence(&miss))
+            .saw()
+            .unwrap(),
+    );
+    let agrees: Vec<bool> = drawn.iter().map(lesson::formula::Formula::agrees).collect();
+    assert_eq!(agrees, [false, true], "the gauge shows which figure is off");
     // And on loopback nothing about round trips can pass.
     let loopback = race(&recording("race_loopback"));
     fails(L, StepId::HandshakeCost, &race_evidence(&loopback));

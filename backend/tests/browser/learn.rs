@@ -154,20 +154,27 @@ async fn lesson_6_passes_from_pushes_and_a_close_the_server_started() {
 #[tokio::test]
 async fn lesson_3_reads_in_japanese_and_korean_and_passes_its_checks() {
     let server = TestServer::serve(&dist()).await;
-    for (lang, accept, claim_script) in [("ja", "ja-JP", 'ぁ'..='ヿ'), ("ko", "ko-KR", '가'..='힣')]
-    {
+    for (lang, accept, script) in [("ja", "ja-JP", 'ぁ'..='ヿ'), ("ko", "ko-KR", '가'..='힣')] {
+        let in_script = |t: &str| t.chars().any(|c| script.contains(&c));
         let b = Browser::start(accept).await;
         open_lesson(&b, &server, "keep-alive", lang).await;
-        let claim = b.text("[data-test=lesson-claim]").await.unwrap();
-        assert!(
-            claim.chars().any(|c| claim_script.contains(&c)),
-            "{lang}: {claim}"
-        );
-        let title = b.text("#lesson-title").await.unwrap();
-        assert!(
-            title.chars().any(|c| claim_script.contains(&c)) || title.contains("keep-alive"),
-            "{lang}: {title}"
-        );
+        // Every piece of the lesson's own text is in the language: the claim, the title,
+        // the goal, each step's label and an opened hint.
+        for css in [
+            "[data-test=lesson-claim]",
+            "#lesson-title",
+            "[data-test=lesson-goal]",
+            "[data-test=step-three-requests] .step-label",
+            "[data-test=step-one-connection] .step-label",
+            "[data-test=step-connect-phase] .step-label",
+        ] {
+            let text = b.text(css).await.unwrap_or_default();
+            assert!(in_script(&text), "{lang} {css}: {text:?}");
+        }
+        b.click("[data-test=hint-one-connection]").await;
+        b.wait_visible(".hint-item").await;
+        let hint = b.text(".hint-item").await.unwrap();
+        assert!(in_script(&hint), "{lang} hint: {hint}");
         // Keep-alive is preset. As the hint says: first a run that closes each
         // connection, then the keep-alive run, whose three requests ride one connection
         // and pay no connect phase.
@@ -176,19 +183,93 @@ async fn lesson_3_reads_in_japanese_and_korean_and_passes_its_checks() {
         b.run_lab(3).await;
         b.click("[data-test=lab-keepalive]").await;
         b.run_lab(3).await;
-        wait_step(&b, "one-connection", "passed").await;
-        eprintln!(
-            "{lang} connect-phase: {:?}",
-            b.text("[data-test=saw-connect-phase]").await
-        );
         for step in ["three-requests", "one-connection", "connect-phase"] {
             wait_step(&b, step, "passed").await;
         }
+        // What the checks saw is said in the language too, with its numbers.
         let saw = b.text("[data-test=saw-connect-phase]").await.unwrap();
-        assert!(saw.contains(" ms"), "{lang}: {saw}");
+        eprintln!("{lang} connect-phase: {saw}");
+        assert!(saw.contains(" ms") && in_script(&saw), "{lang}: {saw}");
+        let saw = b.text("[data-test=saw-one-connection]").await.unwrap();
+        assert!(in_script(&saw), "{lang}: {saw}");
         b.wait_visible("[data-test=takeaway]").await;
+        let takeaway = b.text("[data-test=takeaway]").await.unwrap();
+        assert!(in_script(&takeaway), "{lang} takeaway: {takeaway}");
         b.finish().await;
     }
+}
+
+/// The textbook's figure on a gauge: `data-agrees` of `formula-<law>`, and the figures
+/// its legend states.
+async fn formula(b: &Browser, law: &str) -> (bool, String) {
+    let css = format!("[data-test=formula-{law}]");
+    b.wait_visible(&css).await;
+    let agrees = b.attr(&css, "data-agrees").await.unwrap() == "true";
+    (agrees, b.text(&css).await.unwrap())
+}
+
+#[tokio::test]
+async fn lesson_7_draws_half_the_period_and_900_bytes_of_headers_beside_the_feed() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.client
+        .goto(&server.url("/learn/streaming-over-http?lang=en"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=lesson-claim]").await;
+    assert_eq!(
+        b.count("[data-test=formulas]").await,
+        0,
+        "nothing measured yet"
+    );
+    b.run_feed(4).await;
+    for step in ["poll-vs-push", "half-period", "header-cost", "http-push"] {
+        wait_step(&b, step, "passed").await;
+    }
+    // The browser's own poll requests (Chromium's headers, measured by the server) agree
+    // with the textbook's ~900 B; the feed's frame header is 2 B.
+    for law in ["half-period", "poll-headers", "frame-header"] {
+        let (agrees, text) = formula(&b, law).await;
+        eprintln!("{law}: {text}");
+        assert!(agrees, "{law}: {text}");
+        assert!(
+            text.contains("Textbook:") && text.contains("accepted"),
+            "{text}"
+        );
+    }
+    let (_, headers) = formula(&b, "poll-headers").await;
+    assert!(headers.contains("900 B"), "{headers}");
+    b.wait_visible("[data-test=takeaway]").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn lesson_8_races_on_4g_against_two_round_trips_and_one() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.client
+        .goto(&server.url("/learn/real-network?lang=en"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=lesson-claim]").await;
+    // The lesson opens with its own settings: the 4G profile, 30 round trips.
+    assert_eq!(b.value("[data-test=race-n]").await, "30");
+    b.run_race(3).await;
+    for step in ["emulated", "handshake-cost", "websocket"] {
+        wait_step(&b, step, "passed").await;
+    }
+    for law in ["new-connection", "keep-alive", "websocket"] {
+        let (agrees, text) = formula(&b, law).await;
+        eprintln!("{law}: {text}");
+        assert!(agrees, "{law}: {text}");
+    }
+    // 4G: RTT 50 ms, jitter 8: a new connection 2 × 50 + 8, keep-alive 1 × 50 + 8.
+    let (_, new) = formula(&b, "new-connection").await;
+    assert!(new.contains("108.0 ms"), "{new}");
+    let (_, keep) = formula(&b, "keep-alive").await;
+    assert!(keep.contains("58.0 ms"), "{keep}");
+    b.wait_visible("[data-test=takeaway]").await;
+    b.finish().await;
 }
 
 #[tokio::test]

@@ -35,10 +35,20 @@ async fn chat() {
     shoot_pages(&[Page::Chat]).await;
 }
 
-/// Lessons: one mid-way, one done, then the list showing that progress.
+/// Lessons: two, each mid-way and done (`connection-close`, `server-speaks-first`), one
+/// with the textbook's figures beside the learner's (`streaming-over-http`), then the list
+/// showing that progress (two done, one mid-way).
 #[tokio::test]
 async fn lessons() {
-    shoot_pages(&[Page::LessonMid, Page::LessonDone, Page::Learn]).await;
+    shoot_pages(&[
+        Page::LessonMid,
+        Page::LessonDoneHttp,
+        Page::LessonDone,
+        Page::LessonMidWs,
+        Page::LessonFigures,
+        Page::Learn,
+    ])
+    .await;
 }
 
 /// Compare on its own: its runs take most of the time, so it runs beside the others.

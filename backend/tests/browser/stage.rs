@@ -17,20 +17,30 @@ pub(crate) enum Page {
     LessonMid,
     /// A lesson done: `server-speaks-first`, its takeaway showing.
     LessonDone,
-    /// The lessons' list (after the two above: one done).
+    /// `connection-close` done: three requests, three connections closed by the server.
+    LessonDoneHttp,
+    /// `server-speaks-first` mid-way, started over: the pushes seen, no close yet.
+    LessonMidWs,
+    /// `streaming-over-http` done: the feed read four ways, the textbook's figures drawn
+    /// beside the learner's.
+    LessonFigures,
+    /// The lessons' list (after the ones above: some done, one mid-way).
     Learn,
     NotFound,
 }
 
 impl Page {
-    pub(crate) const ALL: [Page; 9] = [
+    pub(crate) const ALL: [Page; 12] = [
         Page::Home,
         Page::HttpLab,
         Page::WsLab,
         Page::Compare,
         Page::Chat,
         Page::LessonMid,
+        Page::LessonDoneHttp,
         Page::LessonDone,
+        Page::LessonMidWs,
+        Page::LessonFigures,
         Page::Learn,
         Page::NotFound,
     ];
@@ -45,6 +55,9 @@ impl Page {
             Page::Chat => "chat",
             Page::LessonMid => "lesson-mid",
             Page::LessonDone => "lesson-done",
+            Page::LessonDoneHttp => "lesson-done-http",
+            Page::LessonMidWs => "lesson-mid-ws",
+            Page::LessonFigures => "lesson-figures",
             Page::Learn => "learn",
             Page::NotFound => "notfound",
         }
@@ -62,6 +75,9 @@ impl Browser {
             Page::Chat => self.stage_chat(server, lang).await,
             Page::LessonMid => self.stage_lesson_mid(server, lang).await,
             Page::LessonDone => self.stage_lesson_done(server, lang).await,
+            Page::LessonDoneHttp => self.stage_lesson_done_http(server, lang).await,
+            Page::LessonMidWs => self.stage_lesson_mid_ws(server, lang).await,
+            Page::LessonFigures => self.stage_lesson_figures(server, lang).await,
             Page::Learn => {
                 self.client
                     .goto(&server.url(&format!("/learn?lang={lang}")))
@@ -79,15 +95,30 @@ impl Browser {
         }
     }
 
+    /// Opens lesson `slug` in `lang` and starts it over (its own "start over" button: the
+    /// progress of the others stays); with `live`, waits for its connection view too.
+    async fn open_lesson_afresh(&self, server: &TestServer, slug: &str, lang: &str, live: bool) {
+        self.client
+            .goto(&server.url(&format!("/learn/{slug}?lang={lang}")))
+            .await
+            .unwrap();
+        self.wait_visible("[data-test=lesson-claim]").await;
+        self.click("[data-test=lesson-reset]").await;
+        wait_for("no step passed after starting over", || async {
+            (self.count("[data-test^=step-][data-state=passed]").await == 0).then_some(())
+        })
+        .await;
+        if live {
+            self.wait_attr("[data-test=observer-link]", "data-link", "live")
+                .await;
+        }
+    }
+
     /// Lesson 2 mid-way: two requests with `Connection: close` (one short of the three),
     /// the first hint of the first step open.
     async fn stage_lesson_mid(&self, server: &TestServer, lang: &str) {
-        self.open_live(
-            server,
-            &format!("/learn/connection-close?lang={lang}"),
-            "[data-test=lesson-claim]",
-        )
-        .await;
+        self.open_lesson_afresh(server, "connection-close", lang, true)
+            .await;
         self.set_input("[data-test=lab-count]", "2").await;
         self.run_lab(2).await;
         self.wait_attr("[data-test=step-three-requests]", "data-state", "partial")
@@ -113,6 +144,51 @@ impl Browser {
         self.wait_phase("CLOSED").await;
         self.wait_attr("[data-test=step-server-close]", "data-state", "passed")
             .await;
+        self.wait_visible("[data-test=takeaway]").await;
+    }
+
+    /// Lesson 2 done: three requests with `Connection: close`, each on its own connection
+    /// closed by the server; the takeaway showing.
+    async fn stage_lesson_done_http(&self, server: &TestServer, lang: &str) {
+        self.open_lesson_afresh(server, "connection-close", lang, true)
+            .await;
+        self.run_lab(3).await;
+        self.wait_attr("[data-test=step-server-closed]", "data-state", "passed")
+            .await;
+        self.wait_visible("[data-test=takeaway]").await;
+    }
+
+    /// Lesson 6 mid-way, started over: five pushes seen (the first step green), no close
+    /// yet, the close step's first hint open.
+    async fn stage_lesson_mid_ws(&self, server: &TestServer, lang: &str) {
+        self.open_lesson_afresh(server, "server-speaks-first", lang, true)
+            .await;
+        self.connect_ws().await;
+        self.set_input("[data-test=ws-count]", "5").await;
+        self.set_input("[data-test=ws-rate]", "50").await;
+        self.click("[data-test=ws-ticker-start]").await;
+        self.wait_text("[data-test=ws-pushes]", "5").await;
+        self.wait_attr("[data-test=step-pushes]", "data-state", "passed")
+            .await;
+        self.click("[data-test=hint-server-close]").await;
+        self.wait_visible(".hint-item").await;
+    }
+
+    /// Lesson 7 done: the feed read four ways (the lesson's settings), every step green,
+    /// the textbook's figures (half the period; ~900 B of headers per poll against a 2 B
+    /// frame header) drawn beside the measurements and agreeing.
+    async fn stage_lesson_figures(&self, server: &TestServer, lang: &str) {
+        self.open_lesson_afresh(server, "streaming-over-http", lang, false)
+            .await;
+        self.run_feed(4).await;
+        for step in ["poll-vs-push", "half-period", "header-cost", "http-push"] {
+            self.wait_attr(&format!("[data-test=step-{step}]"), "data-state", "passed")
+                .await;
+        }
+        for law in ["half-period", "poll-headers", "frame-header"] {
+            self.wait_attr(&format!("[data-test=formula-{law}]"), "data-agrees", "true")
+                .await;
+        }
         self.wait_visible("[data-test=takeaway]").await;
     }
 
@@ -213,7 +289,11 @@ impl Browser {
             Page::Compare => ("/compare", "[data-test=race-run]"),
             Page::Chat => ("/chat", "[data-test=chat-join]"),
             Page::LessonMid => ("/learn/connection-close", "[data-test=lesson-claim]"),
-            Page::LessonDone => ("/learn/server-speaks-first", "[data-test=lesson-claim]"),
+            Page::LessonDone | Page::LessonMidWs => {
+                ("/learn/server-speaks-first", "[data-test=lesson-claim]")
+            }
+            Page::LessonDoneHttp => ("/learn/connection-close", "[data-test=lesson-claim]"),
+            Page::LessonFigures => ("/learn/streaming-over-http", "[data-test=lesson-claim]"),
             Page::Learn => ("/learn", "[data-test=lesson-list]"),
             Page::NotFound => ("/no/such/page", "[data-test=not-found]"),
         };

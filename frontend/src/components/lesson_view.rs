@@ -8,11 +8,12 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::formula_gauge::gauges;
 use super::rich_text::{paragraph, paragraphs, with_lang};
 use super::use_lang;
 use crate::i18n::{Key, Lang};
 use crate::model::fetch::FetchState;
-use crate::model::lesson::{LessonId, Progress, StepId, StepState, text};
+use crate::model::lesson::{LessonId, Progress, StepId, StepState, formula, text};
 use crate::model::lesson_text::LessonText;
 
 #[derive(Properties, PartialEq)]
@@ -135,6 +136,11 @@ fn step_item(
             lang.tf(key, &args)
         })
     };
+    let formulas = if earlier {
+        Vec::new()
+    } else {
+        state.saw().map(formula::formulas).unwrap_or_default()
+    };
     let label = text::step_label(lesson, step).map_or("", |k| lang.t(k));
     let all_hints = prose.map_or(&[][..], |t| t.hints_for(step.slug()));
     let open = props
@@ -172,6 +178,7 @@ fn step_item(
                 if let Some(saw) = saw {
                     <span class="step-saw" data-test={format!("saw-{}", step.slug())}>{ saw }</span>
                 }
+                { gauges(lang, &formulas) }
                 if open > 0 {
                     <ul class="hints">
                         { for all_hints[..open].iter().map(|h| html! {

@@ -8,6 +8,7 @@
 
 mod compare;
 mod evidence;
+pub mod formula;
 mod http;
 mod ids;
 mod progress;

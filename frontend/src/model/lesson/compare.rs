@@ -5,11 +5,8 @@ use protocol::compare::{Contender, FeedEvent, Strategy};
 use protocol::ws::frame_header_bytes;
 
 use super::super::compare::{ContenderResult, StrategyResult};
-use super::tolerance::{
-    HALF_PERIOD_SLACK_MS, HALF_PERIOD_TOLERANCE, LONG_POLL_MAX_EMPTY, MIN_DELIVERED,
-    MIN_ROUND_TRIPS, RTT_SLACK_MS, RTT_TOLERANCE, SSE_MAX_REQUESTS,
-};
-use super::{Evidence, Saw, StepState};
+use super::tolerance::{LONG_POLL_MAX_EMPTY, MIN_DELIVERED, MIN_ROUND_TRIPS, SSE_MAX_REQUESTS};
+use super::{Evidence, Saw, StepState, formula};
 
 fn strategy(results: &[StrategyResult], s: Strategy) -> Option<&StrategyResult> {
     results.iter().find(|r| r.strategy == s)
@@ -55,17 +52,16 @@ pub(super) fn streaming_over_http(e: &Evidence<'_>) -> Vec<StepState> {
 
     let half_period = match (short, feed.settings) {
         (Some(s), Some(settings)) if s.done => {
-            let half = settings.poll_ms as f64 / 2.0;
-            // The answer's way back: half the emulated round trip and its mean jitter.
-            let back = (feed.net.rtt_ms + feed.net.jitter_ms) as f64 / 2.0;
-            let expected_ms = half + back;
+            let (rtt_ms, jitter_ms) = (feed.net.rtt_ms, feed.net.jitter_ms);
+            let band = formula::half_period(settings.poll_ms, rtt_ms, jitter_ms);
             let median_ms = median_staleness(short);
-            let tolerance = HALF_PERIOD_TOLERANCE * half + HALF_PERIOD_SLACK_MS;
             StepState::judge(
-                delivered(s) && (median_ms - expected_ms).abs() <= tolerance,
+                delivered(s) && band.holds(median_ms),
                 Saw::HalfPeriod {
                     period_ms: settings.poll_ms,
-                    expected_ms,
+                    rtt_ms,
+                    jitter_ms,
+                    expected_ms: band.expected,
                     median_ms,
                 },
             )
@@ -84,7 +80,9 @@ pub(super) fn streaming_over_http(e: &Evidence<'_>) -> Vec<StepState> {
             let ws_frame_header_bytes = frame_header_bytes(bytes, false);
             let poll_request_bytes = t.bytes_in / t.requests;
             StepState::judge(
-                delivered(w) && poll_request_bytes > ws_frame_header_bytes,
+                delivered(w)
+                    && formula::poll_headers().holds(poll_request_bytes as f64)
+                    && formula::frame_header().holds(ws_frame_header_bytes as f64),
                 Saw::HeaderCost {
                     poll_request_bytes,
                     poll_response_bytes: t.bytes_out / t.requests,
@@ -132,14 +130,10 @@ fn median(r: Option<&ContenderResult>) -> Option<f64> {
         .map(|s| s.p50)
 }
 
-/// Whether `median_ms` is `round_trips` emulated round trips, within the tolerance. The
-/// exchange itself is expected at `rtt + jitter` (each direction's jitter is uniform in
-/// `0..=jitter`, its mean half of it); a new connection's handshake adds one flat `rtt`
-/// (`protocol::emulate`'s model), so `round_trips` × `rtt` + `jitter`.
+/// Whether `median_ms` is `round_trips` emulated round trips, within the tolerance
+/// ([`formula::round_trips`]).
 fn about(median_ms: f64, round_trips: f64, rtt_ms: u32, jitter_ms: u32) -> bool {
-    let expected = round_trips * rtt_ms as f64 + jitter_ms as f64;
-    let tolerance = RTT_TOLERANCE * round_trips * rtt_ms as f64 + RTT_SLACK_MS;
-    (median_ms - expected).abs() <= tolerance
+    formula::round_trips(round_trips, rtt_ms, jitter_ms).holds(median_ms)
 }
 
 /// `real-network`: `emulated`, `handshake-cost`, `websocket`.
@@ -164,6 +158,7 @@ pub(super) fn real_network(e: &Evidence<'_>) -> Vec<StepState> {
                 && about(keep_median_ms, 1.0, rtt_ms, jitter_ms),
             Saw::HandshakeCost {
                 rtt_ms,
+                jitter_ms,
                 new_median_ms,
                 keep_median_ms,
             },
@@ -174,7 +169,11 @@ pub(super) fn real_network(e: &Evidence<'_>) -> Vec<StepState> {
     let websocket = match median(contender(&race.results, Contender::WebSocket)) {
         Some(median_ms) => StepState::judge(
             about(median_ms, 1.0, rtt_ms, jitter_ms),
-            Saw::RoundTrip { rtt_ms, median_ms },
+            Saw::RoundTrip {
+                rtt_ms,
+                jitter_ms,
+                median_ms,
+            },
         ),
         None => StepState::Pending,
     }

@@ -75,6 +75,9 @@ pub enum Saw {
     /// Short polling's median staleness against the expected half period.
     HalfPeriod {
         period_ms: u64,
+        /// The emulated network's round trip and jitter (0 on loopback).
+        rtt_ms: u32,
+        jitter_ms: u32,
         expected_ms: f64,
         median_ms: f64,
     },
@@ -97,11 +100,16 @@ pub enum Saw {
     /// Medians of new-connection and keep-alive round trips against the emulated RTT.
     HandshakeCost {
         rtt_ms: u32,
+        jitter_ms: u32,
         new_median_ms: f64,
         keep_median_ms: f64,
     },
     /// WebSocket's median round trip against the emulated RTT.
-    RoundTrip { rtt_ms: u32, median_ms: f64 },
+    RoundTrip {
+        rtt_ms: u32,
+        jitter_ms: u32,
+        median_ms: f64,
+    },
     /// The server's WebSocket sessions at their peak.
     Sessions { peak: u32 },
     /// OS threads before and at the peak of sessions.

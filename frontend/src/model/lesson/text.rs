@@ -221,6 +221,7 @@ pub fn saw_line(saw: &Saw) -> (Key, Vec<(&'static str, String)>) {
             period_ms,
             expected_ms,
             median_ms,
+            ..
         } => (
             Key::lesson_saw_half_period,
             vec![
@@ -271,6 +272,7 @@ pub fn saw_line(saw: &Saw) -> (Key, Vec<(&'static str, String)>) {
             rtt_ms,
             new_median_ms,
             keep_median_ms,
+            ..
         } => (
             Key::lesson_saw_handshake_cost,
             vec![
@@ -279,7 +281,9 @@ pub fn saw_line(saw: &Saw) -> (Key, Vec<(&'static str, String)>) {
                 ("keep", ms(*keep_median_ms)),
             ],
         ),
-        Saw::RoundTrip { rtt_ms, median_ms } => (
+        Saw::RoundTrip {
+            rtt_ms, median_ms, ..
+        } => (
             Key::lesson_saw_round_trip,
             vec![("rtt", rtt_ms.to_string()), ("median", ms(*median_ms))],
         ),

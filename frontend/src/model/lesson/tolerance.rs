@@ -74,3 +74,25 @@ pub const MIN_SESSIONS: u32 = 100;
 /// Threads the server may add per session and still count as "far below" one thread per
 /// client: one per ten sessions (tokio's blocking pool may start a few for file reads).
 pub const THREADS_PER_SESSION_MAX: f64 = 0.1;
+
+/// The request head a browser sends per poll, as the textbooks and the posts put it:
+/// ~900 B (a request line, `Host`, `User-Agent`, `Accept…`, `Referer`, `Sec-Fetch-*`,
+/// client hints, cookies), the cost short polling pays on every request, answered or empty.
+pub const POLL_HEADER_BYTES: f64 = 900.0;
+
+/// A poll's head agrees with [`POLL_HEADER_BYTES`] from a third of it up to twice it:
+/// what a browser sends depends on its version (Chromium adds `sec-ch-ua` client hints,
+/// Firefox does not), the page's address (`Referer`) and the site's cookies (none here);
+/// a native client's bare head (`duplex-load`'s: 136 B in the recorded feed) is not a
+/// browser's.
+pub const POLL_HEADER_MIN_FACTOR: f64 = 1.0 / 3.0;
+
+/// See [`POLL_HEADER_MIN_FACTOR`].
+pub const POLL_HEADER_MAX_FACTOR: f64 = 2.0;
+
+/// A WebSocket frame's header (RFC 6455 §5.2): 2 B for a payload up to 125 B from the
+/// server (unmasked) ...
+pub const FRAME_HEADER_MIN_BYTES: f64 = 2.0;
+
+/// ... up to 14 B with a 64-bit length and the client's 4-byte mask.
+pub const FRAME_HEADER_MAX_BYTES: f64 = 14.0;
