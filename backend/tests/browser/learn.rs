@@ -5,10 +5,19 @@
 use crate::common::TestServer;
 use crate::harness::{Browser, dist, wait_for};
 
-/// Waits until step `step` of the open lesson is in `state` (`passed`, `partial`, `pending`).
+/// Waits until step `step` of the open lesson is in `state` (`passed`, `partial`,
+/// `pending`); a timeout names what the step saw.
 async fn wait_step(b: &Browser, step: &str, state: &str) {
-    b.wait_attr(&format!("[data-test=step-{step}]"), "data-state", state)
-        .await;
+    let css = format!("[data-test=step-{step}]");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while b.attr(&css, "data-state").await.as_deref() != Some(state) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "step {step} not {state} after 20 s; it saw: {:?}",
+            b.text(&css).await
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
 }
 
 /// Whether the radio or checkbox `css` is checked (a property yew sets, not an attribute).
