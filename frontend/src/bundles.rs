@@ -81,7 +81,11 @@ impl Pages for WsLab {
     const BUNDLE: Bundle = Bundle::WsLab;
     fn page(route: &Route) -> Html {
         match lesson_of(route) {
-            Some(lesson @ (LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst)) => {
+            Some(
+                lesson @ (LessonId::SocketStaysOpen
+                | LessonId::ServerSpeaksFirst
+                | LessonId::WhoClosedIt),
+            ) => {
                 html! { <Lesson<WsLesson> {lesson} /> }
             }
             Some(lesson) => html! { <Lesson<SessionsLesson> {lesson} /> },

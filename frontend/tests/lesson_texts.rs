@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use frontend::model::lesson_text::{Inline, LessonText, Paragraph, Section, plain_text};
 
 /// The lessons and their steps, in order (issue 10).
-const LESSONS: [(&str, &[&str]); 9] = [
+const LESSONS: [(&str, &[&str]); 10] = [
     ("one-request", &["answered", "echoed"]),
     (
         "connection-close",
@@ -34,6 +34,7 @@ const LESSONS: [(&str, &[&str]); 9] = [
     ),
     ("real-network", &["emulated", "handshake-cost", "websocket"]),
     ("thread-per-client", &["hundred", "threads", "closed"]),
+    ("who-closed-it", &["page-close", "server-close", "dropped"]),
 ];
 
 /// Lessons that compare a measurement with a formula, and so explain in `[why-not]` why

@@ -2,7 +2,8 @@
 //! the real backend by `fixtures/lessons/recorder/record.py`; see its README): every step
 //! passes on its recording and does not on a near miss, a copy of the recording with one
 //! thing edited. The recordings are fed through the models' own reducers (`LabState`,
-//! `EchoState`, `Observed::apply`, `SessionView`'s calls), as the hooks feed them.
+//! `EchoState`, `Observed::apply`, `SessionView`'s calls, `ChatRoom`'s), as the hooks
+//! feed them.
 
 use std::rc::Rc;
 
@@ -18,7 +19,7 @@ use frontend::model::lesson::{
 };
 use frontend::model::observed::Observed;
 use frontend::model::race::RaceModel;
-use frontend::model::ws_session::{Command, SessionView};
+use frontend::model::ws_session::{Command, Initiator, SessionView};
 use protocol::compare::{Contender, Strategy, Tally};
 use protocol::emulate::NetModel;
 use protocol::lab::LabReply;
@@ -154,6 +155,7 @@ fn session(steps: &Value) -> SessionView {
                 let what = match s["what"].as_str().unwrap() {
                     "start_ticker" => Command::StartTicker,
                     "ask_server_close" => Command::AskServerClose(u(&s["code"]) as u16),
+                    "ask_server_drop" => Command::AskServerDrop,
                     other => panic!("command {other}"),
                 };
                 v.sent_command(what, bytes(), at);
@@ -272,6 +274,8 @@ struct Page {
     lab: Rc<LabState>,
     observed: Observed,
     session: SessionView,
+    /// The three sessions of `who-closed-it`, one log (reconnects keep it).
+    closes: SessionView,
 }
 
 impl Page {
@@ -288,6 +292,16 @@ impl Page {
             lab: lab_state(&rows),
             observed: observed(&rec["observe"]),
             session: session(&rec["ws_push"]),
+            closes: session(&rec["ws_closes"]),
+        }
+    }
+
+    /// The WebSocket lab after the three closes of `who-closed-it`.
+    fn closes(&self) -> Evidence<'_> {
+        Evidence {
+            session: Some(&self.closes),
+            observed: Some(&self.observed),
+            ..Evidence::default()
         }
     }
 
@@ -1002,6 +1016,139 @@ fn thread_per_client_closed() {
     fails(L, StepId::Closed, &server_evidence(&miss));
 }
 
+// ---------------------------------------------------------------- who-closed-it
+
+/// The recorded calls of `who-closed-it`'s three sessions.
+fn close_calls(rec: &mut Value) -> &mut Vec<Value> {
+    rec["ws_closes"].as_array_mut().unwrap()
+}
+
+/// The index of the first recorded call matching `pred`.
+fn call_at(rec: &mut Value, pred: impl Fn(&Value) -> bool) -> usize {
+    close_calls(rec)
+        .iter()
+        .position(pred)
+        .expect("the recording has that call")
+}
+
+fn ended(code: u16, reason: &str, by: Initiator, clean: bool) -> Saw {
+    Saw::Ended {
+        code,
+        reason: reason.into(),
+        by,
+        clean,
+    }
+}
+
+#[test]
+fn who_closed_it_page_close() {
+    use LessonId::WhoClosedIt as L;
+    let p = page(&[]);
+    assert_eq!(
+        passes(L, StepId::PageClose, &p.closes()),
+        ended(1000, "done", Initiator::Page, true)
+    );
+    // Near miss: the page closed with the lab's default code (4000), not a normal closure.
+    let miss = edited(
+        |r| {
+            let i = call_at(r, |c| c["call"] == "closing");
+            close_calls(r)[i]["code"] = json!(4000);
+            let j = call_at(r, |c| c["call"] == "closed");
+            close_calls(r)[j]["code"] = json!(4000);
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::PageClose, &miss.closes()),
+        StepState::Partial(ended(4000, "done", Initiator::Page, true))
+    );
+}
+
+#[test]
+fn who_closed_it_server_close() {
+    use LessonId::WhoClosedIt as L;
+    let p = page(&[]);
+    assert_eq!(
+        passes(L, StepId::ServerClose, &p.closes()),
+        ended(4001, "maintenance", Initiator::Server, true)
+    );
+    // Near miss: the page closed with the same code and reason (a client close, not the
+    // server's): nothing the server started to judge.
+    let client = edited(
+        |r| {
+            let i = call_at(r, |c| c["what"] == "ask_server_close");
+            let at = close_calls(r)[i]["at"].clone();
+            close_calls(r)[i] = json!({"call": "closing", "code": 4001, "at": at});
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::ServerClose, &client.closes()),
+        StepState::Pending
+    );
+    // Near miss: the server closed by itself (going away, 1001), not with the page's code.
+    let own = edited(
+        |r| {
+            let i = call_at(r, |c| c["what"] == "ask_server_close");
+            close_calls(r).remove(i);
+            let j = call_at(r, |c| c["call"] == "closed" && c["code"] == 4001);
+            close_calls(r)[j]["code"] = json!(1001);
+            close_calls(r)[j]["reason"] = json!("server shutting down");
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::ServerClose, &own.closes()),
+        StepState::Partial(ended(1001, "server shutting down", Initiator::Server, true))
+    );
+    // Near miss: an application's code, but the server's own (it closed unasked), not
+    // the one the page chose.
+    let unasked = edited(
+        |r| {
+            let i = call_at(r, |c| c["what"] == "ask_server_close");
+            close_calls(r).remove(i);
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::ServerClose, &unasked.closes()),
+        StepState::Partial(ended(4001, "maintenance", Initiator::Server, true))
+    );
+}
+
+#[test]
+fn who_closed_it_dropped() {
+    use LessonId::WhoClosedIt as L;
+    let p = page(&[]);
+    assert_eq!(
+        passes(L, StepId::Dropped, &p.closes()),
+        ended(1006, "", Initiator::Neither, false)
+    );
+    // Near miss: the same request to drop, but the session ended with a clean close.
+    let miss = edited(
+        |r| {
+            let j = call_at(r, |c| c["call"] == "closed" && c["code"] == 1006);
+            close_calls(r)[j]["code"] = json!(1000);
+            close_calls(r)[j]["clean"] = json!(true);
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::Dropped, &miss.closes()),
+        StepState::Partial(ended(1000, "", Initiator::Server, true))
+    );
+    // The other lessons read only the current attempt: after the drop, lesson 6's close
+    // step sees the 1006, not the server's earlier 4001.
+    assert!(matches!(
+        state(
+            LessonId::ServerSpeaksFirst,
+            StepId::ServerClose,
+            &p.closes()
+        ),
+        StepState::Partial(Saw::Close { code: 1006, .. })
+    ));
+}
+
 // ---------------------------------------------------------------- order, ids, progress, text
 
 #[test]
@@ -1038,7 +1185,8 @@ fn lessons_are_data() {
             "server-speaks-first",
             "streaming-over-http",
             "real-network",
-            "thread-per-client"
+            "thread-per-client",
+            "who-closed-it"
         ]
     );
     for (i, l) in LessonId::ALL.iter().enumerate() {
@@ -1149,6 +1297,7 @@ fn every_lesson_step_and_line_is_in_the_catalogue() {
     let mut saws: Vec<Saw> = Vec::new();
     for e in [
         browser.evidence(),
+        browser.closes(),
         feed_evidence(&f),
         race_evidence(&r4),
         race_evidence(&r0),

@@ -211,3 +211,54 @@ async fn lesson_9_opens_a_hundred_sessions_on_the_same_threads() {
     b.wait_visible("[data-test=takeaway]").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn lesson_10_tells_who_closed_each_session_across_reconnects() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    open_lesson(&b, &server, "who-closed-it", "en").await;
+    for step in ["page-close", "server-close", "dropped"] {
+        wait_step(&b, step, "pending").await;
+    }
+    // The lesson's preset: a normal close from the page.
+    assert_eq!(b.value("[data-test=ws-code]").await, "1000");
+    b.connect_ws().await;
+    b.click("[data-test=ws-close]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "page-close", "passed").await;
+    let saw = b.text("[data-test=saw-page-close]").await.unwrap();
+    assert!(
+        saw.contains("1000") && saw.contains("started by the page"),
+        "{saw}"
+    );
+
+    // The near miss first: the server closes with 1000, not a code of the learner's own.
+    b.connect_ws().await;
+    b.click("[data-test=ws-server-close]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "server-close", "partial").await;
+    // Then with the learner's code and reason; the page-close step stays passed.
+    b.connect_ws().await;
+    b.set_input("[data-test=ws-code]", "4001").await;
+    b.set_input("[data-test=ws-reason]", "maintenance").await;
+    b.click("[data-test=ws-server-close]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "server-close", "passed").await;
+    let saw = b.text("[data-test=saw-server-close]").await.unwrap();
+    assert!(
+        saw.contains("4001")
+            && saw.contains("maintenance")
+            && saw.contains("started by the server"),
+        "{saw}"
+    );
+    wait_step(&b, "page-close", "passed").await;
+
+    b.connect_ws().await;
+    b.click("[data-test=ws-drop]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "dropped", "passed").await;
+    let saw = b.text("[data-test=saw-dropped]").await.unwrap();
+    assert!(saw.contains("1006") && saw.contains("not clean"), "{saw}");
+    b.wait_visible("[data-test=takeaway]").await;
+    b.finish().await;
+}

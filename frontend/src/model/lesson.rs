@@ -51,6 +51,7 @@ pub fn check_in(host: Host, lesson: LessonId, evidence: &Evidence<'_>) -> Vec<St
         (Host::Compare, LessonId::StreamingOverHttp) => compare::streaming_over_http(evidence),
         (Host::Compare, LessonId::RealNetwork) => compare::real_network(evidence),
         (Host::Sessions, LessonId::ThreadPerClient) => threads::thread_per_client(evidence),
+        (Host::WsLab, LessonId::WhoClosedIt) => ws::who_closed_it(evidence),
         _ => vec![StepState::Pending; lesson.steps().len()],
     }
 }
@@ -60,7 +61,9 @@ pub fn host_of(lesson: LessonId) -> Host {
     match lesson {
         LessonId::OneRequest => Host::Echo,
         LessonId::ConnectionClose | LessonId::KeepAlive | LessonId::SixAtATime => Host::HttpLab,
-        LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst => Host::WsLab,
+        LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst | LessonId::WhoClosedIt => {
+            Host::WsLab
+        }
         LessonId::StreamingOverHttp | LessonId::RealNetwork => Host::Compare,
         LessonId::ThreadPerClient => Host::Sessions,
     }

@@ -33,6 +33,7 @@ use crate::hooks::use_websocket::use_websocket;
 use crate::model::lab::{LabRun, LabSpec};
 use crate::model::lesson::{Evidence, Host, LessonId, StepState, check_in};
 use crate::model::ws_session::Dir;
+use crate::model::ws_settings::WsSettings;
 use crate::ui::use_viewport_width::use_viewport_width;
 
 /// A lesson page's props: which lesson.
@@ -176,7 +177,21 @@ pub(crate) fn http_lesson(props: &HostProps) -> Html {
     frame(props.lesson, states, &props.on_reset, widget)
 }
 
-/// Lessons 5–6: the WebSocket lab.
+/// The WebSocket lab's settings a lesson opens with: the lab's defaults, but for
+/// `who-closed-it` a normal close (1000) from the page, so its first step is one press.
+fn ws_preset(lesson: LessonId) -> WsSettings {
+    let lab = WsSettings::default();
+    match lesson {
+        LessonId::WhoClosedIt => WsSettings {
+            code: protocol::close_code::NORMAL.to_string(),
+            reason: "done".into(),
+            ..lab
+        },
+        _ => lab,
+    }
+}
+
+/// Lessons 5, 6 and 10: the WebSocket lab.
 #[function_component(WsLesson)]
 pub(crate) fn ws_lesson(props: &HostProps) -> Html {
     let lang = use_lang();
@@ -193,7 +208,7 @@ pub(crate) fn ws_lesson(props: &HostProps) -> Html {
             ..Evidence::default()
         },
     );
-    let widget = super::ws_lab::view(lang, &ws, &observer, &filter, None);
+    let widget = super::ws_lab::view(lang, &ws, &observer, &filter, ws_preset(props.lesson), None);
     frame(props.lesson, states, &props.on_reset, widget)
 }
 

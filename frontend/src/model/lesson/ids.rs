@@ -14,10 +14,12 @@ pub enum LessonId {
     StreamingOverHttp,
     RealNetwork,
     ThreadPerClient,
+    WhoClosedIt,
 }
 
 /// One step of a lesson. A name may recur in several lessons (`three-requests`,
-/// `one-connection`); it is only ever meaningful together with its lesson.
+/// `one-connection`, `server-close`, `half-period`); it is only ever meaningful together
+/// with its lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum StepId {
     Answered,
@@ -44,11 +46,13 @@ pub enum StepId {
     Hundred,
     Threads,
     Closed,
+    PageClose,
+    Dropped,
 }
 
 impl LessonId {
     /// Every lesson, in order.
-    pub const ALL: [LessonId; 9] = [
+    pub const ALL: [LessonId; 10] = [
         LessonId::OneRequest,
         LessonId::ConnectionClose,
         LessonId::KeepAlive,
@@ -58,6 +62,7 @@ impl LessonId {
         LessonId::StreamingOverHttp,
         LessonId::RealNetwork,
         LessonId::ThreadPerClient,
+        LessonId::WhoClosedIt,
     ];
 
     /// The lesson's name in its address (`/learn/<slug>`) and in the saved progress.
@@ -72,6 +77,7 @@ impl LessonId {
             LessonId::StreamingOverHttp => "streaming-over-http",
             LessonId::RealNetwork => "real-network",
             LessonId::ThreadPerClient => "thread-per-client",
+            LessonId::WhoClosedIt => "who-closed-it",
         }
     }
 
@@ -103,6 +109,7 @@ impl LessonId {
             LessonId::StreamingOverHttp => &[PollVsPush, HalfPeriod, HeaderCost, HttpPush],
             LessonId::RealNetwork => &[Emulated, HandshakeCost, WebSocket],
             LessonId::ThreadPerClient => &[Hundred, Threads, Closed],
+            LessonId::WhoClosedIt => &[PageClose, ServerClose, Dropped],
         }
     }
 
@@ -140,6 +147,8 @@ impl StepId {
             StepId::Hundred => "hundred",
             StepId::Threads => "threads",
             StepId::Closed => "closed",
+            StepId::PageClose => "page-close",
+            StepId::Dropped => "dropped",
         }
     }
 }
