@@ -8,6 +8,8 @@
 use std::rc::Rc;
 
 use frontend::i18n::{Key, Lang};
+use frontend::model::chat::{ChatRoom, Input, Via};
+use frontend::model::clock::ClockEstimate;
 use frontend::model::compare::{ContenderResult, Failure, FeedSettings, StrategyResult};
 use frontend::model::echo::{self, EchoResult, EchoState};
 use frontend::model::feed::FeedModel;
@@ -171,6 +173,69 @@ fn session(steps: &Value) -> SessionView {
         }
     }
     v
+}
+
+/// The chat room as `use_chat` leaves it: the recorded clock probes (the first Join's,
+/// `services/echo.rs`'s `clock_estimate`), then each Join (`ChatRoom::add`) and each
+/// client's inputs (`ChatRoom::apply`), in the order they happened.
+fn chat_room(rec: &Value) -> ChatRoom {
+    let mut room = ChatRoom::default();
+    let mut clock = ClockEstimate::default();
+    for p in rec["clock"].as_array().unwrap() {
+        let server = f(&p["server"]);
+        clock.add(f(&p["t0"]), server, server, f(&p["t3"]));
+    }
+    room.clock = Some(clock);
+    let name = rec["room"].as_str().unwrap();
+    for c in rec["calls"].as_array().unwrap() {
+        let slot = u(&c["slot"]) as u32;
+        let at = || f(&c["at"]);
+        let text = || c["text"].as_str().unwrap().to_owned();
+        let input = match c["call"].as_str().unwrap() {
+            "add" => {
+                let via = match c["via"].as_str().unwrap() {
+                    "ws" => Via::WebSocket,
+                    "poll" => Via::Poll {
+                        every_ms: u(&c["every_ms"]) as u32,
+                    },
+                    other => panic!("via {other}"),
+                };
+                let who = c["name"].as_str().unwrap().to_owned();
+                let added = room.add(who, name.to_owned(), via, at());
+                assert_eq!(added, Some(slot), "slots as the recorder numbered them");
+                continue;
+            }
+            "opened" => Input::Opened { at: at() },
+            "frame" => Input::Frame {
+                text: text(),
+                at: at(),
+                unix_us: f(&c["unix_us"]),
+            },
+            "http" => Input::Http {
+                up: u(&c["up"]),
+                down: u(&c["down"]),
+            },
+            "welcome" => Input::Welcome {
+                welcome: serde_json::from_value(c["welcome"].clone()).unwrap(),
+                at: at(),
+            },
+            "batch" => Input::Batch {
+                batch: serde_json::from_value(c["batch"].clone()).unwrap(),
+                at: at(),
+                unix_us: f(&c["unix_us"]),
+            },
+            "said" => Input::Said {
+                text: text(),
+                client_seq: u(&c["client_seq"]),
+                bytes: u(&c["bytes"]),
+                at: at(),
+                unix_us: f(&c["unix_us"]),
+            },
+            other => panic!("call {other}"),
+        };
+        room.apply(slot, input);
+    }
+    room
 }
 
 fn tally(counted: &Value) -> Option<Tally> {
@@ -1149,6 +1214,142 @@ fn who_closed_it_dropped() {
     ));
 }
 
+// ---------------------------------------------------------------- many-clients
+
+fn chat_evidence(room: &ChatRoom) -> Evidence<'_> {
+    Evidence {
+        chat: Some(room),
+        ..Evidence::default()
+    }
+}
+
+/// The recorded room, edited by `edit` (its `calls`).
+fn chat_edited(edit: impl FnOnce(&mut Vec<Value>)) -> ChatRoom {
+    let mut rec = recording("browser");
+    edit(rec["chat"]["calls"].as_array_mut().unwrap());
+    chat_room(&rec["chat"])
+}
+
+/// The recording's Ana and Bo (WebSocket) and Cy (polling every 500 ms).
+const ANA: u64 = 1;
+const BO: u64 = 2;
+const CY: u64 = 3;
+
+#[test]
+fn many_clients_clients() {
+    use LessonId::ManyClients as L;
+    let room = chat_room(&recording("browser")["chat"]);
+    assert_eq!(
+        passes(L, StepId::Clients, &chat_evidence(&room)),
+        Saw::Clients {
+            websocket: 2,
+            polling: 1,
+            long_polling: 0
+        }
+    );
+    // Near miss: two WebSocket clients and no poller.
+    let miss = chat_edited(|calls| calls.retain(|c| c["slot"] != CY));
+    assert_eq!(
+        fails(L, StepId::Clients, &chat_evidence(&miss)),
+        StepState::Partial(Saw::Clients {
+            websocket: 2,
+            polling: 0,
+            long_polling: 0
+        })
+    );
+}
+
+#[test]
+fn many_clients_pushed() {
+    use LessonId::ManyClients as L;
+    let room = chat_room(&recording("browser")["chat"]);
+    let Saw::Pushed {
+        clients, delay_ms, ..
+    } = passes(L, StepId::Pushed, &chat_evidence(&room))
+    else {
+        panic!()
+    };
+    // The newest message (the poller's): pushed to both WebSocket clients, within
+    // milliseconds on loopback, far below the poller's half period.
+    assert_eq!(clients, 2);
+    assert!((0.0..50.0).contains(&delay_ms), "{delay_ms}");
+    // Near miss: the page's only WebSocket client is the sender (Bo's socket never
+    // opened, and the poller's messages not said on this page): its own copy comes back,
+    // nobody else on the page is pushed to.
+    let miss = chat_edited(|calls| {
+        calls.retain(|c| {
+            (c["slot"] != BO || c["call"] == "add") && !(c["slot"] == CY && c["call"] == "said")
+        });
+    });
+    assert_eq!(
+        fails(L, StepId::Pushed, &chat_evidence(&miss)),
+        StepState::Pending
+    );
+    assert!(
+        miss.fanout
+            .iter()
+            .all(|f| f.sender.is_none_or(|(s, _)| s == ANA as u32))
+    );
+}
+
+#[test]
+fn many_clients_half_period() {
+    use LessonId::ManyClients as L;
+    let room = chat_room(&recording("browser")["chat"]);
+    let Saw::PollDelay {
+        period_ms,
+        expected_ms,
+        tolerance_ms,
+        median_ms,
+        messages,
+        polls,
+        empty,
+    } = passes(L, StepId::HalfPeriod, &chat_evidence(&room))
+    else {
+        panic!()
+    };
+    eprintln!(
+        "poller every {period_ms} ms: median {median_ms:.1} ms (expected {expected_ms} ± \
+         {tolerance_ms}), {messages} messages, {polls} polls, {empty} empty"
+    );
+    assert_eq!((period_ms, messages), (500, 12));
+    assert!(
+        empty >= 1 && polls > u64::from(messages) / 2,
+        "{polls} {empty}"
+    );
+    // Near miss: only three messages reached the poller.
+    let few = chat_edited(|calls| {
+        let fourth = calls
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c["call"] == "said")
+            .nth(3)
+            .unwrap()
+            .0;
+        calls.truncate(fourth);
+    });
+    assert!(matches!(
+        fails(L, StepId::HalfPeriod, &chat_evidence(&few)),
+        StepState::Partial(Saw::PollDelay { messages: 3, .. })
+    ));
+    // Near miss: the same answers from a poller that claims a 2 s period: its messages
+    // came far sooner than half of that.
+    let slow = chat_edited(|calls| {
+        let add = calls
+            .iter_mut()
+            .find(|c| c["call"] == "add" && c["slot"] == CY)
+            .unwrap();
+        add["every_ms"] = json!(2000);
+    });
+    assert!(matches!(
+        fails(L, StepId::HalfPeriod, &chat_evidence(&slow)),
+        StepState::Partial(Saw::PollDelay {
+            period_ms: 2000,
+            ..
+        })
+    ));
+}
+
 // ---------------------------------------------------------------- order, ids, progress, text
 
 #[test]
@@ -1186,7 +1387,8 @@ fn lessons_are_data() {
             "streaming-over-http",
             "real-network",
             "thread-per-client",
-            "who-closed-it"
+            "who-closed-it",
+            "many-clients"
         ]
     );
     for (i, l) in LessonId::ALL.iter().enumerate() {
@@ -1294,8 +1496,10 @@ fn every_lesson_step_and_line_is_in_the_catalogue() {
     let r4 = race(&recording("race_4g"));
     let r0 = race(&recording("race_loopback"));
     let s = samples(&recording("server_samples"));
+    let room = chat_room(&recording("browser")["chat"]);
     let mut saws: Vec<Saw> = Vec::new();
     for e in [
+        chat_evidence(&room),
         browser.evidence(),
         browser.closes(),
         feed_evidence(&f),
@@ -1352,6 +1556,7 @@ fn a_lesson_is_pending_in_any_host_but_its_own() {
             Host::WsLab,
             Host::Compare,
             Host::Sessions,
+            Host::Chat,
         ] {
             if other != host_of(lesson) {
                 assert!(

@@ -6,6 +6,7 @@
 //! shows them through ([`text`]). No browser, no network: tested natively
 //! (`frontend/tests/lessons.rs`).
 
+mod chat;
 mod compare;
 mod evidence;
 mod http;
@@ -36,6 +37,8 @@ pub enum Host {
     Compare,
     /// The many-sessions widget.
     Sessions,
+    /// The chat page's room.
+    Chat,
 }
 
 /// Every step of `lesson` judged against `evidence` by `host`'s checks: all pending for a
@@ -52,6 +55,7 @@ pub fn check_in(host: Host, lesson: LessonId, evidence: &Evidence<'_>) -> Vec<St
         (Host::Compare, LessonId::RealNetwork) => compare::real_network(evidence),
         (Host::Sessions, LessonId::ThreadPerClient) => threads::thread_per_client(evidence),
         (Host::WsLab, LessonId::WhoClosedIt) => ws::who_closed_it(evidence),
+        (Host::Chat, LessonId::ManyClients) => chat::many_clients(evidence),
         _ => vec![StepState::Pending; lesson.steps().len()],
     }
 }
@@ -66,6 +70,7 @@ pub fn host_of(lesson: LessonId) -> Host {
         }
         LessonId::StreamingOverHttp | LessonId::RealNetwork => Host::Compare,
         LessonId::ThreadPerClient => Host::Sessions,
+        LessonId::ManyClients => Host::Chat,
     }
 }
 

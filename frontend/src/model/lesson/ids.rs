@@ -15,6 +15,7 @@ pub enum LessonId {
     RealNetwork,
     ThreadPerClient,
     WhoClosedIt,
+    ManyClients,
 }
 
 /// One step of a lesson. A name may recur in several lessons (`three-requests`,
@@ -48,11 +49,13 @@ pub enum StepId {
     Closed,
     PageClose,
     Dropped,
+    Clients,
+    Pushed,
 }
 
 impl LessonId {
     /// Every lesson, in order.
-    pub const ALL: [LessonId; 10] = [
+    pub const ALL: [LessonId; 11] = [
         LessonId::OneRequest,
         LessonId::ConnectionClose,
         LessonId::KeepAlive,
@@ -63,6 +66,7 @@ impl LessonId {
         LessonId::RealNetwork,
         LessonId::ThreadPerClient,
         LessonId::WhoClosedIt,
+        LessonId::ManyClients,
     ];
 
     /// The lesson's name in its address (`/learn/<slug>`) and in the saved progress.
@@ -78,6 +82,7 @@ impl LessonId {
             LessonId::RealNetwork => "real-network",
             LessonId::ThreadPerClient => "thread-per-client",
             LessonId::WhoClosedIt => "who-closed-it",
+            LessonId::ManyClients => "many-clients",
         }
     }
 
@@ -110,6 +115,7 @@ impl LessonId {
             LessonId::RealNetwork => &[Emulated, HandshakeCost, WebSocket],
             LessonId::ThreadPerClient => &[Hundred, Threads, Closed],
             LessonId::WhoClosedIt => &[PageClose, ServerClose, Dropped],
+            LessonId::ManyClients => &[Clients, Pushed, HalfPeriod],
         }
     }
 
@@ -149,6 +155,8 @@ impl StepId {
             StepId::Closed => "closed",
             StepId::PageClose => "page-close",
             StepId::Dropped => "dropped",
+            StepId::Clients => "clients",
+            StepId::Pushed => "pushed",
         }
     }
 }

@@ -19,6 +19,7 @@ pub fn title(lesson: LessonId) -> Key {
         LessonId::RealNetwork => Key::lesson_real_network_title,
         LessonId::ThreadPerClient => Key::lesson_thread_per_client_title,
         LessonId::WhoClosedIt => Key::lesson_who_closed_it_title,
+        LessonId::ManyClients => Key::lesson_many_clients_title,
     }
 }
 
@@ -56,6 +57,9 @@ pub fn step_label(lesson: LessonId, step: StepId) -> Option<Key> {
         (L::WhoClosedIt, S::PageClose) => Key::lesson_who_closed_it_page_close,
         (L::WhoClosedIt, S::ServerClose) => Key::lesson_who_closed_it_server_close,
         (L::WhoClosedIt, S::Dropped) => Key::lesson_who_closed_it_dropped,
+        (L::ManyClients, S::Clients) => Key::lesson_many_clients_clients,
+        (L::ManyClients, S::Pushed) => Key::lesson_many_clients_pushed,
+        (L::ManyClients, S::HalfPeriod) => Key::lesson_many_clients_half_period,
         _ => return None,
     })
 }
