@@ -13,7 +13,7 @@ use crate::pages::home::{Home as HomePage, HttpEmbed, WsEmbed};
 use crate::pages::http_lab::HttpLab as HttpLabPage;
 use crate::pages::learn::Learn;
 use crate::pages::lesson::{
-    CompareLesson, EchoLesson, HttpLesson, Lesson, SessionsLesson, WsLesson,
+    ChatLesson, CompareLesson, EchoLesson, HttpLesson, Lesson, SessionsLesson, WsLesson,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::ws_lab::WsLab as WsLabPage;
@@ -81,7 +81,11 @@ impl Pages for WsLab {
     const BUNDLE: Bundle = Bundle::WsLab;
     fn page(route: &Route) -> Html {
         match lesson_of(route) {
-            Some(lesson @ (LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst)) => {
+            Some(
+                lesson @ (LessonId::SocketStaysOpen
+                | LessonId::ServerSpeaksFirst
+                | LessonId::WhoClosedIt),
+            ) => {
                 html! { <Lesson<WsLesson> {lesson} /> }
             }
             Some(lesson) => html! { <Lesson<SessionsLesson> {lesson} /> },
@@ -106,13 +110,16 @@ impl Pages for Compare {
     }
 }
 
-/// `/chat`.
+/// `/chat`, and lesson 11 (the chat room with several clients).
 #[derive(Debug)]
 pub struct Chat;
 
 impl Pages for Chat {
     const BUNDLE: Bundle = Bundle::Chat;
-    fn page(_: &Route) -> Html {
-        html! { <ChatPage /> }
+    fn page(route: &Route) -> Html {
+        match lesson_of(route) {
+            Some(lesson) => html! { <Lesson<ChatLesson> {lesson} /> },
+            None => html! { <ChatPage /> },
+        }
     }
 }

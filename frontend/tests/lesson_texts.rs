@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use frontend::model::lesson_text::{Inline, LessonText, Paragraph, Section, plain_text};
 
 /// The lessons and their steps, in order (issue 10).
-const LESSONS: [(&str, &[&str]); 9] = [
+const LESSONS: [(&str, &[&str]); 11] = [
     ("one-request", &["answered", "echoed"]),
     (
         "connection-close",
@@ -34,11 +34,18 @@ const LESSONS: [(&str, &[&str]); 9] = [
     ),
     ("real-network", &["emulated", "handshake-cost", "websocket"]),
     ("thread-per-client", &["hundred", "threads", "closed"]),
+    ("who-closed-it", &["page-close", "server-close", "dropped"]),
+    ("many-clients", &["clients", "pushed", "half-period"]),
 ];
 
 /// Lessons that compare a measurement with a formula, and so explain in `[why-not]` why
 /// the two may differ.
-const WITH_FORMULA: [&str; 3] = ["keep-alive", "streaming-over-http", "real-network"];
+const WITH_FORMULA: [&str; 4] = [
+    "keep-alive",
+    "streaming-over-http",
+    "real-network",
+    "many-clients",
+];
 
 const LANGS: [&str; 3] = ["en", "ja", "ko"];
 

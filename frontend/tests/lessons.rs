@@ -2,11 +2,14 @@
 //! the real backend by `fixtures/lessons/recorder/record.py`; see its README): every step
 //! passes on its recording and does not on a near miss, a copy of the recording with one
 //! thing edited. The recordings are fed through the models' own reducers (`LabState`,
-//! `EchoState`, `Observed::apply`, `SessionView`'s calls), as the hooks feed them.
+//! `EchoState`, `Observed::apply`, `SessionView`'s calls, `ChatRoom`'s), as the hooks
+//! feed them.
 
 use std::rc::Rc;
 
 use frontend::i18n::{Key, Lang};
+use frontend::model::chat::{ChatRoom, Input, Via};
+use frontend::model::clock::ClockEstimate;
 use frontend::model::compare::{ContenderResult, Failure, FeedSettings, StrategyResult};
 use frontend::model::echo::{self, EchoResult, EchoState};
 use frontend::model::feed::FeedModel;
@@ -18,7 +21,7 @@ use frontend::model::lesson::{
 };
 use frontend::model::observed::Observed;
 use frontend::model::race::RaceModel;
-use frontend::model::ws_session::{Command, SessionView};
+use frontend::model::ws_session::{Command, Initiator, SessionView};
 use protocol::compare::{Contender, Strategy, Tally};
 use protocol::emulate::NetModel;
 use protocol::lab::LabReply;
@@ -155,6 +158,7 @@ fn session(steps: &Value) -> SessionView {
                 let what = match s["what"].as_str().unwrap() {
                     "start_ticker" => Command::StartTicker,
                     "ask_server_close" => Command::AskServerClose(u(&s["code"]) as u16),
+                    "ask_server_drop" => Command::AskServerDrop,
                     other => panic!("command {other}"),
                 };
                 v.sent_command(what, bytes(), at);
@@ -170,6 +174,69 @@ fn session(steps: &Value) -> SessionView {
         }
     }
     v
+}
+
+/// The chat room as `use_chat` leaves it: the recorded clock probes (the first Join's,
+/// `services/echo.rs`'s `clock_estimate`), then each Join (`ChatRoom::add`) and each
+/// client's inputs (`ChatRoom::apply`), in the order they happened.
+fn chat_room(rec: &Value) -> ChatRoom {
+    let mut room = ChatRoom::default();
+    let mut clock = ClockEstimate::default();
+    for p in rec["clock"].as_array().unwrap() {
+        let server = f(&p["server"]);
+        clock.add(f(&p["t0"]), server, server, f(&p["t3"]));
+    }
+    room.clock = Some(clock);
+    let name = rec["room"].as_str().unwrap();
+    for c in rec["calls"].as_array().unwrap() {
+        let slot = u(&c["slot"]) as u32;
+        let at = || f(&c["at"]);
+        let text = || c["text"].as_str().unwrap().to_owned();
+        let input = match c["call"].as_str().unwrap() {
+            "add" => {
+                let via = match c["via"].as_str().unwrap() {
+                    "ws" => Via::WebSocket,
+                    "poll" => Via::Poll {
+                        every_ms: u(&c["every_ms"]) as u32,
+                    },
+                    other => panic!("via {other}"),
+                };
+                let who = c["name"].as_str().unwrap().to_owned();
+                let added = room.add(who, name.to_owned(), via, at());
+                assert_eq!(added, Some(slot), "slots as the recorder numbered them");
+                continue;
+            }
+            "opened" => Input::Opened { at: at() },
+            "frame" => Input::Frame {
+                text: text(),
+                at: at(),
+                unix_us: f(&c["unix_us"]),
+            },
+            "http" => Input::Http {
+                up: u(&c["up"]),
+                down: u(&c["down"]),
+            },
+            "welcome" => Input::Welcome {
+                welcome: serde_json::from_value(c["welcome"].clone()).unwrap(),
+                at: at(),
+            },
+            "batch" => Input::Batch {
+                batch: serde_json::from_value(c["batch"].clone()).unwrap(),
+                at: at(),
+                unix_us: f(&c["unix_us"]),
+            },
+            "said" => Input::Said {
+                text: text(),
+                client_seq: u(&c["client_seq"]),
+                bytes: u(&c["bytes"]),
+                at: at(),
+                unix_us: f(&c["unix_us"]),
+            },
+            other => panic!("call {other}"),
+        };
+        room.apply(slot, input);
+    }
+    room
 }
 
 fn tally(counted: &Value) -> Option<Tally> {
@@ -273,6 +340,8 @@ struct Page {
     lab: Rc<LabState>,
     observed: Observed,
     session: SessionView,
+    /// The three sessions of `who-closed-it`, one log (reconnects keep it).
+    closes: SessionView,
 }
 
 impl Page {
@@ -289,6 +358,16 @@ impl Page {
             lab: lab_state(&rows),
             observed: observed(&rec["observe"]),
             session: session(&rec["ws_push"]),
+            closes: session(&rec["ws_closes"]),
+        }
+    }
+
+    /// The WebSocket lab after the three closes of `who-closed-it`.
+    fn closes(&self) -> Evidence<'_> {
+        Evidence {
+            session: Some(&self.closes),
+            observed: Some(&self.observed),
+            ..Evidence::default()
         }
     }
 
@@ -1047,6 +1126,275 @@ fn thread_per_client_closed() {
     fails(L, StepId::Closed, &server_evidence(&miss));
 }
 
+// ---------------------------------------------------------------- who-closed-it
+
+/// The recorded calls of `who-closed-it`'s three sessions.
+fn close_calls(rec: &mut Value) -> &mut Vec<Value> {
+    rec["ws_closes"].as_array_mut().unwrap()
+}
+
+/// The index of the first recorded call matching `pred`.
+fn call_at(rec: &mut Value, pred: impl Fn(&Value) -> bool) -> usize {
+    close_calls(rec)
+        .iter()
+        .position(pred)
+        .expect("the recording has that call")
+}
+
+fn ended(code: u16, reason: &str, by: Initiator, clean: bool) -> Saw {
+    Saw::Ended {
+        code,
+        reason: reason.into(),
+        by,
+        clean,
+    }
+}
+
+#[test]
+fn who_closed_it_page_close() {
+    use LessonId::WhoClosedIt as L;
+    let p = page(&[]);
+    assert_eq!(
+        passes(L, StepId::PageClose, &p.closes()),
+        ended(1000, "done", Initiator::Page, true)
+    );
+    // Near miss: the page closed with the lab's default code (4000), not a normal closure.
+    let miss = edited(
+        |r| {
+            let i = call_at(r, |c| c["call"] == "closing");
+            close_calls(r)[i]["code"] = json!(4000);
+            let j = call_at(r, |c| c["call"] == "closed");
+            close_calls(r)[j]["code"] = json!(4000);
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::PageClose, &miss.closes()),
+        StepState::Partial(ended(4000, "done", Initiator::Page, true))
+    );
+}
+
+#[test]
+fn who_closed_it_server_close() {
+    use LessonId::WhoClosedIt as L;
+    let p = page(&[]);
+    assert_eq!(
+        passes(L, StepId::ServerClose, &p.closes()),
+        ended(4001, "maintenance", Initiator::Server, true)
+    );
+    // Near miss: the page closed with the same code and reason (a client close, not the
+    // server's): nothing the server started to judge.
+    let client = edited(
+        |r| {
+            let i = call_at(r, |c| c["what"] == "ask_server_close");
+            let at = close_calls(r)[i]["at"].clone();
+            close_calls(r)[i] = json!({"call": "closing", "code": 4001, "at": at});
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::ServerClose, &client.closes()),
+        StepState::Pending
+    );
+    // Near miss: the server closed by itself (going away, 1001), not with the page's code.
+    let own = edited(
+        |r| {
+            let i = call_at(r, |c| c["what"] == "ask_server_close");
+            close_calls(r).remove(i);
+            let j = call_at(r, |c| c["call"] == "closed" && c["code"] == 4001);
+            close_calls(r)[j]["code"] = json!(1001);
+            close_calls(r)[j]["reason"] = json!("server shutting down");
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::ServerClose, &own.closes()),
+        StepState::Partial(ended(1001, "server shutting down", Initiator::Server, true))
+    );
+    // Near miss: an application's code, but the server's own (it closed unasked), not
+    // the one the page chose.
+    let unasked = edited(
+        |r| {
+            let i = call_at(r, |c| c["what"] == "ask_server_close");
+            close_calls(r).remove(i);
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::ServerClose, &unasked.closes()),
+        StepState::Partial(ended(4001, "maintenance", Initiator::Server, true))
+    );
+}
+
+#[test]
+fn who_closed_it_dropped() {
+    use LessonId::WhoClosedIt as L;
+    let p = page(&[]);
+    assert_eq!(
+        passes(L, StepId::Dropped, &p.closes()),
+        ended(1006, "", Initiator::Neither, false)
+    );
+    // Near miss: the same request to drop, but the session ended with a clean close.
+    let miss = edited(
+        |r| {
+            let j = call_at(r, |c| c["call"] == "closed" && c["code"] == 1006);
+            close_calls(r)[j]["code"] = json!(1000);
+            close_calls(r)[j]["clean"] = json!(true);
+        },
+        &[],
+    );
+    assert_eq!(
+        fails(L, StepId::Dropped, &miss.closes()),
+        StepState::Partial(ended(1000, "", Initiator::Server, true))
+    );
+    // The other lessons read only the current attempt: after the drop, lesson 6's close
+    // step sees the 1006, not the server's earlier 4001.
+    assert!(matches!(
+        state(
+            LessonId::ServerSpeaksFirst,
+            StepId::ServerClose,
+            &p.closes()
+        ),
+        StepState::Partial(Saw::Close { code: 1006, .. })
+    ));
+}
+
+// ---------------------------------------------------------------- many-clients
+
+fn chat_evidence(room: &ChatRoom) -> Evidence<'_> {
+    Evidence {
+        chat: Some(room),
+        ..Evidence::default()
+    }
+}
+
+/// The recorded room, edited by `edit` (its `calls`).
+fn chat_edited(edit: impl FnOnce(&mut Vec<Value>)) -> ChatRoom {
+    let mut rec = recording("browser");
+    edit(rec["chat"]["calls"].as_array_mut().unwrap());
+    chat_room(&rec["chat"])
+}
+
+/// The recording's Ana and Bo (WebSocket) and Cy (polling every 500 ms).
+const ANA: u64 = 1;
+const BO: u64 = 2;
+const CY: u64 = 3;
+
+#[test]
+fn many_clients_clients() {
+    use LessonId::ManyClients as L;
+    let room = chat_room(&recording("browser")["chat"]);
+    assert_eq!(
+        passes(L, StepId::Clients, &chat_evidence(&room)),
+        Saw::Clients {
+            websocket: 2,
+            polling: 1,
+            long_polling: 0
+        }
+    );
+    // Near miss: two WebSocket clients and no poller.
+    let miss = chat_edited(|calls| calls.retain(|c| c["slot"] != CY));
+    assert_eq!(
+        fails(L, StepId::Clients, &chat_evidence(&miss)),
+        StepState::Partial(Saw::Clients {
+            websocket: 2,
+            polling: 0,
+            long_polling: 0
+        })
+    );
+}
+
+#[test]
+fn many_clients_pushed() {
+    use LessonId::ManyClients as L;
+    let room = chat_room(&recording("browser")["chat"]);
+    let Saw::Pushed {
+        clients, delay_ms, ..
+    } = passes(L, StepId::Pushed, &chat_evidence(&room))
+    else {
+        panic!()
+    };
+    // The newest message (the poller's): pushed to both WebSocket clients, within
+    // milliseconds on loopback, far below the poller's half period.
+    assert_eq!(clients, 2);
+    assert!((0.0..50.0).contains(&delay_ms), "{delay_ms}");
+    // Near miss: the page's only WebSocket client is the sender (Bo's socket never
+    // opened, and the poller's messages not said on this page): its own copy comes back,
+    // nobody else on the page is pushed to.
+    let miss = chat_edited(|calls| {
+        calls.retain(|c| {
+            (c["slot"] != BO || c["call"] == "add") && !(c["slot"] == CY && c["call"] == "said")
+        });
+    });
+    assert_eq!(
+        fails(L, StepId::Pushed, &chat_evidence(&miss)),
+        StepState::Pending
+    );
+    assert!(
+        miss.fanout
+            .iter()
+            .all(|f| f.sender.is_none_or(|(s, _)| s == ANA as u32))
+    );
+}
+
+#[test]
+fn many_clients_half_period() {
+    use LessonId::ManyClients as L;
+    let room = chat_room(&recording("browser")["chat"]);
+    let Saw::PollDelay {
+        period_ms,
+        expected_ms,
+        tolerance_ms,
+        median_ms,
+        messages,
+        polls,
+        empty,
+    } = passes(L, StepId::HalfPeriod, &chat_evidence(&room))
+    else {
+        panic!()
+    };
+    eprintln!(
+        "poller every {period_ms} ms: median {median_ms:.1} ms (expected {expected_ms} ± \
+         {tolerance_ms}), {messages} messages, {polls} polls, {empty} empty"
+    );
+    assert_eq!((period_ms, messages), (500, 12));
+    assert!(
+        empty >= 1 && polls > u64::from(messages) / 2,
+        "{polls} {empty}"
+    );
+    // Near miss: only three messages reached the poller.
+    let few = chat_edited(|calls| {
+        let fourth = calls
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c["call"] == "said")
+            .nth(3)
+            .unwrap()
+            .0;
+        calls.truncate(fourth);
+    });
+    assert!(matches!(
+        fails(L, StepId::HalfPeriod, &chat_evidence(&few)),
+        StepState::Partial(Saw::PollDelay { messages: 3, .. })
+    ));
+    // Near miss: the same answers from a poller that claims a 2 s period: its messages
+    // came far sooner than half of that.
+    let slow = chat_edited(|calls| {
+        let add = calls
+            .iter_mut()
+            .find(|c| c["call"] == "add" && c["slot"] == CY)
+            .unwrap();
+        add["every_ms"] = json!(2000);
+    });
+    assert!(matches!(
+        fails(L, StepId::HalfPeriod, &chat_evidence(&slow)),
+        StepState::Partial(Saw::PollDelay {
+            period_ms: 2000,
+            ..
+        })
+    ));
+}
+
 // ---------------------------------------------------------------- order, ids, progress, text
 
 #[test]
@@ -1083,7 +1431,9 @@ fn lessons_are_data() {
             "server-speaks-first",
             "streaming-over-http",
             "real-network",
-            "thread-per-client"
+            "thread-per-client",
+            "who-closed-it",
+            "many-clients"
         ]
     );
     for (i, l) in LessonId::ALL.iter().enumerate() {
@@ -1191,9 +1541,12 @@ fn every_lesson_step_and_line_is_in_the_catalogue() {
     let r4 = race(&recording("race_4g"));
     let r0 = race(&recording("race_loopback"));
     let s = samples(&recording("server_samples"));
+    let room = chat_room(&recording("browser")["chat"]);
     let mut saws: Vec<Saw> = Vec::new();
     for e in [
+        chat_evidence(&room),
         browser.evidence(),
+        browser.closes(),
         feed_evidence(&f),
         race_evidence(&r4),
         race_evidence(&r0),
@@ -1248,6 +1601,7 @@ fn a_lesson_is_pending_in_any_host_but_its_own() {
             Host::WsLab,
             Host::Compare,
             Host::Sessions,
+            Host::Chat,
         ] {
             if other != host_of(lesson) {
                 assert!(

@@ -203,8 +203,8 @@ impl Place {
 
 /// Each lesson's slug, in the course's order, and the bundle that draws it: the one that
 /// already holds the widget the lesson needs (the basics' HTTP panel, the HTTP lab, the
-/// WebSocket lab, Compare), so a lesson costs its bundle only the lesson's own code.
-pub const LESSONS: [(&str, Bundle); 9] = [
+/// WebSocket lab, Compare, the chat room), so a lesson costs its bundle only the lesson's own code.
+pub const LESSONS: [(&str, Bundle); 11] = [
     ("one-request", Bundle::Home),
     ("connection-close", Bundle::HttpLab),
     ("keep-alive", Bundle::HttpLab),
@@ -214,6 +214,8 @@ pub const LESSONS: [(&str, Bundle); 9] = [
     ("streaming-over-http", Bundle::Compare),
     ("real-network", Bundle::Compare),
     ("thread-per-client", Bundle::WsLab),
+    ("who-closed-it", Bundle::WsLab),
+    ("many-clients", Bundle::Chat),
 ];
 
 /// One wasm of the page, with the pages it draws.

@@ -301,3 +301,121 @@ async fn lesson_9_opens_a_hundred_sessions_on_the_same_threads() {
     b.wait_visible("[data-test=takeaway]").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn lesson_10_tells_who_closed_each_session_across_reconnects() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    open_lesson(&b, &server, "who-closed-it", "en").await;
+    for step in ["page-close", "server-close", "dropped"] {
+        wait_step(&b, step, "pending").await;
+    }
+    // The lesson's preset: a normal close from the page.
+    assert_eq!(b.value("[data-test=ws-code]").await, "1000");
+    b.connect_ws().await;
+    b.click("[data-test=ws-close]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "page-close", "passed").await;
+    let saw = b.text("[data-test=saw-page-close]").await.unwrap();
+    assert!(
+        saw.contains("1000") && saw.contains("started by the page"),
+        "{saw}"
+    );
+
+    // The near miss first: the server closes with 1000, not a code of the learner's own.
+    b.connect_ws().await;
+    b.click("[data-test=ws-server-close]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "server-close", "partial").await;
+    // Then with the learner's code and reason; the page-close step stays passed.
+    b.connect_ws().await;
+    b.set_input("[data-test=ws-code]", "4001").await;
+    b.set_input("[data-test=ws-reason]", "maintenance").await;
+    b.click("[data-test=ws-server-close]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "server-close", "passed").await;
+    let saw = b.text("[data-test=saw-server-close]").await.unwrap();
+    assert!(
+        saw.contains("4001")
+            && saw.contains("maintenance")
+            && saw.contains("started by the server"),
+        "{saw}"
+    );
+    wait_step(&b, "page-close", "passed").await;
+
+    b.connect_ws().await;
+    b.click("[data-test=ws-drop]").await;
+    b.wait_phase("CLOSED").await;
+    wait_step(&b, "dropped", "passed").await;
+    let saw = b.text("[data-test=saw-dropped]").await.unwrap();
+    assert!(saw.contains("1006") && saw.contains("not clean"), "{saw}");
+    b.wait_visible("[data-test=takeaway]").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn lesson_11_pushes_to_the_websocket_client_and_the_poller_waits_half_a_period() {
+    use crate::chat::client;
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.client
+        .goto(&server.url("/learn/many-clients?lang=en"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=lesson-claim]").await;
+    for step in ["clients", "pushed", "half-period"] {
+        wait_step(&b, step, "pending").await;
+    }
+    // The lesson's preset: its own room, the form on polling every 500 ms.
+    assert_eq!(b.value("[data-test=chat-via]").await, "poll-500");
+    assert_eq!(b.value("[data-test=chat-room]").await, "many-clients");
+    b.click("[data-test=chat-join]").await;
+    b.wait_attr(&client(1), "data-status", "joined").await;
+    // The near miss: one poller alone is not a room of several clients.
+    wait_step(&b, "clients", "partial").await;
+    let ws = b.chat_join("Ana", "ws").await;
+    wait_step(&b, "clients", "passed").await;
+    let saw = b.text("[data-test=saw-clients]").await.unwrap();
+    assert!(
+        saw.contains("1 WebSocket") && saw.contains("1 polling"),
+        "{saw}"
+    );
+
+    // A message from the WebSocket client itself is only its own copy: nothing pushed.
+    b.chat_say(ws, "mine").await;
+    b.chat_wait_message(1, "in", "mine").await;
+    wait_step(&b, "pushed", "pending").await;
+    // The poller speaks: pushed to the WebSocket client.
+    b.chat_say(1, "from the poller").await;
+    b.chat_wait_message(ws, "push", "from the poller").await;
+    wait_step(&b, "pushed", "passed").await;
+
+    // More messages, paced by the page at the period and a twelfth (as the recorder
+    // does), so they meet the poll cycle at every phase: the load's rhythm, not a wait.
+    b.client
+        .execute(
+            "const cards = [arguments[0], arguments[1]].map(c => document.querySelector(c));
+             let i = 0;
+             const say = () => {
+               const card = cards[i % 2];
+               card.querySelector('[data-test=chat-text]').value = 'paced ' + i;
+               card.querySelector('[data-test=chat-send]').click();
+               if (++i < 12) setTimeout(say, 542);
+             };
+             say();",
+            vec![serde_json::json!(client(1)), serde_json::json!(client(ws))],
+        )
+        .await
+        .unwrap();
+    b.chat_wait_message(1, "in", "paced 11").await;
+    eprintln!(
+        "lesson 11 half-period, all paced messages in: {:?}",
+        b.text("[data-test=saw-half-period]").await
+    );
+    wait_step(&b, "half-period", "passed").await;
+    let saw = b.text("[data-test=saw-half-period]").await.unwrap();
+    eprintln!("lesson 11 half-period: {saw}");
+    assert!(saw.contains("expected 250.0 ± 150.0 ms"), "{saw}");
+    b.wait_visible("[data-test=takeaway]").await;
+    b.finish().await;
+}

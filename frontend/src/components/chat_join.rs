@@ -23,6 +23,18 @@ pub(crate) struct ChatJoinProps {
     /// The number the next default name gets.
     pub(crate) next: usize,
     pub(crate) on_join: Callback<(String, Via)>,
+    /// The transport the form opens on (a lesson's preset); a WebSocket without.
+    #[prop_or_default]
+    pub(crate) via: Option<Via>,
+}
+
+/// The `<select>`'s value for `via` (the inverse of [`via_of`]).
+fn via_value(via: Via) -> String {
+    match via {
+        Via::WebSocket => "ws".to_owned(),
+        Via::Poll { every_ms } => format!("poll-{every_ms}"),
+        Via::LongPoll => "long".to_owned(),
+    }
 }
 
 fn via_of(value: &str) -> Via {
@@ -39,7 +51,7 @@ fn via_of(value: &str) -> Via {
 pub(crate) fn chat_join(props: &ChatJoinProps) -> Html {
     let lang = use_lang();
     let name = use_state(String::new);
-    let via = use_state(|| "ws".to_owned());
+    let via = use_state(|| via_value(props.via.unwrap_or(Via::WebSocket)));
     let room_ok = valid_room(&props.room);
     let default_name = lang.tf(Key::chat_default_name, &[("n", &props.next.to_string())]);
     let on_submit = {

@@ -292,10 +292,10 @@ impl Ctx {
     }
 }
 
-fn initial_room() -> String {
+fn initial_room(default: &str) -> String {
     dom::query_param("room")
         .filter(|r| valid_room(r))
-        .unwrap_or_else(|| DEFAULT_ROOM.to_owned())
+        .unwrap_or_else(|| default.to_owned())
 }
 
 /// Puts the room in the address bar (a teacher can send the link), keeping the rest.
@@ -309,15 +309,16 @@ fn reflect_room(room: &str) {
     }
 }
 
-/// The chat page's clients, e.g. `let chat = use_chat(key); chat.join.emit(("Ana".into(),
-/// Via::WebSocket));`. Every client leaves when the page unmounts.
+/// The chat page's clients, in the address's room or else `default_room`, e.g. `let chat =
+/// use_chat(key, DEFAULT_ROOM); chat.join.emit(("Ana".into(), Via::WebSocket));`. Every
+/// client leaves when the page unmounts.
 #[hook]
-pub(crate) fn use_chat(key: AttrValue) -> UseChatHandle {
+pub(crate) fn use_chat(key: AttrValue, default_room: &'static str) -> UseChatHandle {
     let model = use_batched(ChatRoom::default);
     let state = Rc::new(model.read(Clone::clone));
     let held: Rc<RefCell<HashMap<u32, Held>>> = use_mut_ref(HashMap::new);
     let counter = use_memo((), |_| Rc::new(Cell::new(0u64)));
-    let room = use_state(initial_room);
+    let room = use_state(|| initial_room(default_room));
     {
         let room = (*room).clone();
         use_effect_with(room, |r| {

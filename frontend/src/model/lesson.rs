@@ -6,6 +6,7 @@
 //! shows them through ([`text`]). No browser, no network: tested natively
 //! (`frontend/tests/lessons.rs`).
 
+mod chat;
 mod compare;
 mod evidence;
 pub mod formula;
@@ -37,6 +38,8 @@ pub enum Host {
     Compare,
     /// The many-sessions widget.
     Sessions,
+    /// The chat page's room.
+    Chat,
 }
 
 /// Every step of `lesson` judged against `evidence` by `host`'s checks: all pending for a
@@ -52,6 +55,8 @@ pub fn check_in(host: Host, lesson: LessonId, evidence: &Evidence<'_>) -> Vec<St
         (Host::Compare, LessonId::StreamingOverHttp) => compare::streaming_over_http(evidence),
         (Host::Compare, LessonId::RealNetwork) => compare::real_network(evidence),
         (Host::Sessions, LessonId::ThreadPerClient) => threads::thread_per_client(evidence),
+        (Host::WsLab, LessonId::WhoClosedIt) => ws::who_closed_it(evidence),
+        (Host::Chat, LessonId::ManyClients) => chat::many_clients(evidence),
         _ => vec![StepState::Pending; lesson.steps().len()],
     }
 }
@@ -61,9 +66,12 @@ pub fn host_of(lesson: LessonId) -> Host {
     match lesson {
         LessonId::OneRequest => Host::Echo,
         LessonId::ConnectionClose | LessonId::KeepAlive | LessonId::SixAtATime => Host::HttpLab,
-        LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst => Host::WsLab,
+        LessonId::SocketStaysOpen | LessonId::ServerSpeaksFirst | LessonId::WhoClosedIt => {
+            Host::WsLab
+        }
         LessonId::StreamingOverHttp | LessonId::RealNetwork => Host::Compare,
         LessonId::ThreadPerClient => Host::Sessions,
+        LessonId::ManyClients => Host::Chat,
     }
 }
 

@@ -12,16 +12,22 @@ use crate::components::chat_fanout::ChatFanout;
 use crate::components::chat_join::ChatJoin;
 use crate::components::use_lang;
 use crate::format;
-use crate::hooks::use_chat::use_chat;
+use crate::hooks::use_chat::{DEFAULT_ROOM, UseChatHandle, use_chat};
 use crate::hooks::use_client_key::use_client_key;
-use crate::i18n::Key;
-use crate::model::chat::MAX_CLIENTS;
+use crate::i18n::{Key, Lang};
+use crate::model::chat::{MAX_CLIENTS, Via};
 
 #[function_component(Chat)]
 pub(crate) fn chat() -> Html {
     let lang = use_lang();
     let key = use_client_key();
-    let chat = use_chat(key);
+    let chat = use_chat(key, DEFAULT_ROOM);
+    view(lang, &chat, None)
+}
+
+/// The room itself, for the chat page and for a lesson (`via`: the transport its Join
+/// form opens on).
+pub(crate) fn view(lang: Lang, chat: &UseChatHandle, via: Option<Via>) -> Html {
     let s = &chat.state;
     let live = s.live();
     let clock = s.clock.map_or_else(
@@ -48,7 +54,7 @@ pub(crate) fn chat() -> Html {
                 <h2 id="chat-title"><span class="swatch swatch-ws" aria-hidden="true" />{ lang.t(Key::chat_title) }</h2>
                 <p class="lead">{ lang.t(Key::chat_lead) }</p>
                 <ChatJoin room={chat.room.clone()} on_room={chat.set_room.clone()} room_locked={live > 0}
-                    can_join={live < MAX_CLIENTS} next={s.clients.len() + 1} on_join={chat.join.clone()} />
+                    can_join={live < MAX_CLIENTS} next={s.clients.len() + 1} on_join={chat.join.clone()} {via} />
                 <p class="hint" data-test="chat-clock">{ clock }</p>
                 <p class="hint">{ lang.t(Key::chat_room_note) }</p>
             </section>

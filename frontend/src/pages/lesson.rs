@@ -2,7 +2,7 @@
 //! host here ([`EchoLesson`], [`HttpLesson`], [`WsLesson`]): it calls the widget's own
 //! hooks (never copies of them), draws the widget the way its page does (with
 //! [`CompareLesson`] for Compare's race and feed, [`SessionsLesson`] for the
-//! many-sessions widget), hands the hooks'
+//! many-sessions widget, [`ChatLesson`] for the chat room), hands the hooks'
 //! models to the lesson's checks (`model::lesson::check`) and the states to `use_lesson`
 //! and `LessonView`. [`Lesson`] wraps a host so "start over" gives it fresh hooks (a new
 //! `key`): the widget's old evidence goes with the old progress.
@@ -20,6 +20,7 @@ use crate::components::lesson_view::LessonView;
 use crate::components::sessions_panel::SessionsPanel;
 use crate::components::use_lang;
 use crate::dom;
+use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_client_key::use_client_key;
 use crate::hooks::use_compare_form::use_compare_form;
 use crate::hooks::use_echo::use_echo;
@@ -30,9 +31,11 @@ use crate::hooks::use_observer::use_observer;
 use crate::hooks::use_race::use_race;
 use crate::hooks::use_sessions::use_sessions;
 use crate::hooks::use_websocket::use_websocket;
+use crate::model::chat::Via;
 use crate::model::lab::{LabRun, LabSpec};
 use crate::model::lesson::{Evidence, Host, LessonId, StepState, check_in};
 use crate::model::ws_session::Dir;
+use crate::model::ws_settings::WsSettings;
 use crate::ui::use_viewport_width::use_viewport_width;
 
 /// A lesson page's props: which lesson.
@@ -176,7 +179,21 @@ pub(crate) fn http_lesson(props: &HostProps) -> Html {
     frame(props.lesson, states, &props.on_reset, widget)
 }
 
-/// Lessons 5–6: the WebSocket lab.
+/// The WebSocket lab's settings a lesson opens with: the lab's defaults, but for
+/// `who-closed-it` a normal close (1000) from the page, so its first step is one press.
+fn ws_preset(lesson: LessonId) -> WsSettings {
+    let lab = WsSettings::default();
+    match lesson {
+        LessonId::WhoClosedIt => WsSettings {
+            code: protocol::close_code::NORMAL.to_string(),
+            reason: "done".into(),
+            ..lab
+        },
+        _ => lab,
+    }
+}
+
+/// Lessons 5, 6 and 10: the WebSocket lab.
 #[function_component(WsLesson)]
 pub(crate) fn ws_lesson(props: &HostProps) -> Html {
     let lang = use_lang();
@@ -193,7 +210,7 @@ pub(crate) fn ws_lesson(props: &HostProps) -> Html {
             ..Evidence::default()
         },
     );
-    let widget = super::ws_lab::view(lang, &ws, &observer, &filter, None);
+    let widget = super::ws_lab::view(lang, &ws, &observer, &filter, ws_preset(props.lesson), None);
     frame(props.lesson, states, &props.on_reset, widget)
 }
 
@@ -261,5 +278,40 @@ pub(crate) fn sessions_lesson(props: &HostProps) -> Html {
         <SessionsPanel state={Rc::clone(&sessions.state)} on_open={sessions.open.clone()}
             on_close={sessions.close_all.clone()} {narrow} />
     };
+    frame(props.lesson, states, &props.on_reset, widget)
+}
+
+/// The chat room a lesson opens: a room of its own (unless the address names one, so a
+/// class can share a link), and the Join form on the transport the lesson starts with.
+struct ChatPreset {
+    room: &'static str,
+    via: Via,
+}
+
+/// `many-clients` starts on polling every 500 ms (half the period, 250 ms, stands well
+/// apart from a push's few ms); the learner adds the WebSocket client.
+fn chat_preset(_lesson: LessonId) -> ChatPreset {
+    ChatPreset {
+        room: "many-clients",
+        via: Via::Poll { every_ms: 500 },
+    }
+}
+
+/// Lesson 11: the chat page's room, with several clients.
+#[function_component(ChatLesson)]
+pub(crate) fn chat_lesson(props: &HostProps) -> Html {
+    let lang = use_lang();
+    let key = use_client_key();
+    let preset = chat_preset(props.lesson);
+    let chat = use_chat(key, preset.room);
+    let states = check_in(
+        Host::Chat,
+        props.lesson,
+        &Evidence {
+            chat: Some(&chat.state),
+            ..Evidence::default()
+        },
+    );
+    let widget = super::chat::view(lang, &chat, Some(preset.via));
     frame(props.lesson, states, &props.on_reset, widget)
 }

@@ -29,20 +29,21 @@ pub(crate) fn ws_lab() -> Html {
     let observer = use_observer(key.clone());
     let ws = use_websocket(key);
     let filter = use_state(|| None::<Dir>);
-    let settings = use_url_settings::<WsSettings>();
-    view(lang, &ws, &observer, &filter, Some(settings))
+    let (preset, on_change) = use_url_settings::<WsSettings>();
+    view(lang, &ws, &observer, &filter, preset, Some(on_change))
 }
 
-/// The lab itself, for the lab's page (its settings from and to the address) and for a
-/// lesson that needs it (the lab's defaults).
+/// The lab itself, for the lab's page (its settings from and to the address:
+/// `on_change`) and for a lesson that needs it (its own preset, kept nowhere).
 pub(crate) fn view(
     lang: Lang,
     ws: &UseWebSocketHandle,
     observer: &UseObserverHandle,
     filter: &UseStateHandle<Option<Dir>>,
-    settings: Option<(WsSettings, Callback<WsSettings>)>,
+    preset: WsSettings,
+    on_change: Option<Callback<WsSettings>>,
 ) -> Html {
-    let (preset, on_change) = settings.unzip();
+    let preset = Some(preset);
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {

@@ -2,6 +2,7 @@
 //! the existing models (never copies of them), plus the server's aggregate counts, which
 //! have no model yet ([`ServerSample`]).
 
+use super::super::chat::ChatRoom;
 use super::super::echo::EchoState;
 use super::super::feed::FeedModel;
 use super::super::lab::LabRow;
@@ -43,4 +44,6 @@ pub struct Evidence<'a> {
     pub feed: Option<&'a FeedModel>,
     /// The server's counts, oldest first.
     pub server: &'a [ServerSample],
+    /// The chat page's clients and fan-out (`use_chat`).
+    pub chat: Option<&'a ChatRoom>,
 }

@@ -14,10 +14,13 @@ pub enum LessonId {
     StreamingOverHttp,
     RealNetwork,
     ThreadPerClient,
+    WhoClosedIt,
+    ManyClients,
 }
 
 /// One step of a lesson. A name may recur in several lessons (`three-requests`,
-/// `one-connection`); it is only ever meaningful together with its lesson.
+/// `one-connection`, `server-close`, `half-period`); it is only ever meaningful together
+/// with its lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum StepId {
     Answered,
@@ -44,11 +47,15 @@ pub enum StepId {
     Hundred,
     Threads,
     Closed,
+    PageClose,
+    Dropped,
+    Clients,
+    Pushed,
 }
 
 impl LessonId {
     /// Every lesson, in order.
-    pub const ALL: [LessonId; 9] = [
+    pub const ALL: [LessonId; 11] = [
         LessonId::OneRequest,
         LessonId::ConnectionClose,
         LessonId::KeepAlive,
@@ -58,6 +65,8 @@ impl LessonId {
         LessonId::StreamingOverHttp,
         LessonId::RealNetwork,
         LessonId::ThreadPerClient,
+        LessonId::WhoClosedIt,
+        LessonId::ManyClients,
     ];
 
     /// The lesson's name in its address (`/learn/<slug>`) and in the saved progress.
@@ -72,6 +81,8 @@ impl LessonId {
             LessonId::StreamingOverHttp => "streaming-over-http",
             LessonId::RealNetwork => "real-network",
             LessonId::ThreadPerClient => "thread-per-client",
+            LessonId::WhoClosedIt => "who-closed-it",
+            LessonId::ManyClients => "many-clients",
         }
     }
 
@@ -103,6 +114,8 @@ impl LessonId {
             LessonId::StreamingOverHttp => &[PollVsPush, HalfPeriod, HeaderCost, HttpPush],
             LessonId::RealNetwork => &[Emulated, HandshakeCost, WebSocket],
             LessonId::ThreadPerClient => &[Hundred, Threads, Closed],
+            LessonId::WhoClosedIt => &[PageClose, ServerClose, Dropped],
+            LessonId::ManyClients => &[Clients, Pushed, HalfPeriod],
         }
     }
 
@@ -140,6 +153,10 @@ impl StepId {
             StepId::Hundred => "hundred",
             StepId::Threads => "threads",
             StepId::Closed => "closed",
+            StepId::PageClose => "page-close",
+            StepId::Dropped => "dropped",
+            StepId::Clients => "clients",
+            StepId::Pushed => "pushed",
         }
     }
 }

@@ -2,6 +2,8 @@
 //! as numbers ([`Saw`]), never as English: the page words it through the catalogue
 //! ([`super::text::saw_line`]).
 
+use super::super::ws_session::Initiator;
+
 /// What a check saw, as numbers. Times are in ms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Saw {
@@ -120,6 +122,38 @@ pub enum Saw {
     },
     /// Sessions at their peak and in the last sample.
     SessionsClosed { peak: u32, now: u32 },
+    /// How one attempt of the session ended: its code and reason, who sent the first close
+    /// frame (nobody: the connection dropped), and whether the closing handshake finished.
+    Ended {
+        code: u16,
+        reason: String,
+        by: Initiator,
+        clean: bool,
+    },
+    /// The page's clients in the busiest room, by transport.
+    Clients {
+        websocket: u32,
+        polling: u32,
+        long_polling: u32,
+    },
+    /// A message one of the page's clients said, pushed to the page's other WebSocket
+    /// clients: how many got it and the slowest one's delay after the server read it.
+    Pushed {
+        seq: u64,
+        clients: u32,
+        delay_ms: f64,
+    },
+    /// A poller's delays (server read → arrival) against half its period, with the
+    /// tolerance the check allows, and what its polls cost.
+    PollDelay {
+        period_ms: u32,
+        expected_ms: f64,
+        tolerance_ms: f64,
+        median_ms: f64,
+        messages: u32,
+        polls: u64,
+        empty: u64,
+    },
 }
 
 /// One step's state.

@@ -2,6 +2,7 @@
 //! [`Saw`] as a line with its numbers as arguments, and a lesson's status. Long prose
 //! (introductions, hints, takeaways) is not here: it lives in per-lesson files.
 
+use super::super::ws_session::Initiator;
 use super::{LessonId, LessonStatus, Saw, StepId};
 use crate::i18n::Key;
 
@@ -17,6 +18,8 @@ pub fn title(lesson: LessonId) -> Key {
         LessonId::StreamingOverHttp => Key::lesson_streaming_over_http_title,
         LessonId::RealNetwork => Key::lesson_real_network_title,
         LessonId::ThreadPerClient => Key::lesson_thread_per_client_title,
+        LessonId::WhoClosedIt => Key::lesson_who_closed_it_title,
+        LessonId::ManyClients => Key::lesson_many_clients_title,
     }
 }
 
@@ -51,6 +54,12 @@ pub fn step_label(lesson: LessonId, step: StepId) -> Option<Key> {
         (L::ThreadPerClient, S::Hundred) => Key::lesson_thread_per_client_hundred,
         (L::ThreadPerClient, S::Threads) => Key::lesson_thread_per_client_threads,
         (L::ThreadPerClient, S::Closed) => Key::lesson_thread_per_client_closed,
+        (L::WhoClosedIt, S::PageClose) => Key::lesson_who_closed_it_page_close,
+        (L::WhoClosedIt, S::ServerClose) => Key::lesson_who_closed_it_server_close,
+        (L::WhoClosedIt, S::Dropped) => Key::lesson_who_closed_it_dropped,
+        (L::ManyClients, S::Clients) => Key::lesson_many_clients_clients,
+        (L::ManyClients, S::Pushed) => Key::lesson_many_clients_pushed,
+        (L::ManyClients, S::HalfPeriod) => Key::lesson_many_clients_half_period,
         _ => return None,
     })
 }
@@ -303,6 +312,68 @@ pub fn saw_line(saw: &Saw) -> (Key, Vec<(&'static str, String)>) {
         Saw::SessionsClosed { peak, now } => (
             Key::lesson_saw_sessions_closed,
             vec![("peak", peak.to_string()), ("now", now.to_string())],
+        ),
+        // Who started it decides the line; each line says whether it was clean.
+        Saw::Ended {
+            code,
+            reason,
+            by,
+            clean,
+        } => {
+            let args = vec![("code", code.to_string()), ("reason", reason.clone())];
+            match (by, clean) {
+                (Initiator::Page, true) => (Key::lesson_saw_ended_page, args),
+                (Initiator::Server, true) => (Key::lesson_saw_ended_server, args),
+                // No close frame: a 1006 has no reason to show.
+                _ => (
+                    Key::lesson_saw_ended_dropped,
+                    vec![("code", code.to_string())],
+                ),
+            }
+        }
+        Saw::Clients {
+            websocket,
+            polling,
+            long_polling,
+        } => (
+            Key::lesson_saw_clients,
+            vec![
+                ("ws", websocket.to_string()),
+                ("poll", polling.to_string()),
+                ("long", long_polling.to_string()),
+            ],
+        ),
+        Saw::Pushed {
+            seq,
+            clients,
+            delay_ms,
+        } => (
+            Key::lesson_saw_pushed,
+            vec![
+                ("seq", n(*seq)),
+                ("clients", clients.to_string()),
+                ("delay", ms(*delay_ms)),
+            ],
+        ),
+        Saw::PollDelay {
+            period_ms,
+            expected_ms,
+            tolerance_ms,
+            median_ms,
+            messages,
+            polls,
+            empty,
+        } => (
+            Key::lesson_saw_poll_delay,
+            vec![
+                ("period", period_ms.to_string()),
+                ("expected", ms(*expected_ms)),
+                ("tolerance", ms(*tolerance_ms)),
+                ("median", ms(*median_ms)),
+                ("messages", messages.to_string()),
+                ("polls", n(*polls)),
+                ("empty", n(*empty)),
+            ],
         ),
     }
 }

@@ -96,3 +96,18 @@ pub const FRAME_HEADER_MIN_BYTES: f64 = 2.0;
 
 /// ... up to 14 B with a 64-bit length and the client's 4-byte mask.
 pub const FRAME_HEADER_MAX_BYTES: f64 = 14.0;
+
+/// Messages a poller must have received in `many-clients` before its median delay is
+/// judged: a message's wait for the next poll is anywhere in `0..period`, so the median
+/// of a few is loose (of 6, its spread is about a fifth of the period).
+pub const MIN_POLLED: u32 = 6;
+
+/// A poller's median delay is expected at half its period, accepted within this fraction
+/// of the half period either side (a median between a quarter and three quarters of the
+/// period): wider than the feed's [`HALF_PERIOD_TOLERANCE`], because a learner sends a
+/// handful of messages by hand, not ten a second, while a push (a few ms) stays far outside.
+pub const CHAT_HALF_PERIOD_TOLERANCE: f64 = 0.5;
+
+/// On top of [`CHAT_HALF_PERIOD_TOLERANCE`], absolute: each poll's own round trip and the
+/// page's redraws while several clients share its main thread.
+pub const CHAT_HALF_PERIOD_SLACK_MS: f64 = 25.0;

@@ -1,9 +1,13 @@
 //! Checks of the WebSocket lessons, `socket-stays-open` and `server-speaks-first`: the
 //! WebSocket lab's session (its current attempt's log, handshake and close) joined to
-//! the server-reported connection the server's `Welcome` names.
+//! the server-reported connection the server's `Welcome` names; and `who-closed-it`:
+//! every attempt's close, read from the session's log, which carries over across
+//! reconnects (each attempt starts at a `Connecting` line and ends at its `Closed`).
+
+use protocol::close_code;
 
 use super::super::observed::Observed;
-use super::super::ws_session::{Dir, Initiator, LogEntry, LogKind, Phase, SessionView};
+use super::super::ws_session::{Command, Dir, Initiator, LogEntry, LogKind, Phase, SessionView};
 use super::tolerance::{MIN_MESSAGES_EACH_WAY, MIN_PUSHES};
 use super::{Evidence, Saw, StepState};
 
@@ -130,4 +134,107 @@ pub(super) fn server_speaks_first(e: &Evidence<'_>) -> Vec<StepState> {
         }
     };
     vec![pushed, close]
+}
+
+/// One connection attempt in the session's log: whether it opened, the last close the
+/// page asked the server for, and how it ended.
+#[derive(Debug, Default)]
+struct Attempt<'a> {
+    opened: bool,
+    asked: Option<Command>,
+    /// Code, reason, clean, who started it.
+    close: Option<(u16, &'a str, bool, Initiator)>,
+}
+
+impl Attempt<'_> {
+    fn saw(&self) -> Option<Saw> {
+        let (code, reason, clean, by) = self.close?;
+        Some(Saw::Ended {
+            code,
+            reason: reason.to_owned(),
+            by,
+            clean,
+        })
+    }
+}
+
+/// Every attempt in the log, oldest first. The log is bounded
+/// (`ws_session::LOG_CAP`): an attempt whose start has dropped off begins at the first line.
+fn attempts(session: &SessionView) -> Vec<Attempt<'_>> {
+    let mut out: Vec<Attempt<'_>> = Vec::new();
+    for l in session.log.iter() {
+        if l.kind == LogKind::Connecting || out.is_empty() {
+            out.push(Attempt::default());
+        }
+        let Some(a) = out.last_mut() else { continue };
+        match &l.kind {
+            LogKind::Opened { .. } => a.opened = true,
+            LogKind::Command {
+                what: what @ (Command::AskServerClose(_) | Command::AskServerDrop),
+            } => a.asked = Some(*what),
+            LogKind::Closed {
+                code,
+                reason,
+                clean,
+                by,
+            } => a.close = Some((*code, reason.as_str(), *clean, *by)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The first of `candidates` that `ok` accepts, passed; else the latest, partial; pending
+/// when there is none.
+fn first_passing<'a>(
+    candidates: impl DoubleEndedIterator<Item = &'a Attempt<'a>> + Clone,
+    ok: impl Fn(&Attempt<'_>) -> bool,
+) -> StepState {
+    if let Some(saw) = candidates.clone().find(|a| ok(a)).and_then(Attempt::saw) {
+        return StepState::Passed(saw);
+    }
+    candidates
+        .last()
+        .and_then(Attempt::saw)
+        .map_or(StepState::Pending, StepState::Partial)
+}
+
+/// `who-closed-it`: `page-close`, `server-close`, `dropped`.
+pub(super) fn who_closed_it(e: &Evidence<'_>) -> Vec<StepState> {
+    let Some(session) = e.session else {
+        return vec![StepState::Pending; 3];
+    };
+    let all = attempts(session);
+    let by = |who: Initiator| {
+        all.iter()
+            .filter(move |a| a.close.is_some_and(|(.., by)| by == who))
+    };
+    // The page's own close frame, with the normal code.
+    let page = first_passing(by(Initiator::Page), |a| {
+        a.close
+            .is_some_and(|(code, _, clean, _)| code == close_code::NORMAL && clean)
+    });
+    // The server's close frame, with the code and reason the page asked it to use: an
+    // application's own code (3000–4999), not the normal one, so it is the learner's.
+    let server = first_passing(by(Initiator::Server), |a| {
+        a.close.is_some_and(|(code, reason, clean, _)| {
+            a.asked == Some(Command::AskServerClose(code))
+                && code != close_code::NORMAL
+                && close_code::allowed_from_page(code)
+                && !reason.is_empty()
+                && clean
+        })
+    });
+    // A connection that was open and ended with no close frame either way.
+    let dropped_candidates = all.iter().filter(|a| {
+        a.opened
+            && (a.asked == Some(Command::AskServerDrop)
+                || a.close.is_some_and(|(.., by)| by == Initiator::Neither))
+    });
+    let dropped = first_passing(dropped_candidates, |a| {
+        a.close.is_some_and(|(code, _, clean, by)| {
+            code == close_code::ABNORMAL && !clean && by == Initiator::Neither
+        })
+    });
+    vec![page, server, dropped]
 }
