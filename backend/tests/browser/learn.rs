@@ -140,8 +140,12 @@ async fn lesson_6_passes_from_pushes_and_a_close_the_server_started() {
     let b = Browser::start("en-US").await;
     open_lesson(&b, &server, "server-speaks-first", "en").await;
     wait_step(&b, "pushes", "pending").await;
+    // The lesson opens with its own settings: five pushes, five a second, and a close
+    // the server will start with 4000 "lesson over".
+    assert_eq!(b.value("[data-test=ws-count]").await, "5");
+    assert_eq!(b.value("[data-test=ws-rate]").await, "5");
+    assert_eq!(b.value("[data-test=ws-reason]").await, "lesson over");
     b.connect_ws().await;
-    b.set_input("[data-test=ws-count]", "5").await;
     b.set_input("[data-test=ws-rate]", "50").await;
     b.click("[data-test=ws-ticker-start]").await;
     b.wait_text("[data-test=ws-pushes]", "5").await;

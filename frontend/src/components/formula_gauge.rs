@@ -22,6 +22,7 @@ fn figure(law: Law, v: f64) -> String {
 fn label(law: Law) -> Key {
     match law {
         Law::HalfPeriod => Key::formula_half_period,
+        Law::PollDelay => Key::formula_poll_delay,
         Law::NewConnection => Key::formula_new_connection,
         Law::KeepAlive => Key::formula_keep_alive,
         Law::WebSocket => Key::formula_websocket,

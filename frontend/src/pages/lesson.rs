@@ -189,6 +189,15 @@ fn ws_preset(lesson: LessonId) -> WsSettings {
             reason: "done".into(),
             ..lab
         },
+        // Five pushes a second for a second: slow enough to watch each arrive unasked,
+        // more than the three the check needs; then the server's close with its own code.
+        LessonId::ServerSpeaksFirst => WsSettings {
+            count: "5".into(),
+            rate: "5".into(),
+            code: "4000".into(),
+            reason: "lesson over".into(),
+            ..lab
+        },
         _ => lab,
     }
 }

@@ -4,8 +4,8 @@
 //! polls and empty polls as the server counted them.
 
 use super::super::chat::{ChatRoom, FanOut, Status, Via};
-use super::tolerance::{CHAT_HALF_PERIOD_SLACK_MS, CHAT_HALF_PERIOD_TOLERANCE, MIN_POLLED};
-use super::{Evidence, Saw, StepState};
+use super::tolerance::MIN_POLLED;
+use super::{Evidence, Saw, StepState, formula};
 
 /// The page's clients in the room, now in it, by transport: (WebSocket, polling, long
 /// polling).
@@ -101,16 +101,14 @@ pub(super) fn many_clients(e: &Evidence<'_>) -> Vec<StepState> {
         .max_by_key(|(_, _, d)| d.len())
         .filter(|(_, _, d)| !d.is_empty())
         .map_or(StepState::Pending, |(c, every_ms, delays)| {
-            let expected_ms = f64::from(every_ms) / 2.0;
-            let tolerance_ms = CHAT_HALF_PERIOD_TOLERANCE * expected_ms + CHAT_HALF_PERIOD_SLACK_MS;
+            let band = formula::poll_delay(every_ms);
+            let (expected_ms, tolerance_ms) = (band.expected, band.hi - band.expected);
             let sorted = crate::stats::sorted_finite(&delays);
             let median_ms = crate::stats::percentile(&sorted, 0.5);
             let messages = delays.len() as u32;
             let (polls, empty) = (c.traffic.polls, c.traffic.empty);
             StepState::judge(
-                messages >= MIN_POLLED
-                    && empty >= 1
-                    && (median_ms - expected_ms).abs() <= tolerance_ms,
+                messages >= MIN_POLLED && empty >= 1 && band.holds(median_ms),
                 Saw::PollDelay {
                     period_ms: every_ms,
                     expected_ms,

@@ -1,7 +1,7 @@
 //! The textbook's formulas beside the learner's own measurement (issue 10): where a
 //! textbook gives a figure — a new connection ≈ 2 round trips and keep-alive ≈ 1 (the
 //! non-persistent vs persistent HTTP of the networking textbooks), short polling's delay
-//! ≈ half the period, ~900 B of request headers per poll against a 2–14 B WebSocket frame
+//! ≈ half the period (the feed's and a chat room's poller), ~900 B of request headers per poll against a 2–14 B WebSocket frame
 //! header — a step's [`Saw`] names the measurement and [`formulas`] gives, for each figure,
 //! what the textbook expects, the band the check accepts ([`Band`], from
 //! [`super::tolerance`], the very band the check used) and what was measured. The page
@@ -10,8 +10,9 @@
 
 use super::Saw;
 use super::tolerance::{
-    FRAME_HEADER_MAX_BYTES, FRAME_HEADER_MIN_BYTES, HALF_PERIOD_SLACK_MS, HALF_PERIOD_TOLERANCE,
-    POLL_HEADER_BYTES, POLL_HEADER_MAX_FACTOR, POLL_HEADER_MIN_FACTOR, RTT_SLACK_MS, RTT_TOLERANCE,
+    CHAT_HALF_PERIOD_SLACK_MS, CHAT_HALF_PERIOD_TOLERANCE, FRAME_HEADER_MAX_BYTES,
+    FRAME_HEADER_MIN_BYTES, HALF_PERIOD_SLACK_MS, HALF_PERIOD_TOLERANCE, POLL_HEADER_BYTES,
+    POLL_HEADER_MAX_FACTOR, POLL_HEADER_MIN_FACTOR, RTT_SLACK_MS, RTT_TOLERANCE,
 };
 
 /// Which textbook figure.
@@ -19,6 +20,9 @@ use super::tolerance::{
 pub enum Law {
     /// Short polling: an event waits half a period on average, then half a round trip.
     HalfPeriod,
+    /// A chat message reaches a poller half its period after the server read it, on
+    /// average.
+    PollDelay,
     /// HTTP on a new connection: the TCP handshake's round trip, then the exchange's.
     NewConnection,
     /// HTTP keep-alive: the exchange's round trip only.
@@ -36,6 +40,7 @@ impl Law {
     pub const fn slug(self) -> &'static str {
         match self {
             Law::HalfPeriod => "half-period",
+            Law::PollDelay => "poll-delay",
             Law::NewConnection => "new-connection",
             Law::KeepAlive => "keep-alive",
             Law::WebSocket => "websocket",
@@ -83,6 +88,16 @@ pub fn half_period(period_ms: u64, rtt_ms: u32, jitter_ms: u32) -> Band {
     Band::around(
         half + back,
         HALF_PERIOD_TOLERANCE * half + HALF_PERIOD_SLACK_MS,
+    )
+}
+
+/// A chat poller every `period_ms`: a message's median delay (server read → arrival) and
+/// its band.
+pub fn poll_delay(period_ms: u32) -> Band {
+    let half = f64::from(period_ms) / 2.0;
+    Band::around(
+        half,
+        CHAT_HALF_PERIOD_TOLERANCE * half + CHAT_HALF_PERIOD_SLACK_MS,
     )
 }
 
@@ -142,6 +157,15 @@ pub fn formulas(saw: &Saw) -> Vec<Formula> {
         } => vec![Formula {
             law: Law::HalfPeriod,
             band: half_period(period_ms, rtt_ms, jitter_ms),
+            measured: median_ms,
+        }],
+        Saw::PollDelay {
+            period_ms,
+            median_ms,
+            ..
+        } => vec![Formula {
+            law: Law::PollDelay,
+            band: poll_delay(period_ms),
             measured: median_ms,
         }],
         Saw::HandshakeCost {
