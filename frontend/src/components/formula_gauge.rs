@@ -25,6 +25,7 @@ fn label(law: Law) -> Key {
         Law::PollDelay => Key::formula_poll_delay,
         Law::NewConnection => Key::formula_new_connection,
         Law::KeepAlive => Key::formula_keep_alive,
+        Law::Handshake => Key::formula_handshake,
         Law::WebSocket => Key::formula_websocket,
         Law::PollHeaders => Key::formula_poll_headers,
         Law::FrameHeader => Key::formula_frame_header,

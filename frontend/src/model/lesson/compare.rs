@@ -155,7 +155,8 @@ pub(super) fn real_network(e: &Evidence<'_>) -> Vec<StepState> {
     let handshake = match (new, keep) {
         (Some(new_median_ms), Some(keep_median_ms)) => StepState::judge(
             about(new_median_ms, 2.0, rtt_ms, jitter_ms)
-                && about(keep_median_ms, 1.0, rtt_ms, jitter_ms),
+                && about(keep_median_ms, 1.0, rtt_ms, jitter_ms)
+                && formula::handshake(rtt_ms).holds(new_median_ms - keep_median_ms),
             Saw::HandshakeCost {
                 rtt_ms,
                 jitter_ms,

@@ -11,8 +11,8 @@
 use super::Saw;
 use super::tolerance::{
     CHAT_HALF_PERIOD_SLACK_MS, CHAT_HALF_PERIOD_TOLERANCE, FRAME_HEADER_MAX_BYTES,
-    FRAME_HEADER_MIN_BYTES, HALF_PERIOD_SLACK_MS, HALF_PERIOD_TOLERANCE, POLL_HEADER_BYTES,
-    POLL_HEADER_MAX_FACTOR, POLL_HEADER_MIN_FACTOR, RTT_SLACK_MS, RTT_TOLERANCE,
+    FRAME_HEADER_MIN_BYTES, HALF_PERIOD_SLACK_MS, HALF_PERIOD_TOLERANCE, HANDSHAKE_SLACK_MS,
+    POLL_HEADER_BYTES, POLL_HEADER_MAX_FACTOR, POLL_HEADER_MIN_FACTOR, RTT_SLACK_MS, RTT_TOLERANCE,
 };
 
 /// Which textbook figure.
@@ -27,6 +27,8 @@ pub enum Law {
     NewConnection,
     /// HTTP keep-alive: the exchange's round trip only.
     KeepAlive,
+    /// What the TCP handshake adds: a new connection's time minus keep-alive's, one RTT.
+    Handshake,
     /// One WebSocket message and its echo: one round trip.
     WebSocket,
     /// A browser's request head per poll, ~900 B.
@@ -43,6 +45,7 @@ impl Law {
             Law::PollDelay => "poll-delay",
             Law::NewConnection => "new-connection",
             Law::KeepAlive => "keep-alive",
+            Law::Handshake => "handshake",
             Law::WebSocket => "websocket",
             Law::PollHeaders => "poll-headers",
             Law::FrameHeader => "frame-header",
@@ -110,6 +113,12 @@ pub fn round_trips(round_trips: f64, rtt_ms: u32, jitter_ms: u32) -> Band {
         round_trips * rtt_ms as f64 + jitter_ms as f64,
         RTT_TOLERANCE * round_trips * rtt_ms as f64 + RTT_SLACK_MS,
     )
+}
+
+/// The handshake's cost, a new connection's median minus keep-alive's: one RTT.
+pub fn handshake(rtt_ms: u32) -> Band {
+    let rtt = f64::from(rtt_ms);
+    Band::around(rtt, RTT_TOLERANCE * rtt + HANDSHAKE_SLACK_MS)
 }
 
 /// A browser's request head per poll.
@@ -184,6 +193,11 @@ pub fn formulas(saw: &Saw) -> Vec<Formula> {
                 band: round_trips(1.0, rtt_ms, jitter_ms),
                 measured: keep_median_ms,
             },
+            Formula {
+                law: Law::Handshake,
+                band: handshake(rtt_ms),
+                measured: new_median_ms - keep_median_ms,
+            },
         ],
         Saw::RoundTrip {
             rtt_ms,
@@ -221,8 +235,10 @@ mod tests {
     #[test]
     fn bands_hold_their_ends_and_nothing_outside() {
         let b = round_trips(2.0, 50, 8);
-        assert_eq!((b.expected, b.lo, b.hi), (108.0, 78.0, 138.0));
-        assert!(b.holds(78.0) && b.holds(138.0) && !b.holds(77.9) && !b.holds(138.1));
+        assert_eq!((b.expected, b.lo, b.hi), (108.0, 63.0, 153.0));
+        assert!(b.holds(63.0) && b.holds(153.0) && !b.holds(62.9) && !b.holds(153.1));
+        let h = handshake(50);
+        assert_eq!((h.expected, h.lo, h.hi), (50.0, 32.5, 67.5));
         let h = half_period(500, 0, 0);
         assert_eq!((h.expected, h.lo, h.hi), (250.0, 172.5, 327.5));
         assert_eq!(Band::around(3.0, 10.0).lo, 0.0);
@@ -242,15 +258,16 @@ mod tests {
             keep_median_ms: 61.2,
         });
         let laws: Vec<Law> = f.iter().map(|f| f.law).collect();
-        assert_eq!(laws, [Law::NewConnection, Law::KeepAlive]);
+        assert_eq!(laws, [Law::NewConnection, Law::KeepAlive, Law::Handshake]);
         assert!(f.iter().all(Formula::agrees));
-        // Keep-alive as slow as a new connection does not agree with its textbook figure.
+        // Keep-alive as slow as a new connection: no handshake to see.
         let slow = formulas(&Saw::HandshakeCost {
             rtt_ms: 50,
             jitter_ms: 8,
             new_median_ms: 108.4,
             keep_median_ms: 108.4,
         });
-        assert!(slow[0].agrees() && !slow[1].agrees());
+        let agrees: Vec<bool> = slow.iter().map(Formula::agrees).collect();
+        assert_eq!(agrees, [true, false, false]);
     }
 }
