@@ -1,9 +1,12 @@
 //! Embeds in a blog post, for real across origins (issue 11): a host page served from a
-//! second server on another port frames `/embed/lab-http` and `/embed/ws`; nothing opens a
-//! socket or calls the API before a click; the embeds speak the `lang` and wear the `theme`
-//! their URL asks for, run when started, and report heights the host's script applies; in
-//! an isolated host (with `allow="cross-origin-isolated"`) an embed's clock is fine-grained,
-//! in an ordinary one it says it is not.
+//! second server on another port frames each widget's embed (every `Widget`, and lessons)
+//! as the "Embed this" snippet does; nothing opens a socket or calls the API before a
+//! click; the embeds speak the `lang` and wear the `theme` their URL asks for, run when
+//! started, say their clock is coarse, and report heights the host's script applies;
+//! without the script the snippet's own height holds and the embed scrolls inside it; an
+//! embed's first load is measured on the wire; in an isolated host (with
+//! `allow="cross-origin-isolated"`) an embed's clock is fine-grained. "Embed this" on
+//! every full page with a widget offers that page's widgets with its current settings.
 
 use std::net::SocketAddr;
 
@@ -117,14 +120,14 @@ async fn heights_agree(b: &Browser, id: &str) -> f64 {
             .await
             .as_f64()?;
         top(b).await;
+        // The iframe's inside (its border, if any, is not the embed's).
         let outer = js(
             b,
-            &format!("return document.getElementById('{id}').getBoundingClientRect().height;"),
+            &format!("return document.getElementById('{id}').clientHeight;"),
         )
         .await
         .as_f64()?;
-        // The iframe's border adds 2 px.
-        ((outer - 2.0 - inner.ceil()).abs() <= 1.0 && inner > 100.0).then_some(inner)
+        ((outer - inner.ceil()).abs() <= 1.0 && inner > 100.0).then_some(inner)
     })
     .await
 }
@@ -345,3 +348,6 @@ fn crate_embed_action(which: &str) -> &'static str {
         _ => "https://stackblitz.com/run",
     }
 }
+
+mod dialog;
+mod widgets;

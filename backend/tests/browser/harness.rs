@@ -589,3 +589,68 @@ impl Browser {
         .await;
     }
 }
+
+/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Runs a DevTools command on the page and returns its result.
+    pub(crate) async fn cdp(
+        &self,
+        cmd: &'static str,
+        params: serde_json::Value,
+    ) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+
+    /// The viewport's picture through DevTools (`format`: `png`, or `jpeg` at `quality`),
+    /// drawn at `scale` (the page laid out on a viewport 1/`scale` as wide, shrunk to fit).
+    pub(crate) async fn capture(&self, format: &str, quality: u8, scale: f64) -> Vec<u8> {
+        use base64::Engine as _;
+        let view = self
+            .client
+            .execute(
+                "return [scrollX, scrollY, innerWidth, innerHeight];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let n = |i: usize| view[i].as_f64().unwrap_or_default();
+        let mut params = json!({
+            "format": format,
+            "clip": { "x": n(0), "y": n(1), "width": n(2), "height": n(3), "scale": scale },
+        });
+        if format == "jpeg" {
+            params["quality"] = json!(quality);
+        }
+        let got = self.cdp("Page.captureScreenshot", params).await;
+        base64::engine::general_purpose::STANDARD
+            .decode(got["data"].as_str().expect("screenshot data"))
+            .expect("base64")
+    }
+}
