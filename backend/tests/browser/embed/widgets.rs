@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 
 use axum::extract::Query;
 use axum::response::Html;
+use fantoccini::actions::{WheelAction, WheelActions};
 use protocol::oembed::natural_size;
 use protocol::pages::{Place, Widget};
 use serde_json::json;
@@ -110,6 +111,7 @@ async fn first_load(b: &Browser) -> serde_json::Value {
          const nav = performance.getEntriesByType('navigation')[0];
          kinds.html += nav.transferSize;
          let files = 1;
+         const others = [];
          for (const e of performance.getEntriesByType('resource')) {
              const path = new URL(e.name).pathname;
              if (path.startsWith('/api/') || new URL(e.name).origin !== location.origin) continue;
@@ -117,9 +119,10 @@ async fn first_load(b: &Browser) -> serde_json::Value {
              const kind = path.endsWith('.wasm') ? 'wasm' : path.endsWith('.js') ? 'js'
                  : path.endsWith('.css') ? 'css' : 'other';
              kinds[kind] += e.transferSize;
+             if (kind === 'other') others.push(path.split('/').pop() + ' ' + e.transferSize);
          }
          const total = Object.values(kinds).reduce((a, b) => a + b, 0);
-         return { total, files, ...kinds };",
+         return { total, files, others: others.join(', '), ...kinds };",
     )
     .await
 }
@@ -182,8 +185,14 @@ async fn every_widget_waits_for_start_on_another_origin_then_runs_and_is_sized()
         assert!(load["html"].as_u64().unwrap() > 1_000, "{what}: {load}");
         println!(
             "embed first load: {} B on the wire ({what}: html {}, wasm {wasm}, js {}, css {}, \
-             other {}; {} files; iframe {before:.0} → {after:.0} px)",
-            load["total"], load["html"], load["js"], load["css"], load["other"], load["files"]
+             other {} ({}); {} files; iframe {before:.0} → {after:.0} px)",
+            load["total"],
+            load["html"],
+            load["js"],
+            load["css"],
+            load["other"],
+            load["others"].as_str().unwrap_or_default(),
+            load["files"]
         );
         loads.push(load["total"].as_u64().unwrap());
         top(&b).await;
@@ -249,7 +258,25 @@ async fn without_the_script_the_snippet_keeps_its_height_and_the_embed_scrolls()
     })
     .await;
     assert!(!visible("[data-test=timer-note]").await, "below the fold");
-    js(&b, "document.scrollingElement.scrollTop = 1e6; return 0;").await;
+    // A reader's wheel over the frame (not a script's scrollTop, which works even where
+    // overflow is hidden).
+    top(&b).await;
+    let at = js(
+        &b,
+        "const r = document.getElementById('w').getBoundingClientRect();
+         return [Math.round(r.left + r.width / 2), Math.round(Math.max(r.top, 0) + 100)];",
+    )
+    .await;
+    let mut wheel = WheelActions::new("wheel".into());
+    wheel.push(WheelAction::Scroll {
+        duration: None,
+        x: at[0].as_i64().unwrap(),
+        y: at[1].as_i64().unwrap(),
+        delta_x: 0,
+        delta_y: 3000,
+    });
+    b.client.perform_actions(wheel).await.unwrap();
+    enter(&b, "w").await;
     wait_for("the frame scrolled to the lab's foot", || async {
         visible("[data-test=timer-note]").await.then_some(())
     })
