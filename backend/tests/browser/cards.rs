@@ -14,14 +14,18 @@ use crate::common::TestServer;
 use crate::harness::{Browser, dist, env_path, wait_for};
 use crate::stage::Page;
 
-/// JPEG quality of the cards. Measured on the 66 cards of 2026-11-24 (DevTools
-/// screenshots of the same frames, bytes in all): PNG 6,9xx,xxx; JPEG q90 …, q80 …;
-/// see `cargo xtask cards`' last lines for the run's own figures. Below ~75 the ringing
-/// around small text shows; above 85 the files grow fast for no visible gain.
-const QUALITY: u8 = 80;
+/// JPEG quality of the cards. Measured by `cargo xtask cards` on 2026-12-07 (DevTools
+/// screenshots of the very same 66 frames, bytes in all): PNG 6,346,465 (Chromium's
+/// encoder), JPEG q90 7,170,567, q80 5,573,203, q70 4,727,428 — q70 is 26 % below PNG
+/// (37 % on the Japanese cards, whose kanji PNG compresses worst). Looked at twice
+/// enlarged, q70 and q80 are alike on CJK and Latin text (faint ringing around thin
+/// strokes at either); q90 buys nothing visible and weighs more than PNG. Every card
+/// reader takes JPEG. The run prints these figures again.
+const QUALITY: u8 = 70;
 
 /// How a place is shot: the section scrolled to the top (none: the page's top) and the
-/// scale (below 1: the page laid out wider, then shrunk, so a wide table fits whole).
+/// scale (below 1: the page laid out wider — its column unbounded — then shrunk, so a
+/// wide table fits whole).
 fn framing(place: Place) -> (Option<&'static str>, f64) {
     match place {
         Place::Page(Bundle::HttpLab) | Place::Embed(Widget::LabHttp) => {
@@ -30,10 +34,12 @@ fn framing(place: Place) -> (Option<&'static str>, f64) {
         Place::Page(Bundle::WsLab) | Place::Embed(Widget::LabWs) => {
             (Some("section[aria-labelledby=wsl-hs]"), 1.0)
         }
-        // The race table's ten columns need ~1,400 px.
-        Place::Page(Bundle::Compare) => (Some("section[aria-labelledby=race-title]"), 0.84),
-        Place::Embed(Widget::Race | Widget::Feed) => (None, 0.84),
-        Place::Lesson(_) => (Some("[data-test=lesson-claim]"), 1.0),
+        // The race table's thirteen columns need ~1,500 px.
+        Place::Page(Bundle::Compare) | Place::Embed(Widget::Race) => {
+            (Some("section[aria-labelledby=race-title]"), 0.78)
+        }
+        Place::Embed(Widget::Feed) => (Some("section[aria-labelledby=feed-title]"), 0.78),
+        Place::Lesson(_) => (Some(".lesson-head"), 1.0),
         _ => (None, 1.0),
     }
 }
@@ -83,8 +89,13 @@ async fn link_cards() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../target/cards"),
     );
     std::fs::create_dir_all(&out).unwrap();
+    // `DUPLEX_CARDS_ONLY=race`: only the cards whose names hold it (to work on one).
+    let only = std::env::var("DUPLEX_CARDS_ONLY").unwrap_or_default();
     // Cards of an older naming would be shipped for nothing.
     for e in std::fs::read_dir(&out).unwrap() {
+        if !only.is_empty() {
+            break;
+        }
         let path = e.unwrap().path();
         if path.extension().is_some_and(|x| x == "png" || x == "jpg") {
             std::fs::remove_file(path).unwrap();
@@ -103,9 +114,13 @@ async fn link_cards() {
         w - inner[0].as_u64().unwrap() as u32,
         h - inner[1].as_u64().unwrap() as u32,
     );
-    let (mut png_bytes, mut jpg_bytes, mut q90_bytes, mut count) = (0, 0, 0, 0);
+    let (mut png_bytes, mut jpg_bytes, mut q90_bytes, mut q80_bytes, mut count) = (0, 0, 0, 0, 0);
     for lang in ["en", "ja", "ko"] {
         for place in card_places() {
+            let name = card_path(place, lang);
+            if !name.contains(&only) {
+                continue;
+            }
             let (section, scale) = framing(place);
             // The viewport the page is laid out in: the card's size, divided by the scale.
             let (vw, vh) = (
@@ -123,10 +138,11 @@ async fn link_cards() {
             b.client
                 .execute(
                     "const s = arguments[0] && document.querySelector(arguments[0]);
+                     if (arguments[1] < 1) document.querySelector('.page').style.maxWidth = 'none';
                      document.querySelectorAll('.table-wrap, .timeline-scroll')
                          .forEach(e => e.scrollLeft = 0);
                      window.scrollTo(0, s ? s.getBoundingClientRect().top + scrollY - 12 : 0);",
-                    vec![serde_json::json!(section)],
+                    vec![serde_json::json!(section), serde_json::json!(scale)],
                 )
                 .await
                 .unwrap();
@@ -141,11 +157,16 @@ async fn link_cards() {
             })
             .await;
             let png = b.capture("png", 0, scale).await;
-            let name = card_path(place, lang);
             assert_eq!(png_size(&png), (w, h), "{name}: not the card's size");
             let jpg = b.capture("jpeg", QUALITY, scale).await;
             assert!(jpg.starts_with(b"\xFF\xD8\xFF"), "{name}: not a JPEG");
             q90_bytes += b.capture("jpeg", 90, scale).await.len();
+            q80_bytes += b.capture("jpeg", 80, scale).await.len();
+            if let Some(dir) = std::env::var_os("DUPLEX_CARDS_PNG") {
+                // Lossless twins, to look at a card closely.
+                let file = name.trim_start_matches("cards/").replace(".jpg", ".png");
+                std::fs::write(std::path::Path::new(&dir).join(file), &png).unwrap();
+            }
             png_bytes += png.len();
             jpg_bytes += jpg.len();
             count += 1;
@@ -155,7 +176,7 @@ async fn link_cards() {
     }
     println!(
         "cards: {count} at {w} × {h}: PNG {png_bytes} B, JPEG q90 {q90_bytes} B, \
-         JPEG q{QUALITY} {jpg_bytes} B (kept; {} B each on average)",
+         JPEG q80 {q80_bytes} B, JPEG q{QUALITY} {jpg_bytes} B (kept; {} B each on average)",
         jpg_bytes / count.max(1)
     );
     b.finish().await;

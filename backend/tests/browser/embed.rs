@@ -223,14 +223,18 @@ async fn a_blog_post_on_another_origin_embeds_the_lab_and_the_socket() {
     b.click("[data-test=embed-start]").await;
     b.connect_ws().await;
     assert!(stats(&server).await.sessions_peak >= 1);
-    heights_agree(&b, "ws").await;
+    let ws_desktop = heights_agree(&b, "ws").await;
 
     // The mock post as its readers see it (desktop, then a phone).
     top(&b).await;
     let dir = screenshot_dir();
     b.shoot(&dir, "embed-blog-desktop").await;
     b.client.set_window_size(380, 900).await.unwrap();
-    heights_agree(&b, "lab").await;
+    // Both frames re-sized for the phone: narrower, so taller than on the desktop.
+    let lab_phone = heights_agree(&b, "lab").await;
+    let ws_phone = heights_agree(&b, "ws").await;
+    assert!(lab_phone > lab_after, "{lab_after} → {lab_phone}");
+    assert!(ws_phone > ws_desktop, "{ws_desktop} → {ws_phone}");
     b.shoot(&dir, "embed-blog-380").await;
 
     // In an isolated host that allows it, the embed is isolated too: a 5 µs clock.

@@ -363,19 +363,35 @@ impl Browser {
             overflow.as_f64().unwrap_or(1.0) <= 0.0,
             "{name}: page is {overflow} px wider than the window"
         );
-        // Grow the window to the page's height so the screenshot shows all of it.
-        let height = self
-            .client
-            .execute("return document.documentElement.scrollHeight;", vec![])
-            .await
-            .unwrap()
-            .as_u64()
-            .unwrap_or(1000) as u32;
+        // Grow the window until its viewport holds the whole page: the window has some
+        // height of its own, and a page may grow when its viewport does (an iframe that
+        // reports its height, a log still filling).
         let (width, _) = self.client.get_window_size().await.unwrap();
-        self.client
-            .set_window_size(width as u32, height.clamp(600, 4000))
-            .await
-            .unwrap();
+        wait_for(
+            &format!("{name}: the window as tall as the page"),
+            || async {
+                let got = self
+                    .client
+                    .execute(
+                        "return [document.documentElement.scrollHeight, innerHeight];",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                let (page, inner) = (got[0].as_u64()? as u32, got[1].as_u64()? as u32);
+                if inner >= page.min(8000) {
+                    return Some(());
+                }
+                let (_, window) = self.client.get_window_size().await.ok()?;
+                let chrome = (window as u32).saturating_sub(inner);
+                self.client
+                    .set_window_size(width as u32, page.clamp(600, 8000) + chrome)
+                    .await
+                    .ok()?;
+                None
+            },
+        )
+        .await;
         let png = self.client.screenshot().await.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
