@@ -35,7 +35,11 @@ fn dist() -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::create_dir_all(dir.path().join("cards")).unwrap();
-    std::fs::write(dir.path().join("cards/learn-ko.png"), b"\x89PNG").unwrap();
+    std::fs::write(
+        dir.path().join("cards/lesson-keep-alive-ko.jpg"),
+        b"\xFF\xD8\xFF\xE0",
+    )
+    .unwrap();
     dir
 }
 
@@ -118,7 +122,7 @@ async fn each_page_carries_its_own_card_in_its_language() {
     );
     assert_eq!(
         meta(&lab.html, "og:image").unwrap(),
-        format!("{origin}/cards/lab_http-ja.png")
+        format!("{origin}/cards/lab_http-ja.jpg")
     );
     assert_eq!(meta(&lab.html, "og:locale").unwrap(), "ja_JP");
     assert_eq!(
@@ -150,12 +154,13 @@ async fn each_page_carries_its_own_card_in_its_language() {
     );
     assert_eq!(
         meta(&lesson.html, "og:image").unwrap(),
-        format!("{origin}/cards/learn-ko.png")
+        format!("{origin}/cards/lesson-keep-alive-ko.jpg")
     );
-    let card = reqwest::get(format!("{origin}/cards/learn-ko.png"))
+    let card = reqwest::get(format!("{origin}/cards/lesson-keep-alive-ko.jpg"))
         .await
         .unwrap();
     assert_eq!(card.status(), 200);
+    assert_eq!(card.headers()["content-type"], "image/jpeg");
     assert_eq!(
         card.headers()["cross-origin-resource-policy"],
         "cross-origin"
@@ -165,6 +170,43 @@ async fn each_page_carries_its_own_card_in_its_language() {
     let nope = page(&server, "/nope", &[]).await;
     assert_eq!(nope.status, 404);
     assert_eq!(meta(&nope.html, "robots").unwrap(), "noindex");
+}
+
+/// Every route's HTML names its own image (og:image and twitter:image alike): each page
+/// its page, each embed its widget, the list the list, a lesson (full or embedded) that
+/// lesson. The names are written out here, so a route given another's card fails.
+#[tokio::test]
+async fn each_route_names_its_own_card_image() {
+    let dir = dist();
+    let server = TestServer::serve(dir.path()).await;
+    let origin = format!("http://{}", server.addr);
+    let routes = [
+        ("/", "home"),
+        ("/lab/http", "lab_http"),
+        ("/lab/ws", "lab_ws"),
+        ("/compare", "compare"),
+        ("/chat", "chat"),
+        ("/learn", "learn"),
+        ("/learn/keep-alive", "lesson-keep-alive"),
+        ("/learn/one-request", "lesson-one-request"),
+        ("/embed/learn/keep-alive", "lesson-keep-alive"),
+        ("/embed/http", "embed-http"),
+        ("/embed/ws", "embed-ws"),
+        ("/embed/lab-http", "embed-lab-http"),
+        ("/embed/lab-ws", "embed-lab-ws"),
+        ("/embed/race", "embed-race"),
+        ("/embed/feed", "embed-feed"),
+        ("/embed/chat", "embed-chat"),
+    ];
+    for (path, name) in routes {
+        for lang in ["en", "ja", "ko"] {
+            let p = page(&server, &format!("{path}?lang={lang}"), &[]).await;
+            assert_eq!(p.status, 200, "{path}");
+            let want = format!("{origin}/cards/{name}-{lang}.jpg");
+            assert_eq!(meta(&p.html, "og:image").as_ref(), Some(&want), "{path}");
+            assert_eq!(meta(&p.html, "twitter:image"), Some(want), "{path}");
+        }
+    }
 }
 
 #[tokio::test]

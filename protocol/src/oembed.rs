@@ -91,16 +91,39 @@ pub fn natural_size(embed: Place) -> (u32, u32) {
     }
 }
 
+/// The link cards' image format. JPEG, not PNG: every card reader takes it, and these
+/// text-heavy 1200 × 630 screenshots are several times smaller in it at a quality where
+/// the text stays crisp (figures at `backend/tests/browser/cards.rs`' `QUALITY`).
+pub const CARD_EXT: &str = "jpg";
+
 /// The link-card image of a place in a language (`lang`: `en`, `ja`, `ko`), a path under
-/// the site's root: one per page, made by `cargo xtask cards`. A lesson shows the
-/// lessons' card; an embed its full page's.
+/// the site's root, made by `cargo xtask cards`: each place shows itself — a page its
+/// page (`cards/lab_http-ja.jpg`), an embed its widget alone (`cards/embed-race-ja.jpg`),
+/// a lesson (full or embedded) that lesson (`cards/lesson-keep-alive-ja.jpg`), the
+/// lessons' list itself (`cards/learn-ja.jpg`); "not found" the home page's.
 pub fn card_path(place: Place, lang: &str) -> String {
-    let name = match place.full_page() {
-        Place::Page(b) => b.name(),
-        Place::Learn | Place::Lesson(_) | Place::EmbedLesson(_) => "learn",
-        Place::Embed(_) | Place::NotFound => crate::pages::Bundle::Home.name(),
+    let name = match place {
+        Place::Page(b) => b.name().to_owned(),
+        Place::Learn => "learn".to_owned(),
+        Place::Lesson(slug) | Place::EmbedLesson(slug) => format!("lesson-{slug}"),
+        Place::Embed(w) => format!("embed-{}", w.slug()),
+        Place::NotFound => crate::pages::Bundle::Home.name().to_owned(),
     };
-    format!("cards/{name}-{lang}.png")
+    format!("cards/{name}-{lang}.{CARD_EXT}")
+}
+
+/// One place per card image ([`card_path`]): every page, the lessons' list, every widget's
+/// embed and every lesson — what `cargo xtask cards` shoots. (An embedded lesson and
+/// "not found" share a card of this list.)
+pub fn card_places() -> Vec<Place> {
+    let mut places: Vec<Place> = crate::pages::Bundle::ALL
+        .into_iter()
+        .map(Place::Page)
+        .collect();
+    places.push(Place::Learn);
+    places.extend(Widget::ALL.into_iter().map(Place::Embed));
+    places.extend(crate::pages::LESSONS.iter().map(|(s, _)| Place::Lesson(s)));
+    places
 }
 
 #[cfg(test)]
@@ -123,11 +146,22 @@ mod tests {
         }
         assert_eq!(
             card_path(Place::EmbedLesson("keep-alive"), "ja"),
-            "cards/learn-ja.png"
+            "cards/lesson-keep-alive-ja.jpg"
         );
         assert_eq!(
             card_path(Place::Embed(Widget::Feed), "ko"),
-            "cards/compare-ko.png"
+            "cards/embed-feed-ko.jpg"
+        );
+        // One image per card place, none shared.
+        let mut names: Vec<_> = card_places()
+            .into_iter()
+            .map(|p| card_path(p, "en"))
+            .collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(
+            names.len(),
+            5 + 1 + Widget::ALL.len() + crate::pages::LESSONS.len()
         );
     }
 }

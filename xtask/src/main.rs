@@ -244,6 +244,7 @@ fn main() -> Result<()> {
                         "browser",
                         "--",
                         "--ignored",
+                        "--nocapture",
                         "cards::link_cards",
                     ],
                     &env,

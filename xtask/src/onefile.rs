@@ -93,7 +93,7 @@ pub(crate) fn check(root: &Path) -> Result<run::Counts> {
             Some("br"),
             200,
         ),
-        ("/cards/home-en.png", "br", "cards/home-en.png", None, 200),
+        ("/cards/home-en.jpg", "br", "cards/home-en.jpg", None, 200),
     ];
     let mut counts = run::Counts::default();
     for (path, accept, file, encoding, code) in cases {

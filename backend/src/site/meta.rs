@@ -181,14 +181,10 @@ pub(crate) fn image_name(place: Place, lang: Lang) -> String {
 /// Every card image the site refers to (for the test that they were all made).
 #[cfg(test)]
 pub(crate) fn image_names() -> Vec<String> {
-    let mut places: Vec<Place> = Bundle::ALL.into_iter().map(Place::Page).collect();
-    places.push(Place::Learn);
-    let mut names: Vec<String> = places
+    protocol::oembed::card_places()
         .into_iter()
         .flat_map(|p| Lang::ALL.into_iter().map(move |l| image_name(p, l)))
-        .collect();
-    names.dedup();
-    names
+        .collect()
 }
 
 /// The place's title and description, in the texts' language.

@@ -1,9 +1,12 @@
 //! Embeds in a blog post, for real across origins (issue 11): a host page served from a
-//! second server on another port frames `/embed/lab-http` and `/embed/ws`; nothing opens a
-//! socket or calls the API before a click; the embeds speak the `lang` and wear the `theme`
-//! their URL asks for, run when started, and report heights the host's script applies; in
-//! an isolated host (with `allow="cross-origin-isolated"`) an embed's clock is fine-grained,
-//! in an ordinary one it says it is not.
+//! second server on another port frames each widget's embed (every `Widget`, and lessons)
+//! as the "Embed this" snippet does; nothing opens a socket or calls the API before a
+//! click; the embeds speak the `lang` and wear the `theme` their URL asks for, run when
+//! started, say their clock is coarse, and report heights the host's script applies;
+//! without the script the snippet's own height holds and the embed scrolls inside it; an
+//! embed's first load is measured on the wire; in an isolated host (with
+//! `allow="cross-origin-isolated"`) an embed's clock is fine-grained. "Embed this" on
+//! every full page with a widget offers that page's widgets with its current settings.
 
 use std::net::SocketAddr;
 
@@ -117,14 +120,14 @@ async fn heights_agree(b: &Browser, id: &str) -> f64 {
             .await
             .as_f64()?;
         top(b).await;
+        // The iframe's inside (its border, if any, is not the embed's).
         let outer = js(
             b,
-            &format!("return document.getElementById('{id}').getBoundingClientRect().height;"),
+            &format!("return document.getElementById('{id}').clientHeight;"),
         )
         .await
         .as_f64()?;
-        // The iframe's border adds 2 px.
-        ((outer - 2.0 - inner.ceil()).abs() <= 1.0 && inner > 100.0).then_some(inner)
+        ((outer - inner.ceil()).abs() <= 1.0 && inner > 100.0).then_some(inner)
     })
     .await
 }
@@ -220,14 +223,18 @@ async fn a_blog_post_on_another_origin_embeds_the_lab_and_the_socket() {
     b.click("[data-test=embed-start]").await;
     b.connect_ws().await;
     assert!(stats(&server).await.sessions_peak >= 1);
-    heights_agree(&b, "ws").await;
+    let ws_desktop = heights_agree(&b, "ws").await;
 
     // The mock post as its readers see it (desktop, then a phone).
     top(&b).await;
     let dir = screenshot_dir();
     b.shoot(&dir, "embed-blog-desktop").await;
     b.client.set_window_size(380, 900).await.unwrap();
-    heights_agree(&b, "lab").await;
+    // Both frames re-sized for the phone: narrower, so taller than on the desktop.
+    let lab_phone = heights_agree(&b, "lab").await;
+    let ws_phone = heights_agree(&b, "ws").await;
+    assert!(lab_phone > lab_after, "{lab_after} → {lab_phone}");
+    assert!(ws_phone > ws_desktop, "{ws_desktop} → {ws_phone}");
     b.shoot(&dir, "embed-blog-380").await;
 
     // In an isolated host that allows it, the embed is isolated too: a 5 µs clock.
@@ -345,3 +352,6 @@ fn crate_embed_action(which: &str) -> &'static str {
         _ => "https://stackblitz.com/run",
     }
 }
+
+mod dialog;
+mod widgets;

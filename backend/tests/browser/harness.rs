@@ -363,19 +363,35 @@ impl Browser {
             overflow.as_f64().unwrap_or(1.0) <= 0.0,
             "{name}: page is {overflow} px wider than the window"
         );
-        // Grow the window to the page's height so the screenshot shows all of it.
-        let height = self
-            .client
-            .execute("return document.documentElement.scrollHeight;", vec![])
-            .await
-            .unwrap()
-            .as_u64()
-            .unwrap_or(1000) as u32;
+        // Grow the window until its viewport holds the whole page: the window has some
+        // height of its own, and a page may grow when its viewport does (an iframe that
+        // reports its height, a log still filling).
         let (width, _) = self.client.get_window_size().await.unwrap();
-        self.client
-            .set_window_size(width as u32, height.clamp(600, 4000))
-            .await
-            .unwrap();
+        wait_for(
+            &format!("{name}: the window as tall as the page"),
+            || async {
+                let got = self
+                    .client
+                    .execute(
+                        "return [document.documentElement.scrollHeight, innerHeight];",
+                        vec![],
+                    )
+                    .await
+                    .ok()?;
+                let (page, inner) = (got[0].as_u64()? as u32, got[1].as_u64()? as u32);
+                if inner >= page.min(8000) {
+                    return Some(());
+                }
+                let (_, window) = self.client.get_window_size().await.ok()?;
+                let chrome = (window as u32).saturating_sub(inner);
+                self.client
+                    .set_window_size(width as u32, page.clamp(600, 8000) + chrome)
+                    .await
+                    .ok()?;
+                None
+            },
+        )
+        .await;
         let png = self.client.screenshot().await.unwrap();
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
@@ -587,5 +603,70 @@ impl Browser {
                 .then_some(())
         })
         .await;
+    }
+}
+
+/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+impl Browser {
+    /// Runs a DevTools command on the page and returns its result.
+    pub(crate) async fn cdp(
+        &self,
+        cmd: &'static str,
+        params: serde_json::Value,
+    ) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+
+    /// The viewport's picture through DevTools (`format`: `png`, or `jpeg` at `quality`),
+    /// drawn at `scale` (the page laid out on a viewport 1/`scale` as wide, shrunk to fit).
+    pub(crate) async fn capture(&self, format: &str, quality: u8, scale: f64) -> Vec<u8> {
+        use base64::Engine as _;
+        let view = self
+            .client
+            .execute(
+                "return [scrollX, scrollY, innerWidth, innerHeight];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let n = |i: usize| view[i].as_f64().unwrap_or_default();
+        let mut params = json!({
+            "format": format,
+            "clip": { "x": n(0), "y": n(1), "width": n(2), "height": n(3), "scale": scale },
+        });
+        if format == "jpeg" {
+            params["quality"] = json!(quality);
+        }
+        let got = self.cdp("Page.captureScreenshot", params).await;
+        base64::engine::general_purpose::STANDARD
+            .decode(got["data"].as_str().expect("screenshot data"))
+            .expect("base64")
     }
 }

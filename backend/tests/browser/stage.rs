@@ -2,6 +2,8 @@
 //! tables, plots filled), so the screenshot, glyph and accessibility checks look at what a
 //! user sees after using the page, not at an empty form. One function per page.
 
+use protocol::pages::Widget;
+
 use crate::common::TestServer;
 use crate::harness::{Browser, wait_for};
 
@@ -64,7 +66,63 @@ impl Page {
     }
 }
 
+/// Compare's setup when staged (page and embeds alike).
+const COMPARE_SETUP: &str = "net=lan&n=300&size=64&k=2&rate=20&secs=2&poll=250";
+
+/// A chat room no earlier staging used: members and messages stay a while.
+fn fresh_room() -> String {
+    static ROOMS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = ROOMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("class-{n}")
+}
+
 impl Browser {
+    /// Opens `widget`'s embed (`/embed/<slug>`) in `lang`, presses start and uses the
+    /// widget as its page's staging does.
+    pub(crate) async fn stage_embed(&self, server: &TestServer, widget: Widget, lang: &str) {
+        let setup = match widget {
+            Widget::Race | Widget::Feed => COMPARE_SETUP.to_owned(),
+            Widget::Chat => format!("room={}", fresh_room()),
+            _ => String::new(),
+        };
+        let query = if setup.is_empty() {
+            format!("lang={lang}")
+        } else {
+            format!("{setup}&lang={lang}")
+        };
+        self.client
+            .goto(&server.url(&format!("{}?{query}", widget.path())))
+            .await
+            .unwrap();
+        self.wait_visible("[data-test=embed-start]").await;
+        self.click("[data-test=embed-start]").await;
+        match widget {
+            Widget::Http => self.use_http_panel().await,
+            Widget::Ws => self.use_ws_panel().await,
+            Widget::LabHttp | Widget::LabWs => {
+                self.wait_attr("[data-test=observer-link]", "data-link", "live")
+                    .await;
+                if widget == Widget::LabHttp {
+                    self.use_http_lab().await;
+                } else {
+                    self.use_ws_lab().await;
+                }
+            }
+            Widget::Race => {
+                self.wait_visible("[data-test=race-run]").await;
+                self.run_race(3).await;
+            }
+            Widget::Feed => {
+                self.wait_visible("[data-test=feed-start]").await;
+                self.run_feed(4).await;
+            }
+            Widget::Chat => {
+                self.wait_visible("[data-test=chat-join]").await;
+                self.use_chat().await;
+            }
+        }
+    }
+
     /// Opens `page` in `lang` and uses it until every part of it is drawn.
     pub(crate) async fn stage(&self, server: &TestServer, page: Page, lang: &str) {
         match page {
@@ -195,8 +253,18 @@ impl Browser {
     /// The basics: one request answered, a WebSocket open with two round trips.
     async fn stage_home(&self, server: &TestServer, lang: &str) {
         self.open(server, &format!("/?lang={lang}")).await;
+        self.use_http_panel().await;
+        self.use_ws_panel().await;
+    }
+
+    /// The basics' HTTP panel: one request answered.
+    async fn use_http_panel(&self) {
         self.click("[data-test=http-send]").await;
         self.wait_text("[data-test=http-status]", "200").await;
+    }
+
+    /// The basics' WebSocket panel: open, with two round trips.
+    async fn use_ws_panel(&self) {
         self.click("[data-test=ws-connect]").await;
         self.wait_phase("OPEN").await;
         self.click("[data-test=ws-send]").await;
@@ -210,6 +278,12 @@ impl Browser {
     /// The HTTP lab: three keep-alive requests, three closed by the server, a row open.
     async fn stage_http_lab(&self, server: &TestServer, lang: &str) {
         self.open_lab(server, lang).await;
+        self.use_http_lab().await;
+    }
+
+    /// The HTTP lab, open and live: three keep-alive requests, three closed by the
+    /// server, a row open.
+    async fn use_http_lab(&self) {
         let kept = self.run_lab(3).await;
         self.click("[data-test=lab-close]").await;
         let closed = self.run_lab(3).await;
@@ -222,6 +296,11 @@ impl Browser {
     /// The WebSocket lab: echoes, five pushes, a ping round trip.
     async fn stage_ws_lab(&self, server: &TestServer, lang: &str) {
         self.open_ws_lab(server, lang).await;
+        self.use_ws_lab().await;
+    }
+
+    /// The WebSocket lab, open and live: echoes, five pushes, a ping round trip.
+    async fn use_ws_lab(&self) {
         self.connect_ws().await;
         self.set_input("[data-test=ws-repeat]", "3").await;
         self.click("[data-test=ws-send]").await;
@@ -240,11 +319,8 @@ impl Browser {
 
     /// Compare: a race of three contenders and a feed read four ways, both finished.
     async fn stage_compare(&self, server: &TestServer, lang: &str) {
-        self.open_compare(
-            server,
-            &format!("lang={lang}&net=lan&n=300&size=64&k=2&rate=20&secs=2&poll=250"),
-        )
-        .await;
+        self.open_compare(server, &format!("lang={lang}&{COMPARE_SETUP}"))
+            .await;
         self.run_race(3).await;
         self.run_feed(4).await;
     }
@@ -252,11 +328,13 @@ impl Browser {
     /// Chat: two WebSocket clients and one polling every 500 ms, three messages fanned
     /// out to all three, and empty polls between them.
     async fn stage_chat(&self, server: &TestServer, lang: &str) {
-        // A room of its own each time: earlier stages' members and messages stay a while.
-        static ROOMS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-        let n = ROOMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.open_chat(server, &format!("room=class-{n}&lang={lang}"))
+        self.open_chat(server, &format!("room={}&lang={lang}", fresh_room()))
             .await;
+        self.use_chat().await;
+    }
+
+    /// The chat, open: two WebSocket clients and a poller every 500 ms, three messages.
+    async fn use_chat(&self) {
         let ana = self.chat_join("Ana", "ws").await;
         let bo = self.chat_join("Bo", "ws").await;
         let pat = self.chat_join("Pat", "poll-500").await;

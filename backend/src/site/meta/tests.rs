@@ -60,7 +60,7 @@ fn each_page_has_its_own_title_description_and_image() {
             assert_eq!(c.noindex, p.is_embed());
             assert!(c.url.ends_with(&format!("lang={}", lang.tag())));
             assert!(c.image.starts_with(&format!("{SITE}/cards/")));
-            assert!(c.image.ends_with(&format!("-{}.png", lang.tag())));
+            assert!(c.image.ends_with(&format!("-{}.jpg", lang.tag())));
             assert_eq!(c.oembed.is_some(), *p != Place::Learn, "{p:?}");
         }
         let mut titles: Vec<_> = cards.iter().map(|c| &c.title).collect();
@@ -76,7 +76,7 @@ fn each_page_has_its_own_title_description_and_image() {
         &texts(Lang::Ja),
     );
     assert!(ja.title.starts_with(entry(JA, "lab_title").unwrap()));
-    assert_eq!(ja.image, format!("{SITE}/cards/lab_http-ja.png"));
+    assert_eq!(ja.image, format!("{SITE}/cards/lab_http-ja.jpg"));
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn a_lesson_card_names_the_claim_it_tests() {
     let claim = lesson_claim(KEEP_ALIVE_JA).unwrap();
     assert!(claim.starts_with("HTTP"), "{claim}");
     assert!(c.description.contains(&claim), "{}", c.description);
-    assert_eq!(c.image, format!("{SITE}/cards/learn-ja.png"));
+    assert_eq!(c.image, format!("{SITE}/cards/lesson-keep-alive-ja.jpg"));
     // Without its text the lesson still has a card.
     let bare = card(
         Place::Lesson("keep-alive"),
@@ -221,19 +221,96 @@ fn the_shipped_index_html_has_the_markers() {
     assert!(inject(index, "x", Lang::Ko, false).is_ok());
 }
 
+/// Each route's image is its own: a page shows that page, an embed that widget alone, a
+/// lesson that lesson (embedded or not), the list the list. Written out, not derived from
+/// `card_path`, so a route mapped to another's card fails here.
+#[test]
+fn each_route_names_its_own_image() {
+    let mut routes: Vec<(Place, String)> = vec![
+        (Place::Page(Bundle::Home), "home".into()),
+        (Place::Page(Bundle::HttpLab), "lab_http".into()),
+        (Place::Page(Bundle::WsLab), "lab_ws".into()),
+        (Place::Page(Bundle::Compare), "compare".into()),
+        (Place::Page(Bundle::Chat), "chat".into()),
+        (Place::Learn, "learn".into()),
+        (Place::Embed(Widget::Http), "embed-http".into()),
+        (Place::Embed(Widget::Ws), "embed-ws".into()),
+        (Place::Embed(Widget::LabHttp), "embed-lab-http".into()),
+        (Place::Embed(Widget::LabWs), "embed-lab-ws".into()),
+        (Place::Embed(Widget::Race), "embed-race".into()),
+        (Place::Embed(Widget::Feed), "embed-feed".into()),
+        (Place::Embed(Widget::Chat), "embed-chat".into()),
+    ];
+    for (slug, _) in protocol::pages::LESSONS {
+        routes.push((Place::Lesson(slug), format!("lesson-{slug}")));
+        routes.push((Place::EmbedLesson(slug), format!("lesson-{slug}")));
+    }
+    assert_eq!(routes.len(), 13 + 2 * 9);
+    for lang in Lang::ALL {
+        let mut seen = std::collections::HashMap::new();
+        for (place, name) in &routes {
+            let c = card(*place, lang, SITE, &[], &texts(lang));
+            let want = format!("{SITE}/cards/{name}-{}.jpg", lang.tag());
+            assert_eq!(c.image, want, "{place:?}");
+            // No two routes share an image, but a lesson and its embed.
+            if let Some(other) = seen.insert(c.image.clone(), *place) {
+                let shared = matches!((other, place),
+                    (Place::Lesson(a), Place::EmbedLesson(b)) if a == *b);
+                assert!(shared, "{place:?} shares {want} with {other:?}");
+            }
+        }
+        // "Not found" has no card of its own: the home page's.
+        let nf = card(Place::NotFound, lang, SITE, &[], &texts(lang));
+        assert_eq!(nf.image, format!("{SITE}/cards/home-{}.jpg", lang.tag()));
+    }
+}
+
+/// The pixel size of a baseline or progressive JPEG: its first SOF segment's.
+fn jpeg_size(jpg: &[u8]) -> Option<(u32, u32)> {
+    let mut at = 2;
+    while at + 9 < jpg.len() {
+        if jpg[at] != 0xFF {
+            return None;
+        }
+        let marker = jpg[at + 1];
+        let len = usize::from(u16::from_be_bytes([jpg[at + 2], jpg[at + 3]]));
+        // SOF0–SOF15, but DHT (C4), JPG (C8) and DAC (CC).
+        if (0xC0..=0xCF).contains(&marker) && ![0xC4, 0xC8, 0xCC].contains(&marker) {
+            let h = u16::from_be_bytes([jpg[at + 5], jpg[at + 6]]);
+            let w = u16::from_be_bytes([jpg[at + 7], jpg[at + 8]]);
+            return Some((u32::from(w), u32::from(h)));
+        }
+        at += 2 + len;
+    }
+    None
+}
+
 #[test]
 fn every_card_a_page_names_is_made_at_the_card_size() {
     let cards = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend");
     let names = image_names();
-    assert_eq!(names.len(), 18, "{names:?}");
+    // 5 pages, the list, 7 widgets, 9 lessons; in three languages.
+    assert_eq!(names.len(), 22 * 3, "{names:?}");
+    let mut total = 0;
     for name in names {
-        let png = std::fs::read(cards.join(&name))
+        let jpg = std::fs::read(cards.join(&name))
             .unwrap_or_else(|e| panic!("{name}: {e} (make the cards: cargo xtask cards)"));
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}: not a PNG");
-        let size = (
-            u32::from_be_bytes(png[16..20].try_into().unwrap()),
-            u32::from_be_bytes(png[20..24].try_into().unwrap()),
+        assert!(jpg.starts_with(b"\xFF\xD8\xFF"), "{name}: not a JPEG");
+        assert_eq!(jpeg_size(&jpg), Some((CARD_WIDTH, CARD_HEIGHT)), "{name}");
+        total += jpg.len();
+    }
+    // The one-file binary carries them all: keep them small (4.7 MB in all on 2026-12-07).
+    assert!(total < 5_500_000, "the cards weigh {total} B");
+    // Nothing left over from an older naming (a stray file is shipped in every binary).
+    let made: Vec<_> = std::fs::read_dir(cards.join("cards"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let named = image_names();
+    for file in made {
+        assert!(
+            named.contains(&format!("cards/{file}")),
+            "frontend/cards/{file} is named by no page"
         );
-        assert_eq!(size, (CARD_WIDTH, CARD_HEIGHT), "{name}");
     }
 }

@@ -55,7 +55,7 @@ fn a_page_answers_its_embed_as_rich_json() {
     assert_eq!((o.width, o.height), (960, 900));
     assert_eq!(
         o.thumbnail_url.as_deref(),
-        Some("https://duplex.example/cards/lab_http-ja.png")
+        Some("https://duplex.example/cards/lab_http-ja.jpg")
     );
     assert_eq!(
         (o.thumbnail_width, o.thumbnail_height),
