@@ -245,7 +245,7 @@ fn each_route_names_its_own_image() {
         routes.push((Place::Lesson(slug), format!("lesson-{slug}")));
         routes.push((Place::EmbedLesson(slug), format!("lesson-{slug}")));
     }
-    assert_eq!(routes.len(), 13 + 2 * 9);
+    assert_eq!(routes.len(), 13 + 2 * 11);
     for lang in Lang::ALL {
         let mut seen = std::collections::HashMap::new();
         for (place, name) in &routes {
