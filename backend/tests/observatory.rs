@@ -244,6 +244,65 @@ async fn clients_see_only_their_own_connections() {
     assert!(obs_b.events.iter().all(|e| e.conn() != anon_conn));
 }
 
+/// A browser keeps an idle keep-alive connection across page loads and each load makes a
+/// new key: a later page's request on it makes it that page's (announced as of then, its
+/// close told to it), and the earlier page hears no more of it.
+#[tokio::test]
+async fn a_connection_a_later_page_rides_is_that_pages() {
+    let server = TestServer::start().await;
+    let mut obs_a = Observer::open(&server, KEY_A).await;
+    let mut obs_b = Observer::open(&server, KEY_B).await;
+    let mut raw = Raw::connect(server.addr).await;
+    raw.send("GET", "/api/lab?n=a1", KEY_A, b"").await;
+    let conn = reply(&raw.response().await).conn.unwrap();
+    obs_a
+        .until(
+            "A's request",
+            |e| matches!(e, ConnEvent::Request { conn: c, .. } if *c == conn),
+        )
+        .await;
+    // B's page rides A's idle connection, asking the server to close it after.
+    raw.send("GET", "/api/lab?n=b1&close=1", KEY_B, b"").await;
+    let b = reply(&raw.response().await);
+    assert_eq!((b.conn, b.request_on_conn), (Some(conn), 2));
+    raw.expect_eof().await;
+    match obs_b
+        .until(
+            "B told of the connection",
+            |e| matches!(e, ConnEvent::Accepted { conn: c, .. } if *c == conn),
+        )
+        .await
+    {
+        ConnEvent::Accepted {
+            requests_before, ..
+        } => assert_eq!(requests_before, 1, "A's request came before"),
+        _ => unreachable!(),
+    }
+    assert_eq!(obs_b.closed(conn).await, ClosedBy::Server);
+    // A saw its own request and nothing of B's: no second request, no close.
+    let mut raw_a = Raw::connect(server.addr).await;
+    raw_a.send("GET", "/api/lab?n=a2", KEY_A, b"").await;
+    let a2 = reply(&raw_a.response().await).conn.unwrap();
+    obs_a
+        .until(
+            "A's next request",
+            |e| matches!(e, ConnEvent::Request { conn: c, .. } if *c == a2),
+        )
+        .await;
+    assert!(
+        obs_a.events.iter().all(|e| e.conn() != conn
+            || matches!(
+                e,
+                ConnEvent::Accepted { .. }
+                    | ConnEvent::Request { request: 1, .. }
+                    | ConnEvent::Response { request: 1, .. }
+                    | ConnEvent::Wire { request: 1, .. }
+            )),
+        "A saw B's use of the connection: {:?}",
+        obs_a.events
+    );
+}
+
 #[tokio::test]
 async fn a_new_observer_gets_a_snapshot_of_open_connections() {
     let server = TestServer::start().await;

@@ -29,7 +29,8 @@ pub(crate) struct ConnRecord {
     requests: AtomicU32,
     /// Requests served before the client key tagged the connection.
     requests_before: AtomicU32,
-    client: OnceLock<Arc<str>>,
+    /// Whose it is: the key of the latest page that sent a request on it (see [`Self::tag`]).
+    client: Mutex<Option<Arc<str>>>,
     observer: AtomicBool,
     upgraded: AtomicBool,
     ended: OnceLock<(ClosedBy, u64)>,
@@ -50,7 +51,7 @@ impl ConnRecord {
             last_byte_us: AtomicU64::new(0),
             requests: AtomicU32::new(0),
             requests_before: AtomicU32::new(0),
-            client: OnceLock::new(),
+            client: Mutex::new(None),
             observer: AtomicBool::new(false),
             upgraded: AtomicBool::new(false),
             ended: OnceLock::new(),
@@ -65,7 +66,10 @@ impl ConnRecord {
     }
 
     pub(crate) fn client(&self) -> Option<Arc<str>> {
-        self.client.get().cloned()
+        self.client
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub(crate) fn requests(&self) -> u32 {
@@ -103,20 +107,26 @@ impl ConnRecord {
         self.requests.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    /// Tags the connection with the page's key (the first key wins) and announces it to
-    /// that page's observers.
+    /// Tags the connection with the page's key and announces it to that page's
+    /// observers. A browser keeps idle keep-alive connections across page loads, and a
+    /// page's key is made per load, so a request may ride a connection an earlier page of
+    /// the same browser tagged: the connection is the newer page's from then on (it carries
+    /// that page's request), announced to it as of now; the earlier page, usually gone,
+    /// hears no more of it. Without this, a learner coming from the HTTP lab's keep-alive
+    /// runs saw lesson 2's "closed by the server: 2 of 3" — the first close rode the lab's
+    /// idle connection, whose close only the lab's key was told.
     pub(crate) fn tag(&self, key: &str, observer: bool) {
-        if self.client.get().is_some() {
-            return;
+        {
+            let mut client = self.client.lock().unwrap_or_else(|e| e.into_inner());
+            if client.as_deref() == Some(key) {
+                return;
+            }
+            *client = Some(Arc::from(key));
         }
-        if observer {
-            self.observer.store(true, Ordering::Relaxed);
-        }
+        self.observer.store(observer, Ordering::Relaxed);
         let before = self.requests().saturating_sub(1);
         self.requests_before.store(before, Ordering::Relaxed);
-        if self.client.set(Arc::from(key)).is_ok() {
-            self.emit(|| self.accepted_event());
-        }
+        self.emit(|| self.accepted_event());
     }
 
     /// The `Accepted` event as of now (also used for a new observer's snapshot).
@@ -190,8 +200,8 @@ impl ConnRecord {
     /// Publishes an event to the connection's client's observers; untagged connections
     /// stay unseen, and the event is only built when someone is watching.
     pub(crate) fn emit(&self, make: impl FnOnce() -> ConnEvent) {
-        if let Some(client) = self.client.get() {
-            self.obs.publish(client, make);
+        if let Some(client) = self.client() {
+            self.obs.publish(&client, make);
         }
     }
 }

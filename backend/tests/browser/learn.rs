@@ -423,3 +423,20 @@ async fn lesson_11_pushes_to_the_websocket_client_and_the_poller_waits_half_a_pe
     b.wait_visible("[data-test=takeaway]").await;
     b.finish().await;
 }
+
+/// A learner coming from the HTTP lab: its keep-alive runs left idle connections that the
+/// browser reuses for the lesson's first requests; each is still the lesson page's to see
+/// closed (the server hands a connection to the page whose request rides it).
+#[tokio::test]
+async fn lesson_2_passes_on_connections_the_lab_left_open() {
+    let server = TestServer::serve(&dist()).await;
+    let b = Browser::start("en-US").await;
+    b.open_lab(&server, "en").await;
+    b.run_lab(3).await;
+    open_lesson(&b, &server, "connection-close", "en").await;
+    b.run_lab(3).await;
+    wait_step(&b, "server-closed", "passed").await;
+    let saw = b.text("[data-test=saw-server-closed]").await.unwrap();
+    assert!(saw.contains("closed by the server: 3"), "{saw}");
+    b.finish().await;
+}

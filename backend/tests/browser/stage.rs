@@ -153,19 +153,21 @@ impl Browser {
         }
     }
 
-    /// Opens lesson `slug` in `lang` and starts it over (its own "start over" button: the
-    /// progress of the others stays); with `live`, waits for its connection view too.
+    /// Opens lesson `slug` in `lang` started over: its own "start over" button (the
+    /// progress of the others stays), then a fresh load, so no widget of the old host is
+    /// still connected; with `live`, waits for its connection view too.
     async fn open_lesson_afresh(&self, server: &TestServer, slug: &str, lang: &str, live: bool) {
-        self.client
-            .goto(&server.url(&format!("/learn/{slug}?lang={lang}")))
-            .await
-            .unwrap();
+        let url = server.url(&format!("/learn/{slug}?lang={lang}"));
+        self.client.goto(&url).await.unwrap();
         self.wait_visible("[data-test=lesson-claim]").await;
         self.click("[data-test=lesson-reset]").await;
-        wait_for("no step passed after starting over", || async {
-            (self.count("[data-test^=step-][data-state=passed]").await == 0).then_some(())
-        })
-        .await;
+        self.client.goto(&url).await.unwrap();
+        self.wait_visible("[data-test=lesson-claim]").await;
+        assert_eq!(
+            self.count("[data-test^=step-][data-state=passed]").await,
+            0,
+            "{slug} started over"
+        );
         if live {
             self.wait_attr("[data-test=observer-link]", "data-link", "live")
                 .await;
