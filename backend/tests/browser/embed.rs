@@ -108,6 +108,16 @@ async fn enter(b: &Browser, id: &str) {
     b.client.enter_frame(index as u16).await.unwrap();
 }
 
+/// The API and WebSocket addresses the frame entered has fetched (Resource Timing).
+async fn api_calls(b: &Browser) -> serde_json::Value {
+    js(
+        b,
+        "return performance.getEntriesByType('resource').map(e => e.name)
+             .filter(n => n.includes('/api/') || n.includes('/ws'));",
+    )
+    .await
+}
+
 async fn top(b: &Browser) {
     b.client.enter_parent_frame().await.unwrap();
 }
@@ -188,12 +198,7 @@ async fn a_blog_post_on_another_origin_embeds_the_lab_and_the_socket() {
     // Nothing has touched the network beyond the page's own files: no session ever, no API.
     for id in ["lab", "ws"] {
         enter(&b, id).await;
-        let calls = js(
-            &b,
-            "return performance.getEntriesByType('resource').map(e => e.name)
-                 .filter(n => n.includes('/api/') || n.includes('/ws'));",
-        )
-        .await;
+        let calls = api_calls(&b).await;
         assert_eq!(calls, json!([]), "{id} before a click");
     }
     assert_eq!(

@@ -187,6 +187,15 @@ impl Browser {
         self.wait_visible(".hint-item").await;
     }
 
+    /// Connects the WebSocket lab and has the server push five messages, fast.
+    async fn five_pushes(&self) {
+        self.connect_ws().await;
+        self.set_input("[data-test=ws-count]", "5").await;
+        self.set_input("[data-test=ws-rate]", "50").await;
+        self.click("[data-test=ws-ticker-start]").await;
+        self.wait_text("[data-test=ws-pushes]", "5").await;
+    }
+
     /// Lesson 6 done: five pushes, then a close the server started.
     async fn stage_lesson_done(&self, server: &TestServer, lang: &str) {
         self.open_live(
@@ -195,11 +204,7 @@ impl Browser {
             "[data-test=lesson-claim]",
         )
         .await;
-        self.connect_ws().await;
-        self.set_input("[data-test=ws-count]", "5").await;
-        self.set_input("[data-test=ws-rate]", "50").await;
-        self.click("[data-test=ws-ticker-start]").await;
-        self.wait_text("[data-test=ws-pushes]", "5").await;
+        self.five_pushes().await;
         self.click("[data-test=ws-server-close]").await;
         self.wait_phase("CLOSED").await;
         self.wait_attr("[data-test=step-server-close]", "data-state", "passed")
@@ -223,11 +228,7 @@ impl Browser {
     async fn stage_lesson_mid_ws(&self, server: &TestServer, lang: &str) {
         self.open_lesson_afresh(server, "server-speaks-first", lang, true)
             .await;
-        self.connect_ws().await;
-        self.set_input("[data-test=ws-count]", "5").await;
-        self.set_input("[data-test=ws-rate]", "50").await;
-        self.click("[data-test=ws-ticker-start]").await;
-        self.wait_text("[data-test=ws-pushes]", "5").await;
+        self.five_pushes().await;
         self.wait_attr("[data-test=step-pushes]", "data-state", "passed")
             .await;
         self.click("[data-test=hint-server-close]").await;

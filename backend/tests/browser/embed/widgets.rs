@@ -13,7 +13,7 @@ use protocol::oembed::natural_size;
 use protocol::pages::{Place, Widget};
 use serde_json::json;
 
-use super::{enter, entry, heights_agree, js, stats, top};
+use super::{api_calls, enter, entry, heights_agree, js, stats, top};
 use crate::common::TestServer;
 use crate::harness::{Browser, dist, wait_for};
 
@@ -150,12 +150,7 @@ async fn every_widget_waits_for_start_on_another_origin_then_runs_and_is_sized()
             "{what}"
         );
         assert_eq!(b.count(marker).await, 0, "{what}: the widget before start");
-        let calls = js(
-            &b,
-            "return performance.getEntriesByType('resource').map(e => e.name)
-                 .filter(n => n.includes('/api/') || n.includes('/ws'));",
-        )
-        .await;
+        let calls = api_calls(&b).await;
         assert_eq!(calls, json!([]), "{what}: a call before start");
         assert_eq!(
             stats(&server).await.sessions_peak,
