@@ -1,6 +1,6 @@
 //! What the lessons judge: one struct the page fills from its hooks' state, borrowing
-//! the existing models (never copies of them), plus the server's aggregate counts, which
-//! have no model yet ([`ServerSample`]).
+//! the existing models (never copies of them), plus the server's aggregate counts as the
+//! many-sessions widget samples them ([`ServerSample`]).
 
 use super::super::chat::ChatRoom;
 use super::super::echo::EchoState;
@@ -10,8 +10,8 @@ use super::super::observed::Observed;
 use super::super::race::RaceModel;
 use super::super::ws_session::SessionView;
 
-/// One reading of the server's own counts (to be mapped from `protocol::stats::ServerStats`
-/// once that lands).
+/// One reading of the server's own counts (`protocol::stats::ServerStats`, as
+/// `model::sessions` maps each `GET /api/stats` answer).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ServerSample {
     /// WebSocket sessions open on the whole server.
