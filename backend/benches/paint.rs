@@ -22,11 +22,9 @@ mod harness;
 
 use std::path::Path;
 
-use axum::http::Method;
 use common::TestServer;
-use fantoccini::wd::WebDriverCompatibleCommand;
 use harness::{Browser, dist, wait_for};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// Rounds per page and arm.
 const ROUNDS: usize = 3;
@@ -40,31 +38,6 @@ const PAGES: [(&str, &str); 2] = [
     ("/", "[data-test=http-send]"),
     ("/compare", "[data-test=race-run]"),
 ];
-
-/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (Method::POST, Some(body.to_string()))
-    }
-}
 
 /// The built page as it was served before: no compressed twins, no shell (in each page
 /// bundle's HTML). The wasm is today's, one bundle per page: a figure for one big wasm
@@ -139,12 +112,10 @@ async fn main() {
         ("now", TestServer::serve(&dist).await),
     ];
     let b = Browser::start_quiet("en-US").await;
-    let cdp = |cmd: &'static str, params: Value| b.client.issue_cmd(Cdp { cmd, params });
-    cdp("Network.enable", json!({})).await.unwrap();
-    cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
-        .await
-        .unwrap();
-    cdp(
+    b.cdp("Network.enable", json!({})).await;
+    b.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await;
+    b.cdp(
         "Network.emulateNetworkConditions",
         json!({
             "offline": false,
@@ -153,8 +124,7 @@ async fn main() {
             "uploadThroughput": UP_BPS,
         }),
     )
-    .await
-    .unwrap();
+    .await;
     // Notes when any page's main control appears, before the page's own scripts run.
     let selectors: Vec<&str> = PAGES.iter().map(|(_, s)| *s).collect();
     let watch = format!(
@@ -164,12 +134,11 @@ async fn main() {
          }}).observe(document, {{ childList: true, subtree: true }});",
         sel = selectors.join(", ")
     );
-    cdp(
+    b.cdp(
         "Page.addScriptToEvaluateOnNewDocument",
         json!({ "source": watch }),
     )
-    .await
-    .unwrap();
+    .await;
 
     println!(
         "first paint and first control on slow 4G ({LATENCY_MS} ms, {:.1} Mbit/s down, {} kbit/s \
