@@ -31,6 +31,9 @@ pub(crate) struct ConnRecord {
     requests_before: AtomicU32,
     /// Whose it is: the key of the latest page that sent a request on it (see [`Self::tag`]).
     client: Mutex<Option<Arc<str>>>,
+    /// `client` has been set: most connections (files, curl, benches) never are, and their
+    /// events then cost one atomic load, not a lock.
+    tagged: AtomicBool,
     observer: AtomicBool,
     upgraded: AtomicBool,
     ended: OnceLock<(ClosedBy, u64)>,
@@ -52,6 +55,7 @@ impl ConnRecord {
             requests: AtomicU32::new(0),
             requests_before: AtomicU32::new(0),
             client: Mutex::new(None),
+            tagged: AtomicBool::new(false),
             observer: AtomicBool::new(false),
             upgraded: AtomicBool::new(false),
             ended: OnceLock::new(),
@@ -66,6 +70,9 @@ impl ConnRecord {
     }
 
     pub(crate) fn client(&self) -> Option<Arc<str>> {
+        if !self.tagged.load(Ordering::Acquire) {
+            return None;
+        }
         self.client
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -122,6 +129,7 @@ impl ConnRecord {
                 return;
             }
             *client = Some(Arc::from(key));
+            self.tagged.store(true, Ordering::Release);
         }
         self.observer.store(observer, Ordering::Relaxed);
         let before = self.requests().saturating_sub(1);
