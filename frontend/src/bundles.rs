@@ -35,25 +35,19 @@ pub trait Pages: 'static {
     fn page(route: &Route) -> Html;
 }
 
-/// `/`, the lessons' list, lesson 1 (the basics' HTTP panel), the basics' two panels as
-/// embeds, and "not found" for an address no bundle claims.
+/// `/`, the lessons' list, the basics' two panels as embeds, and "not found" for an
+/// address no bundle claims.
 #[derive(Debug)]
 pub struct Home;
 
 impl Pages for Home {
     const BUNDLE: Bundle = Bundle::Home;
     fn page(route: &Route) -> Html {
-        match (route, lesson_of(route)) {
+        match (route, route.place()) {
             (Route::Home, _) => html! { <HomePage /> },
             (Route::Learn, _) => html! { <Learn /> },
-            (Route::Embed { .. }, _) => match route.place() {
-                Place::Embed(Widget::Http) => html! { <HttpEmbed /> },
-                Place::Embed(Widget::Ws) => html! { <WsEmbed /> },
-                _ => html! { <NotFound /> },
-            },
-            (_, Some(lesson @ LessonId::OneRequest)) => {
-                html! { <Lesson<EchoLesson> {lesson} /> }
-            }
+            (_, Place::Embed(Widget::Http)) => html! { <HttpEmbed /> },
+            (_, Place::Embed(Widget::Ws)) => html! { <WsEmbed /> },
             _ => html! { <NotFound /> },
         }
     }
@@ -65,11 +59,8 @@ pub struct HttpLab;
 
 impl Pages for HttpLab {
     const BUNDLE: Bundle = Bundle::HttpLab;
-    fn page(route: &Route) -> Html {
-        match lesson_of(route) {
-            Some(lesson) => html! { <Lesson<HttpLesson> {lesson} /> },
-            None => html! { <HttpLabPage /> },
-        }
+    fn page(_: &Route) -> Html {
+        html! { <HttpLabPage /> }
     }
 }
 
@@ -79,47 +70,93 @@ pub struct WsLab;
 
 impl Pages for WsLab {
     const BUNDLE: Bundle = Bundle::WsLab;
-    fn page(route: &Route) -> Html {
-        match lesson_of(route) {
-            Some(
-                lesson @ (LessonId::SocketStaysOpen
-                | LessonId::ServerSpeaksFirst
-                | LessonId::WhoClosedIt),
-            ) => {
-                html! { <Lesson<WsLesson> {lesson} /> }
-            }
-            Some(lesson) => html! { <Lesson<SessionsLesson> {lesson} /> },
-            None => html! { <WsLabPage /> },
-        }
+    fn page(_: &Route) -> Html {
+        html! { <WsLabPage /> }
     }
 }
 
-/// `/compare`.
+/// `/compare`, and its race and feed as embeds.
 #[derive(Debug)]
 pub struct Compare;
 
 impl Pages for Compare {
     const BUNDLE: Bundle = Bundle::Compare;
     fn page(route: &Route) -> Html {
-        match (lesson_of(route), route.place()) {
-            (Some(lesson), _) => html! { <Lesson<CompareLesson> {lesson} /> },
-            (None, Place::Embed(Widget::Race)) => html! { <CompareEmbed show={Show::Race} /> },
-            (None, Place::Embed(Widget::Feed)) => html! { <CompareEmbed show={Show::Feed} /> },
-            (None, _) => html! { <ComparePage /> },
+        match route.place() {
+            Place::Embed(Widget::Race) => html! { <CompareEmbed show={Show::Race} /> },
+            Place::Embed(Widget::Feed) => html! { <CompareEmbed show={Show::Feed} /> },
+            _ => html! { <ComparePage /> },
         }
     }
 }
 
-/// `/chat`, and lesson 11 (the chat room with several clients).
+/// `/chat`.
 #[derive(Debug)]
 pub struct Chat;
 
 impl Pages for Chat {
     const BUNDLE: Bundle = Bundle::Chat;
+    fn page(_: &Route) -> Html {
+        html! { <ChatPage /> }
+    }
+}
+
+/// Lessons 1–4: one request (the basics' HTTP panel), then the HTTP lab's three.
+#[derive(Debug)]
+pub struct LearnHttp;
+
+impl Pages for LearnHttp {
+    const BUNDLE: Bundle = Bundle::LearnHttp;
+    fn page(route: &Route) -> Html {
+        match lesson_of(route) {
+            Some(lesson @ LessonId::OneRequest) => html! { <Lesson<EchoLesson> {lesson} /> },
+            Some(lesson) => html! { <Lesson<HttpLesson> {lesson} /> },
+            None => html! { <NotFound /> },
+        }
+    }
+}
+
+/// Lessons 5, 6 and 10 (the WebSocket lab) and 9 (the hundred sessions).
+#[derive(Debug)]
+pub struct LearnWs;
+
+impl Pages for LearnWs {
+    const BUNDLE: Bundle = Bundle::LearnWs;
+    fn page(route: &Route) -> Html {
+        match lesson_of(route) {
+            Some(lesson @ LessonId::ThreadPerClient) => {
+                html! { <Lesson<SessionsLesson> {lesson} /> }
+            }
+            Some(lesson) => html! { <Lesson<WsLesson> {lesson} /> },
+            None => html! { <NotFound /> },
+        }
+    }
+}
+
+/// Lessons 7 and 8: the feed and the race.
+#[derive(Debug)]
+pub struct LearnCompare;
+
+impl Pages for LearnCompare {
+    const BUNDLE: Bundle = Bundle::LearnCompare;
+    fn page(route: &Route) -> Html {
+        match lesson_of(route) {
+            Some(lesson) => html! { <Lesson<CompareLesson> {lesson} /> },
+            None => html! { <NotFound /> },
+        }
+    }
+}
+
+/// Lesson 11: the chat room with several clients.
+#[derive(Debug)]
+pub struct LearnChat;
+
+impl Pages for LearnChat {
+    const BUNDLE: Bundle = Bundle::LearnChat;
     fn page(route: &Route) -> Html {
         match lesson_of(route) {
             Some(lesson) => html! { <Lesson<ChatLesson> {lesson} /> },
-            None => html! { <ChatPage /> },
+            None => html! { <NotFound /> },
         }
     }
 }

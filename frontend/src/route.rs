@@ -279,13 +279,13 @@ mod tests {
                 Route::Lesson {
                     lesson: "keep-alive".into(),
                 },
-                Bundle::HttpLab,
+                Bundle::LearnHttp,
             ),
             (
                 Route::Lesson {
                     lesson: "server-speaks-first".into(),
                 },
-                Bundle::WsLab,
+                Bundle::LearnWs,
             ),
             (Route::NotFound, Bundle::Home),
             (
@@ -304,7 +304,7 @@ mod tests {
                 Route::EmbedLesson {
                     lesson: "keep-alive".into(),
                 },
-                Bundle::HttpLab,
+                Bundle::LearnHttp,
             ),
         ];
         for (route, bundle) in want {

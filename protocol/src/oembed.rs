@@ -116,7 +116,7 @@ pub fn card_path(place: Place, lang: &str) -> String {
 /// embed and every lesson — what `cargo xtask cards` shoots. (An embedded lesson and
 /// "not found" share a card of this list.)
 pub fn card_places() -> Vec<Place> {
-    let mut places: Vec<Place> = crate::pages::Bundle::ALL
+    let mut places: Vec<Place> = crate::pages::Bundle::PAGES
         .into_iter()
         .map(Place::Page)
         .collect();

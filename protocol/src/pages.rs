@@ -131,7 +131,7 @@ impl Place {
         if trimmed == LEARN_PATH {
             return Place::Learn;
         }
-        Bundle::ALL
+        Bundle::PAGES
             .into_iter()
             .find(|b| b.path().trim_end_matches('/') == trimmed)
             .map_or(Place::NotFound, Place::Page)
@@ -181,7 +181,8 @@ impl Place {
             Place::Page(Bundle::Chat) => Some(Place::Embed(Widget::Chat)),
             Place::Lesson(slug) => Some(Place::EmbedLesson(slug)),
             Place::Embed(_) | Place::EmbedLesson(_) => Some(self),
-            Place::Learn | Place::NotFound => None,
+            // A lesson bundle has no page of its own ([`Place::of`] never makes one).
+            Place::Page(_) | Place::Learn | Place::NotFound => None,
         }
     }
 
@@ -201,21 +202,23 @@ impl Place {
     }
 }
 
-/// Each lesson's slug, in the course's order, and the bundle that draws it: the one that
-/// already holds the widget the lesson needs (the basics' HTTP panel, the HTTP lab, the
-/// WebSocket lab, Compare, the chat room), so a lesson costs its bundle only the lesson's own code.
+/// Each lesson's slug, in the course's order, and the bundle that draws it: a lesson
+/// bundle per widget family (the HTTP panels, the WebSocket lab, Compare, the chat room),
+/// so the lessons' frame, texts and checks cost the pages people open from a blog post
+/// nothing (they were 20–48 KB of gzip in every page bundle: ARCHITECTURE.md, "Sizes"),
+/// and a lesson's "next" stays in place while its family lasts.
 pub const LESSONS: [(&str, Bundle); 11] = [
-    ("one-request", Bundle::Home),
-    ("connection-close", Bundle::HttpLab),
-    ("keep-alive", Bundle::HttpLab),
-    ("six-at-a-time", Bundle::HttpLab),
-    ("socket-stays-open", Bundle::WsLab),
-    ("server-speaks-first", Bundle::WsLab),
-    ("streaming-over-http", Bundle::Compare),
-    ("real-network", Bundle::Compare),
-    ("thread-per-client", Bundle::WsLab),
-    ("who-closed-it", Bundle::WsLab),
-    ("many-clients", Bundle::Chat),
+    ("one-request", Bundle::LearnHttp),
+    ("connection-close", Bundle::LearnHttp),
+    ("keep-alive", Bundle::LearnHttp),
+    ("six-at-a-time", Bundle::LearnHttp),
+    ("socket-stays-open", Bundle::LearnWs),
+    ("server-speaks-first", Bundle::LearnWs),
+    ("streaming-over-http", Bundle::LearnCompare),
+    ("real-network", Bundle::LearnCompare),
+    ("thread-per-client", Bundle::LearnWs),
+    ("who-closed-it", Bundle::LearnWs),
+    ("many-clients", Bundle::LearnChat),
 ];
 
 /// One wasm of the page, with the pages it draws.
@@ -228,17 +231,46 @@ pub enum Bundle {
     WsLab,
     Compare,
     Chat,
+    /// Lessons 1–4: the basics' HTTP panel and the HTTP lab, in lessons.
+    LearnHttp,
+    /// Lessons 5, 6, 9 and 10: the WebSocket lab and the hundred sessions.
+    LearnWs,
+    /// Lessons 7 and 8: the feed and the race.
+    LearnCompare,
+    /// Lesson 11: the chat room.
+    LearnChat,
 }
 
 impl Bundle {
-    /// Every bundle, in the tabs' order.
-    pub const ALL: [Bundle; 5] = [
+    /// Every bundle the build makes: the pages' ([`Bundle::PAGES`]), then the lessons'.
+    pub const ALL: [Bundle; 9] = [
+        Bundle::Home,
+        Bundle::HttpLab,
+        Bundle::WsLab,
+        Bundle::Compare,
+        Bundle::Chat,
+        Bundle::LearnHttp,
+        Bundle::LearnWs,
+        Bundle::LearnCompare,
+        Bundle::LearnChat,
+    ];
+
+    /// The bundles with a page of their own ([`Place::Page`]), in the tabs' order.
+    pub const PAGES: [Bundle; 5] = [
         Bundle::Home,
         Bundle::HttpLab,
         Bundle::WsLab,
         Bundle::Compare,
         Bundle::Chat,
     ];
+
+    /// Whether it draws lessons only (no page of its own).
+    pub const fn is_lessons(self) -> bool {
+        matches!(
+            self,
+            Bundle::LearnHttp | Bundle::LearnWs | Bundle::LearnCompare | Bundle::LearnChat
+        )
+    }
 
     /// Its name: the binary (`frontend/src/bin/<name>.rs`), and so its built files
     /// (`<name>-<hash>.js`, `<name>-<hash>_bg.wasm`).
@@ -249,6 +281,10 @@ impl Bundle {
             Bundle::WsLab => "lab_ws",
             Bundle::Compare => "compare",
             Bundle::Chat => "chat",
+            Bundle::LearnHttp => "learn_http",
+            Bundle::LearnWs => "learn_ws",
+            Bundle::LearnCompare => "learn_compare",
+            Bundle::LearnChat => "learn_chat",
         }
     }
 
@@ -261,10 +297,14 @@ impl Bundle {
             Bundle::WsLab => "lab_ws.html",
             Bundle::Compare => "compare.html",
             Bundle::Chat => "chat.html",
+            Bundle::LearnHttp => "learn_http.html",
+            Bundle::LearnWs => "learn_ws.html",
+            Bundle::LearnCompare => "learn_compare.html",
+            Bundle::LearnChat => "learn_chat.html",
         }
     }
 
-    /// The address of its (first) page.
+    /// The address of its (first) page; a lesson bundle's first lesson.
     pub const fn path(self) -> &'static str {
         match self {
             Bundle::Home => HOME_PATH,
@@ -272,6 +312,10 @@ impl Bundle {
             Bundle::WsLab => WS_LAB_PATH,
             Bundle::Compare => COMPARE_PATH,
             Bundle::Chat => CHAT_PATH,
+            Bundle::LearnHttp => "/learn/one-request",
+            Bundle::LearnWs => "/learn/socket-stays-open",
+            Bundle::LearnCompare => "/learn/streaming-over-http",
+            Bundle::LearnChat => "/learn/many-clients",
         }
     }
 
@@ -289,6 +333,12 @@ mod tests {
     #[test]
     fn each_page_has_its_bundle_and_unknown_goes_home() {
         for b in Bundle::ALL {
+            // A lesson bundle's address is its first lesson's, and no page's.
+            assert_eq!(
+                matches!(Place::of(b.path()), Place::Page(_)),
+                !b.is_lessons(),
+                "{b:?}"
+            );
             assert_eq!(Bundle::for_path(b.path()), b);
             assert_eq!(Bundle::for_path(&format!("{}/", b.path())), b);
         }
@@ -302,14 +352,23 @@ mod tests {
     fn each_lesson_goes_to_the_bundle_with_its_widget() {
         assert_eq!(Bundle::for_path("/learn"), Bundle::Home);
         assert_eq!(Bundle::for_path("/learn/"), Bundle::Home);
-        assert_eq!(Bundle::for_path("/learn/keep-alive"), Bundle::HttpLab);
-        assert_eq!(Bundle::for_path("/learn/keep-alive/"), Bundle::HttpLab);
+        assert_eq!(Bundle::for_path("/learn/keep-alive"), Bundle::LearnHttp);
+        assert_eq!(Bundle::for_path("/learn/keep-alive/"), Bundle::LearnHttp);
         assert_eq!(
             Bundle::for_path("/learn/server-speaks-first"),
-            Bundle::WsLab
+            Bundle::LearnWs
         );
-        assert_eq!(Bundle::for_path("/learn/real-network"), Bundle::Compare);
-        assert_eq!(Bundle::for_path("/learn/one-request"), Bundle::Home);
+        assert_eq!(
+            Bundle::for_path("/learn/real-network"),
+            Bundle::LearnCompare
+        );
+        assert_eq!(Bundle::for_path("/learn/one-request"), Bundle::LearnHttp);
+        assert_eq!(Bundle::for_path("/learn/many-clients"), Bundle::LearnChat);
+        // Every lesson bundle draws a lesson, and no page bundle does.
+        for b in Bundle::ALL {
+            let draws = LESSONS.iter().any(|(_, l)| *l == b);
+            assert_eq!(draws, b.is_lessons(), "{b:?}");
+        }
         // An unknown lesson is "not found", drawn by the home bundle.
         assert_eq!(Bundle::for_path("/learn/nope"), Bundle::Home);
         assert_eq!(Bundle::for_path("/learn/keep-alive/x"), Bundle::Home);
@@ -321,7 +380,7 @@ mod tests {
 
     #[test]
     fn every_place_reads_back_from_its_path() {
-        let mut places: Vec<Place> = Bundle::ALL.into_iter().map(Place::Page).collect();
+        let mut places: Vec<Place> = Bundle::PAGES.into_iter().map(Place::Page).collect();
         places.push(Place::Learn);
         places.extend(LESSONS.iter().map(|(s, _)| Place::Lesson(s)));
         places.extend(LESSONS.iter().map(|(s, _)| Place::EmbedLesson(s)));
@@ -353,7 +412,10 @@ mod tests {
         }
         assert_eq!(Place::of("/embed/race"), Place::Embed(Widget::Race));
         assert_eq!(Bundle::for_path("/embed/feed"), Bundle::Compare);
-        assert_eq!(Bundle::for_path("/embed/learn/keep-alive"), Bundle::HttpLab);
+        assert_eq!(
+            Bundle::for_path("/embed/learn/keep-alive"),
+            Bundle::LearnHttp
+        );
         assert_eq!(
             Place::of("/embed/ws").full_page(),
             Place::Page(Bundle::Home)

@@ -83,6 +83,14 @@ pub(crate) fn check(root: &Path) -> Result<run::Counts> {
             Some("gzip"),
             200,
         ),
+        // A lesson: its family's lesson bundle.
+        (
+            "/learn/keep-alive",
+            "br",
+            "learn_http.html",
+            Some("br"),
+            200,
+        ),
         // An address no page has: the home bundle, which says so, with a 404.
         ("/nope", "identity", "index.html", None, 404),
         (wasm_path.as_str(), "identity", wasm.as_str(), None, 200),

@@ -219,7 +219,8 @@ fn words(place: Place, texts: &Texts<'_>) -> (String, String) {
         Place::Embed(Widget::Ws) => ("ws_title", "ws_lead"),
         Place::Embed(Widget::Race) => ("cmp_race_title", "cmp_race_lead"),
         Place::Embed(Widget::Feed) => ("cmp_feed_title", "cmp_feed_lead"),
-        Place::Learn => ("learn_title", "learn_lead"),
+        // A lesson bundle has no page of its own (`Place::of` never makes one).
+        Place::Learn | Place::Page(_) => ("learn_title", "learn_lead"),
         Place::Lesson(slug) | Place::EmbedLesson(slug) => return lesson(slug),
         Place::NotFound => ("nf_title", "app_tagline"),
     };

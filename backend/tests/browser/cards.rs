@@ -55,6 +55,8 @@ impl Browser {
                     Bundle::WsLab => Page::WsLab,
                     Bundle::Compare => Page::Compare,
                     Bundle::Chat => Page::Chat,
+                    // `card_places` names pages only; a lesson's card is its lesson.
+                    _ => unreachable!("no page of its own: {b:?}"),
                 };
                 self.stage(server, page, lang).await;
             }

@@ -19,17 +19,24 @@ async fn tabs_load_each_page_in_its_language_and_back_works() {
     assert!(url.query().unwrap_or("").contains("lang=ja"), "{url}");
     assert_eq!(b.attr("html", "lang").await.as_deref(), Some("ja"));
     // The lab's page loaded its own bundle, not the home page's.
-    let scripts = b
-        .client
-        .execute(
-            "return [...document.querySelectorAll('script[type=module]')].map(s => s.textContent).join(' ');",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let scripts = scripts.as_str().unwrap_or_default();
+    let scripts = module_scripts(&b).await;
     assert!(scripts.contains("/lab_http-"), "{scripts}");
     assert!(!scripts.contains("/home-"), "{scripts}");
+    // A lesson is drawn by its family's lesson bundle, not by the lab it reuses.
+    b.client
+        .goto(&server.url("/learn/keep-alive?lang=ja"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=lesson][data-lesson=keep-alive]")
+        .await;
+    let scripts = module_scripts(&b).await;
+    assert!(scripts.contains("/learn_http-"), "{scripts}");
+    assert!(!scripts.contains("/lab_http-"), "{scripts}");
+    b.client
+        .goto(&server.url("/lab/http?lang=ja"))
+        .await
+        .unwrap();
+    b.wait_visible("[data-test=lab-run]").await;
     b.click("[data-test=nav-ws-lab]").await;
     b.wait_visible("[data-test=ws-connect]").await;
     b.client.back().await.unwrap();
@@ -55,4 +62,17 @@ async fn tabs_load_each_page_in_its_language_and_back_works() {
         .unwrap();
     assert_eq!(stayed, json!(true), "no page reload within a bundle");
     b.finish().await;
+}
+
+/// The text of the page's module scripts: which bundle it loaded.
+async fn module_scripts(b: &Browser) -> String {
+    let scripts = b
+        .client
+        .execute(
+            "return [...document.querySelectorAll('script[type=module]')].map(s => s.textContent).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    scripts.as_str().unwrap_or_default().to_owned()
 }
