@@ -56,7 +56,7 @@ use routes::compare;
 
 /// Every route Duplex serves. No socket is bound here.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route(HEALTH_PATH, get(routes::health::health))
         .route(STATS_PATH, get(routes::stats::stats))
         .route(protocol::oembed::OEMBED_PATH, get(routes::oembed::oembed))
@@ -101,16 +101,30 @@ pub fn app(state: AppState) -> Router {
         .route(WS_ECHO_PATH, get(routes::echo_ws::upgrade))
         .route(OBSERVE_PATH, get(routes::observe::upgrade))
         .method_not_allowed_fallback(routes::method_not_allowed)
-        .fallback(site::serve)
-        // One `Router::layer` for the three (outermost first): axum boxes each call's
-        // layers into a `Route` cloned per request, so one call costs one (`edge.rs`).
-        .layer(
+        .fallback(site::serve);
+    // One `Router::layer` for the three (outermost first): axum boxes each call's layers
+    // into a `Route` cloned per request, so one call costs one (`edge.rs`).
+    let layers = tower::ServiceBuilder::new()
+        .layer(DefaultBodyLimit::max(protocol::limits::HTTP_MAX_BODY_BYTES))
+        .layer(edge::EdgeLayer::new(origin::Origins::from_ref(&state)));
+    let routes = if request_trace_shows() {
+        routes.layer(
             tower::ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
-                .layer(DefaultBodyLimit::max(protocol::limits::HTTP_MAX_BODY_BYTES))
-                .layer(edge::EdgeLayer::new(origin::Origins::from_ref(&state))),
+                .layer(layers),
         )
-        .with_state(state)
+    } else {
+        routes.layer(layers)
+    };
+    routes.with_state(state)
+}
+
+/// Whether the per-request trace (`tower_http::trace`) would show: its events are DEBUG
+/// (`RUST_LOG=tower_http=debug`). Under the default `info` filter it recorded nothing and
+/// still cost every request a span, a response classifier and a body wrapper, so `app`
+/// leaves it out (ARCHITECTURE.md, "Against bare servers").
+fn request_trace_shows() -> bool {
+    tracing::enabled!(target: "tower_http::trace", tracing::Level::DEBUG)
 }
 
 /// Serves [`app`] on `listener` through the connection layer until `shutdown` resolves,
@@ -181,4 +195,25 @@ pub async fn serve(
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing_subscriber::EnvFilter;
+
+    /// The request trace follows the filter it would log through.
+    #[test]
+    fn the_request_trace_is_installed_only_when_its_events_show() {
+        let on = |filter: &str| {
+            let subscriber = tracing_subscriber::fmt()
+                .with_env_filter(EnvFilter::new(filter))
+                .with_writer(std::io::sink)
+                .finish();
+            tracing::subscriber::with_default(subscriber, super::request_trace_shows)
+        };
+        assert!(!on("info"));
+        assert!(!on("warn,tower_http=info"));
+        assert!(on("info,tower_http=debug"));
+        assert!(on("debug"));
+    }
 }

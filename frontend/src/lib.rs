@@ -24,6 +24,7 @@ pub mod route;
 mod services;
 pub mod stats;
 mod ui;
+mod wire;
 
 /// Mounts the app with bundle `P`'s pages on `<body>`, once the page's language is at
 /// hand (`services::locale`; until then the static shell shows, already in that

@@ -29,7 +29,7 @@ fn origin() -> String {
 /// A 2xx answer's JSON body, or why there is none.
 async fn read_json<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, FetchError> {
     if resp.ok() {
-        resp.json::<T>().await.map_err(|_| FetchError::Unexpected)
+        body(&resp).await.ok_or(FetchError::Unexpected)
     } else {
         Err(refusal(resp).await)
     }
@@ -37,8 +37,13 @@ async fn read_json<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T, 
 
 /// A 4xx/5xx answer: the server's error body, if it sent one this page understands.
 async fn refusal(resp: Response) -> FetchError {
-    match resp.json::<ErrorBody>().await {
-        Ok(body) => FetchError::Refused(body),
-        Err(_) => FetchError::Unexpected,
+    match body::<ErrorBody>(&resp).await {
+        Some(body) => FetchError::Refused(body),
+        None => FetchError::Unexpected,
     }
+}
+
+/// The body as JSON, parsed by the browser and read by serde (`wire`).
+async fn body<T: serde::de::DeserializeOwned>(resp: &Response) -> Option<T> {
+    crate::wire::decode(&resp.text().await.ok()?)
 }

@@ -265,7 +265,7 @@ async fn poll(ctx: &Ctx, idx: usize, run: u64, long: bool) -> Result<(), Failure
 }
 
 fn parse_event(text: &str) -> Option<FeedEvent> {
-    serde_json::from_str(text).ok()
+    crate::wire::decode(text)
 }
 
 async fn sse(ctx: &Ctx, idx: usize, run: u64) -> Result<(), Failure> {

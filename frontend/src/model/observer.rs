@@ -40,7 +40,7 @@ impl ObserverView {
             Action::Ws(WsEvent::Opened { .. }) => self.link = Link::Live,
             Action::Ws(WsEvent::Closed { .. }) => self.link = Link::Lost,
             Action::Ws(WsEvent::Text { text, at, .. }) => {
-                if let Ok(msg) = serde_json::from_str::<ObserveMsg>(&text) {
+                if let Some(msg) = crate::wire::decode::<ObserveMsg>(&text) {
                     Rc::make_mut(&mut self.observed).apply(msg, at);
                 }
             }

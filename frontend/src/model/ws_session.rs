@@ -286,7 +286,7 @@ impl SessionView {
     pub fn text(&mut self, text: &str, at: f64, unix_us: f64) {
         let bytes = text.len() as u64;
         let frame = Some(bytes + frame_header_bytes(bytes, false));
-        let Ok(msg) = serde_json::from_str::<ServerMsg>(text) else {
+        let Some(msg) = crate::wire::decode::<ServerMsg>(text) else {
             let kind = LogKind::ServerError {
                 message: text.chars().take(80).collect(),
             };

@@ -38,7 +38,7 @@ async fn exchange<T: serde::de::DeserializeOwned>(
         return Err(super::refusal(resp).await);
     }
     let text = resp.text().await.map_err(|_| FetchError::Network)?;
-    let answer = serde_json::from_str(&text).map_err(|_| FetchError::Unexpected)?;
+    let answer = crate::wire::decode(&text).ok_or(FetchError::Unexpected)?;
     Ok((answer, text.len() as u64))
 }
 

@@ -306,7 +306,7 @@ impl ChatClient {
                 let bytes = text.len() as u64;
                 self.traffic.frames_down += 1;
                 self.traffic.bytes_down += bytes + frame_header_bytes(bytes, false);
-                match serde_json::from_str::<ChatServerMsg>(&text) {
+                match crate::wire::decode::<ChatServerMsg>(&text).ok_or(()) {
                     Ok(ChatServerMsg::Welcome { welcome }) => self.welcome(welcome, at),
                     Ok(ChatServerMsg::Event { event }) => {
                         out.extend(self.event(event, at, unix_us, clock));
