@@ -8,6 +8,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+#[path = "src/i18n/key_hash.rs"]
+mod key_hash;
+
 /// The CLDR plural categories the catalogue uses (English needs `one`; Japanese and Korean
 /// only `other`).
 const CATEGORIES: [&str; 2] = ["one", "other"];
@@ -15,6 +18,7 @@ const CATEGORIES: [&str; 2] = ["one", "other"];
 fn main() {
     let source = "locales/en.txt";
     println!("cargo:rerun-if-changed={source}");
+    println!("cargo:rerun-if-changed=src/i18n/key_hash.rs");
     let text = std::fs::read_to_string(source).expect("read locales/en.txt");
     let mut names: Vec<String> = Vec::new();
     let mut plural: Vec<bool> = Vec::new();
@@ -63,9 +67,22 @@ fn main() {
     for name in &names {
         writeln!(out, "        Key::{name},").unwrap();
     }
-    out.push_str("    ];\n\n    const NAMES: &'static [&'static str] = &[\n");
+    // Names natively (tests, the server's static shell); in the wasm only their hashes.
+    out.push_str(
+        "    ];\n\n    #[cfg(not(target_arch = \"wasm32\"))]\n    \
+         const NAMES: &'static [&'static str] = &[\n",
+    );
     for name in &names {
         writeln!(out, "        {name:?},").unwrap();
+    }
+    out.push_str("    ];\n\n    const HASHES: &'static [u32] = &[\n");
+    let mut seen = std::collections::HashMap::new();
+    for name in &names {
+        let hash = key_hash::key_hash(name);
+        if let Some(other) = seen.insert(hash, name) {
+            panic!("locales/en.txt: keys {other} and {name} have one hash: rename one");
+        }
+        writeln!(out, "        {hash:#010x},").unwrap();
     }
     out.push_str("    ];\n\n    const PLURAL: &'static [bool] = &[\n");
     for p in &plural {

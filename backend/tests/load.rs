@@ -203,3 +203,18 @@ async fn bad_settings_are_refused_with_the_pages_bounds() {
         assert!(!out.status.success() && stderr.contains(says), "{stderr}");
     }
 }
+
+/// `--help` says what this binary is (it once printed the server's description, clap's
+/// `about` read from the package) and lists its subcommands.
+#[tokio::test]
+async fn help_names_the_load_client_and_its_subcommands() {
+    let out = duplex_load(vec!["--help".into()]).await;
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{help}");
+    let first = help.lines().next().unwrap_or_default();
+    assert!(first.starts_with("A native load client"), "{help}");
+    assert!(!help.contains("serves the page"), "{help}");
+    for sub in ["churn", "race", "feed", "idle"] {
+        assert!(help.contains(&format!("  {sub} ")), "{sub}: {help}");
+    }
+}

@@ -34,9 +34,9 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
-/// A native load client for a Duplex server.
+/// A native load client for a Duplex server: the page's scenarios from the command line.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
