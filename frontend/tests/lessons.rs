@@ -843,6 +843,18 @@ fn server_speaks_first_server_close() {
         &[],
     );
     fails(L, StepId::ServerClose, &miss.evidence());
+    // Near miss: the server closed it, cleanly, but its close frame named no code (the
+    // page sees 1005 and no reason).
+    let silent = edited(
+        |r| {
+            let c = calls(r);
+            let n = c.len();
+            c[n - 1]["code"] = json!(1005);
+            c[n - 1]["reason"] = json!("");
+        },
+        &[],
+    );
+    fails(L, StepId::ServerClose, &silent.evidence());
 }
 
 // ---------------------------------------------------------------- streaming-over-http

@@ -20,6 +20,9 @@ pub const RUN_PARAM: &str = "run";
 /// has a bad escape (the endpoint's own decoder then refuses the request). What the
 /// connection layer counts a request towards.
 pub fn run_id(raw_query: &str) -> Option<u64> {
+    if !crate::query::may_name(raw_query, RUN_PARAM) {
+        return None;
+    }
     Fields::lenient(raw_query, &[RUN_PARAM])
         .ok()?
         .id(RUN_PARAM)

@@ -66,6 +66,10 @@ impl NetModel {
     /// request reaches a handler: [`NetModel::NONE`] when `emu` is absent or malformed (the
     /// endpoint's own decoder then refuses the malformed one with a 400).
     pub fn in_query(raw: &str) -> NetModel {
+        // Run on every request head (`backend/src/conn/link.rs`).
+        if !query::may_name(raw, EMU_PARAM) {
+            return NetModel::NONE;
+        }
         query::lookup(raw, EMU_PARAM)
             .and_then(|v| Self::parse(&v).ok())
             .unwrap_or(NetModel::NONE)

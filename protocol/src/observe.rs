@@ -42,6 +42,9 @@ pub fn client_key_from(header: Option<&str>, client: Option<&str>) -> Option<Str
 /// ([`Fields`]), so a query with a bad escape or with `client` given twice names no key —
 /// and the endpoint's own decoder refuses it.
 pub fn client_key(header: Option<&str>, raw_query: &str) -> Option<String> {
+    if !crate::query::may_name(raw_query, CLIENT_PARAM) {
+        return client_key_from(header, None);
+    }
     let fields = Fields::lenient(raw_query, &[CLIENT_PARAM]);
     let client = fields.as_ref().ok().and_then(|f| f.text(CLIENT_PARAM));
     client_key_from(header, client)

@@ -245,6 +245,8 @@ pub mod close_code {
     /// continuation with nothing to continue, a control frame over 125 bytes, a 1-byte
     /// close payload).
     pub const PROTOCOL_ERROR: u16 = 1002;
+    /// Seen by the page when the close frame carried no status code (RFC 6455 §7.1.5).
+    pub const NO_STATUS: u16 = 1005;
     /// Seen by the page when the connection ended without a close frame.
     pub const ABNORMAL: u16 = 1006;
     /// A text message (or close reason) that is not valid UTF-8.

@@ -47,6 +47,10 @@ fn query_like() -> impl Strategy<Value = String> {
         Just("%".to_owned()),
         Just("%zz".to_owned()),
         Just("%ff".to_owned()),
+        // Names spelled through escapes decode like the plain ones.
+        Just("%72un".to_owned()),
+        Just("%65mu".to_owned()),
+        Just("c%6Cient".to_owned()),
         Just("+".to_owned()),
         "[0-9]{1,22}",
         "[0-9a-f]{32}",
@@ -164,6 +168,17 @@ proptest! {
     #[test]
     fn no_decoder_panics_on_query_like_text(raw in query_like()) {
         decode_all(&raw);
+    }
+
+    /// The connection layer's shortcut is exact: a query that cannot name `run`,
+    /// `client` or `emu` (`query::may_name`) decodes to no such name.
+    #[test]
+    fn a_query_that_cannot_name_a_field_decodes_to_none(raw in query_like()) {
+        for name in ["run", "client", "emu"] {
+            if !query::may_name(&raw, name) {
+                prop_assert_eq!(query::lookup(&raw, name), None, "{} in {:?}", name, raw);
+            }
+        }
     }
 
     #[test]

@@ -123,8 +123,10 @@ pub(super) fn server_speaks_first(e: &Evidence<'_>) -> Vec<StepState> {
         None => StepState::Pending,
         Some(c) => {
             let by_server = c.by == Initiator::Server;
+            // "With its code and reason": a close frame that named no code (the page
+            // sees 1005) shows the server closing, not what it said.
             StepState::judge(
-                by_server && c.clean,
+                by_server && c.clean && c.code != close_code::NO_STATUS,
                 Saw::Close {
                     code: c.code,
                     reason: c.reason.clone(),
