@@ -11,7 +11,7 @@
 //! pinned to core 1; rounds of [`ROUND`] interleave the arms (bare, Duplex, bare, …) so
 //! machine noise hits both alike; the figure is the median of [`ROUNDS`] rounds with
 //! min–max. The bare servers are this same executable started with `DUPLEX_BARE=ws|http`.
-//! Run by `cargo xtask bench`.
+//! Run by `cargo xtask bench`; `DUPLEX_BENCH_ONLY=ws|http` runs one arm (for profiling).
 
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -272,6 +272,18 @@ fn client() {
              {ROUNDS} interleaved rounds of {} s (median, min–max)",
             ROUND.as_secs()
         );
+        let only = std::env::var("DUPLEX_BENCH_ONLY").unwrap_or_default();
+        if only != "http" {
+            ws_arms().await;
+        }
+        if only != "ws" {
+            http_arms().await;
+        }
+    });
+}
+
+async fn ws_arms() {
+    {
         let (bare, duplex) = (Server::bare("ws"), Server::duplex());
         let (mut b, mut d) = (Vec::new(), Vec::new());
         for _ in 0..ROUNDS {
@@ -284,8 +296,11 @@ fn client() {
             "WebSocket echo, {WS_CONNECTIONS} conns × {WS_PAYLOAD} B: bare tokio-tungstenite \
              {bm:.0}/s, Duplex /ws/echo {dm:.0}/s → ×{r:.2} ({rlo:.2}–{rhi:.2}; goal ≥ 0.90)"
         );
-        drop((bare, duplex));
+    }
+}
 
+async fn http_arms() {
+    {
         let (bare, duplex) = (Server::bare("http"), Server::duplex());
         let (mut b, mut d) = (Vec::new(), Vec::new());
         for _ in 0..ROUNDS {
@@ -304,5 +319,5 @@ fn client() {
             bp / 1000.0,
             dp / 1000.0
         );
-    });
+    }
 }
