@@ -3,11 +3,11 @@
 //! (network emulation will live here too).
 //!
 //! - [`listener::ObservedListener`] wraps the `TcpListener` for `axum::serve`, gives each
-//!   connection an id and a [`record::ConnRecord`], and hands the record to handlers as
-//!   `ConnectInfo<ConnHandle>`.
+//!   connection an id and a [`record::ConnRecord`]; [`service::MakeConnService`] gives
+//!   each connection a service holding its `ConnHandle` and the app's router.
 //! - [`stream::ObservedStream`] counts bytes on the wire, splits HTTP/1.1 traffic into
 //!   request–response exchanges, and notices who ended the connection.
-//! - [`tag::arrive`] / [`tag::depart`] (run by the middleware `crate::edge`) read the
+//! - [`tag::arrive`] / [`tag::depart`] (run by that service, [`service::ConnService`]) read the
 //!   page's client key, tag the connection with it and report requests and responses.
 //! - [`bus::Observatory`] is the bounded event bus plus the table of live connections.
 //! - [`gate::Gate`] caps connections in all and per address (`503` past a cap).
@@ -22,6 +22,7 @@ pub mod guard;
 pub(crate) mod link;
 pub(crate) mod listener;
 pub(crate) mod record;
+pub(crate) mod service;
 pub(crate) mod stream;
 pub(crate) mod tag;
 pub(crate) mod tally;

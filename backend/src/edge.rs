@@ -1,6 +1,6 @@
-//! The one per-request middleware, [`EdgeLayer`]: each request is tied to its connection
-//! record (`conn::tag::arrive`, then `depart` with the response) and its `Origin` is
-//! checked (`origin::check`, 403 when refused).
+//! The one per-request middleware, [`EdgeLayer`]: each request's `Origin` is checked
+//! (`origin::check`, 403 when refused). (Tying the request to its connection record is
+//! the connection's own service's work, `conn::service`, outside the router.)
 //!
 //! One hand-written tower layer instead of two `axum::middleware::from_fn`s: axum wraps
 //! every `Router::layer` in a boxed `Route` that is cloned and driven through a `oneshot`
@@ -20,7 +20,6 @@ use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
-use crate::conn::tag::{self, Arrival};
 use crate::origin::{self, Origins};
 
 /// Adds [`Edge`] around a service.
@@ -65,8 +64,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut req: Request) -> Self::Future {
-        let arrival = tag::arrive(&mut req);
+    fn call(&mut self, req: Request) -> Self::Future {
         let state = match origin::check(&self.origins, &req) {
             // `poll_ready` readied `inner` itself: it is called, not a clone of it.
             Ok(()) => State::Inner {
@@ -76,16 +74,15 @@ where
                 response: Some(refused.into_response()),
             },
         };
-        EdgeFuture { state, arrival }
+        EdgeFuture { state }
     }
 }
 
 pin_project_lite::pin_project! {
-    /// [`Edge`]'s response: the inner service's, or the refusal; reported when ready.
+    /// [`Edge`]'s response: the inner service's, or the refusal.
     pub(crate) struct EdgeFuture<F> {
         #[pin]
         state: State<F>,
-        arrival: Option<Arrival>,
     }
 }
 
@@ -105,19 +102,11 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let response = match this.state.project() {
-            StateProj::Inner { future } => match future.poll(cx) {
-                Poll::Ready(Ok(response)) => response,
-                Poll::Ready(Err(never)) => match never {},
-                Poll::Pending => return Poll::Pending,
-            },
-            StateProj::Refused { response } => response
+        match this.state.project() {
+            StateProj::Inner { future } => future.poll(cx),
+            StateProj::Refused { response } => Poll::Ready(Ok(response
                 .take()
-                .expect("an EdgeFuture is not polled after it is ready"),
-        };
-        if let Some(arrival) = this.arrival.take() {
-            tag::depart(arrival, &response);
+                .expect("an EdgeFuture is not polled after it is ready"))),
         }
-        Poll::Ready(Ok(response))
     }
 }

@@ -50,8 +50,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
         Ok(Self(
             parts
                 .extensions
-                .get::<axum::extract::ConnectInfo<crate::conn::ConnHandle>>()
-                .map(|c| c.0.peer().ip()),
+                .get::<crate::conn::tag::OnConn>()
+                .map(|c| c.handle.peer().ip()),
         ))
     }
 }

@@ -51,7 +51,7 @@ use protocol::stats::STATS_PATH;
 use protocol::ws::{WS_ECHO_PATH, WS_PATH};
 use tower_http::trace::TraceLayer;
 
-use conn::{ConnHandle, ObservedListener};
+use conn::ObservedListener;
 use routes::compare;
 
 /// Every route Duplex serves. No socket is bound here.
@@ -154,12 +154,9 @@ pub async fn serve(
         cancel.cancel();
     };
     let mut serving = std::pin::pin!(
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<ConnHandle>(),
-        )
-        .with_graceful_shutdown(signal)
-        .into_future()
+        axum::serve(listener, conn::service::MakeConnService::new(app(state)),)
+            .with_graceful_shutdown(signal)
+            .into_future()
     );
     // The grace period starts when the token is cancelled (by `shutdown` or by anyone).
     let cut_at = tokio::select! {

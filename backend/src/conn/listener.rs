@@ -1,13 +1,13 @@
 //! The listener `axum::serve` accepts from: a `TcpListener` whose connections each get a
-//! record, an [`ObservedStream`] and a [`Guard`] over it, and reach handlers as `ConnectInfo<ConnHandle>`.
+//! record, an [`ObservedStream`] and a [`Guard`] over it, and a [`ConnHandle`] that
+//! `super::service::MakeConnService` gives the connection's service.
 
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
+use axum::serve::Listener;
 use tokio::net::TcpListener;
 
 use super::bus::Observatory;
@@ -111,11 +111,5 @@ impl ObservedListener {
     /// The bound address.
     pub fn bound_addr(&self) -> io::Result<SocketAddr> {
         self.tcp.local_addr()
-    }
-}
-
-impl Connected<IncomingStream<'_, ObservedListener>> for ConnHandle {
-    fn connect_info(stream: IncomingStream<'_, ObservedListener>) -> Self {
-        stream.remote_addr().clone()
     }
 }

@@ -1,15 +1,15 @@
 //! Ties each request to its connection record ([`arrive`], [`depart`], called by the
-//! per-request middleware, `crate::edge`). Reads the page's client key
+//! connection's service, `super::service::ConnService`). Reads the page's client key
 //! (`x-duplex-client` header, or `?client=` on WebSocket handshakes) and the run
 //! (`?run=`) with `protocol`'s pure functions (`observe::client_key`, `compare::run_id`:
 //! the rule the handlers' own decoders follow), tags the connection with the key, reports
 //! the request and its response, and notes upgrades. Handlers find the connection and
 //! request number in the [`OnConn`] extension.
 //!
-//! Without the connection layer (in-process `oneshot` tests) there is no `ConnectInfo`
-//! and nothing is tagged.
+//! Without the connection layer (in-process `oneshot` tests) nothing calls them and
+//! nothing is tagged.
 
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
@@ -45,10 +45,8 @@ pub(crate) struct Arrival {
 }
 
 /// The request comes in: tags its connection with the page's client key, counts it (and
-/// in its run's tally), reports it, and leaves [`OnConn`] for the handler. `None` without
-/// the connection layer.
-pub(crate) fn arrive(req: &mut Request) -> Option<Arrival> {
-    let ConnectInfo(handle) = req.extensions().get::<ConnectInfo<ConnHandle>>().cloned()?;
+/// in its run's tally), reports it, and leaves [`OnConn`] for the handler.
+pub(crate) fn arrive(handle: &ConnHandle, req: &mut Request) -> Arrival {
     let record = &handle.0;
     let raw_query = req.uri().query().unwrap_or("");
     // The key and run as the handler's own decoder sees them (`protocol`'s one rule):
@@ -83,7 +81,10 @@ pub(crate) fn arrive(req: &mut Request) -> Option<Arrival> {
         request,
         tally,
     });
-    Some(Arrival { handle, request })
+    Arrival {
+        handle: handle.clone(),
+        request,
+    }
 }
 
 /// The response goes out: reports it, and notes an upgrade.
