@@ -7,17 +7,15 @@ use protocol::pages::Place;
 use yew::prelude::*;
 
 use crate::bundles::Pages;
-use crate::components::embed_dialog::{EmbedDialog, embed_dialog};
-use crate::components::embed_frame::{EmbedFrame, embed_frame, words};
+use crate::components::embed_dialog::embed_link;
+use crate::components::embed_frame::{EmbedFrame, embed_frame};
 use crate::components::header::header;
 use crate::components::nav::Nav;
 use crate::dom;
 use crate::hooks::use_client_key::{ClientKey, use_new_client_key};
-use crate::hooks::use_embed_this::{EmbedThis, use_embed_this};
 use crate::hooks::use_lang::use_lang;
 use crate::hooks::use_route::use_route;
 use crate::i18n::{Key, Lang};
-use crate::model::embed::EmbedSpec;
 use crate::pages::not_found::NotFound;
 use crate::route::{Route, Router};
 use crate::ui::use_embed_height::use_embed_height;
@@ -42,11 +40,6 @@ pub(crate) fn App<P: Pages>() -> Html {
         }
     });
     let isolated = use_memo((), |_| dom::cross_origin_isolated());
-    let embed_this = use_embed_this(if embed {
-        Place::NotFound
-    } else {
-        route.place()
-    });
     // Another bundle's page (a server that sends one HTML for every address, like
     // `trunk serve`): "not found" rather than a reload that would land here again.
     let page = if route.bundle() != P::BUNDLE {
@@ -66,7 +59,7 @@ pub(crate) fn App<P: Pages>() -> Html {
         };
         html! { <div class="page page-embed">{ embed_frame(lang, &frame, page) }</div> }
     } else {
-        let tools = embed_tools(lang, &embed_this);
+        let tools = embed_this_link(lang, route.place());
         html! {
             <div class="page">
                 { header(lang, &on_lang) }
@@ -88,41 +81,29 @@ pub(crate) fn App<P: Pages>() -> Html {
     }
 }
 
-/// "Embed this" for the page's chosen widget, with the page's settings and language.
-fn embed_tools(lang: Lang, e: &EmbedThis) -> Html {
-    let Some(&widget) = e.widgets.get(e.chosen) else {
+/// A full page's "Embed this" link (nothing for a page with no embed): its embed's
+/// page, which gets the page's settings and language (the query) as they are at the click.
+fn embed_this_link(lang: Lang, place: Place) -> Html {
+    let Some(this) = place.embed_this() else {
         return Html::default();
     };
-    let origin = dom::origin();
+    let path = this.path();
     let query = dom::query();
-    let page = widget.full_page();
-    let spec = EmbedSpec {
-        origin: origin.clone(),
-        embed: widget,
-        query: query.clone(),
-        title: format!("Duplex: {}", lang.t(words(widget).0)),
-    };
-    let page_url = if query.is_empty() {
-        format!("{origin}{}", page.path())
+    let href = if query.is_empty() {
+        path.clone()
     } else {
-        format!("{origin}{}?{query}", page.path())
+        format!("{path}?{query}")
     };
-    embed_dialog(
-        lang,
-        &EmbedDialog {
-            open: e.open,
-            on_toggle: e.toggle.reform(|_| ()),
-            widgets: &e.widgets,
-            chosen: e.chosen,
-            on_choose: e.choose.clone(),
-            spec,
-            page_url,
-            card: protocol::oembed::card_path(widget, lang.tag()),
-            copied: e.copied,
-            on_copy: e.copy.clone(),
-            preview_height: e.preview_height,
-        },
-    )
+    let on_click = Callback::from(move |e: MouseEvent| {
+        // The page may have changed its settings since it drew the link; modified clicks
+        // open a new tab with the ones it drew.
+        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+            return;
+        }
+        e.prevent_default();
+        dom::load_path(&path);
+    });
+    embed_link(lang, href, on_click)
 }
 
 /// The full page an embed stands for, with the address's query (its settings and

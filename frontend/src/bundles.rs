@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::model::lesson::LessonId;
 use crate::pages::chat::Chat as ChatPage;
 use crate::pages::compare::{Compare as ComparePage, CompareEmbed, Show};
+use crate::pages::embed_this::EmbedThis as EmbedThisPage;
 use crate::pages::home::{Home as HomePage, HttpEmbed, WsEmbed};
 use crate::pages::http_lab::HttpLab as HttpLabPage;
 use crate::pages::learn::Learn;
@@ -157,6 +158,22 @@ impl Pages for LearnChat {
         match lesson_of(route) {
             Some(lesson) => html! { <Lesson<ChatLesson> {lesson} /> },
             None => html! { <NotFound /> },
+        }
+    }
+}
+
+/// "Embed this" for every page's widgets and lessons.
+#[derive(Debug)]
+pub struct EmbedThis;
+
+impl Pages for EmbedThis {
+    const BUNDLE: Bundle = Bundle::EmbedThis;
+    fn page(route: &Route) -> Html {
+        match route.place() {
+            place @ (Place::EmbedThis(_) | Place::EmbedThisLesson(_)) => {
+                html! { <EmbedThisPage {place} /> }
+            }
+            _ => html! { <NotFound /> },
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod chat;
 pub(crate) mod compare;
+pub(crate) mod embed_this;
 pub(crate) mod home;
 pub(crate) mod http_lab;
 pub(crate) mod learn;

@@ -56,6 +56,14 @@ pub enum Route {
     EmbedLesson {
         lesson: String,
     },
+    /// "Embed this" for a widget (`protocol::pages::Place::EmbedThis`).
+    EmbedThis {
+        widget: String,
+    },
+    /// "Embed this" for a lesson.
+    EmbedThisLesson {
+        lesson: String,
+    },
     NotFound,
 }
 
@@ -107,6 +115,8 @@ pub const ROUTES: &[Row<Route>] = routes![Route;
     "/learn/:lesson" => Lesson { lesson },
     "/embed/learn/:lesson" => EmbedLesson { lesson },
     "/embed/:widget" => Embed { widget },
+    "/embed-this/learn/:lesson" => EmbedThisLesson { lesson },
+    "/embed-this/:widget" => EmbedThis { widget },
 ];
 
 /// The path `NotFound` (and a route the table cannot write) is given: no row matches it.
@@ -306,6 +316,18 @@ mod tests {
                 },
                 Bundle::LearnHttp,
             ),
+            (
+                Route::EmbedThis {
+                    widget: "feed".into(),
+                },
+                Bundle::EmbedThis,
+            ),
+            (
+                Route::EmbedThisLesson {
+                    lesson: "keep-alive".into(),
+                },
+                Bundle::EmbedThis,
+            ),
         ];
         for (route, bundle) in want {
             assert_eq!(route.bundle(), bundle, "{route:?}");
@@ -320,6 +342,16 @@ mod tests {
             assert!(route.is_embed(), "{route:?}");
             assert_eq!(route.path(), w.path());
             assert_eq!(route.place(), protocol::pages::Place::Embed(w));
+            // And so is its "Embed this" page, which is no embed.
+            let this = protocol::pages::Place::EmbedThis(w);
+            let route = Route::from_path(&this.path());
+            assert!(!route.is_embed(), "{route:?}");
+            assert_eq!(route.path(), this.path());
+            assert_eq!(route.place(), this);
+        }
+        for (slug, _) in protocol::pages::LESSONS {
+            let this = protocol::pages::Place::EmbedThisLesson(slug);
+            assert_eq!(Route::from_path(&this.path()).place(), this);
         }
         let lesson = Route::from_path("/embed/learn/six-at-a-time");
         assert!(lesson.is_embed());

@@ -100,13 +100,16 @@ pub const CARD_EXT: &str = "jpg";
 /// the site's root, made by `cargo xtask cards`: each place shows itself — a page its
 /// page (`cards/lab_http-ja.jpg`), an embed its widget alone (`cards/embed-race-ja.jpg`),
 /// a lesson (full or embedded) that lesson (`cards/lesson-keep-alive-ja.jpg`), the
-/// lessons' list itself (`cards/learn-ja.jpg`); "not found" the home page's.
+/// lessons' list itself (`cards/learn-ja.jpg`); "Embed this" its embed's; "not found" the
+/// home page's.
 pub fn card_path(place: Place, lang: &str) -> String {
     let name = match place {
         Place::Page(b) => b.name().to_owned(),
         Place::Learn => "learn".to_owned(),
-        Place::Lesson(slug) | Place::EmbedLesson(slug) => format!("lesson-{slug}"),
-        Place::Embed(w) => format!("embed-{}", w.slug()),
+        Place::Lesson(slug) | Place::EmbedLesson(slug) | Place::EmbedThisLesson(slug) => {
+            format!("lesson-{slug}")
+        }
+        Place::Embed(w) | Place::EmbedThis(w) => format!("embed-{}", w.slug()),
         Place::NotFound => crate::pages::Bundle::Home.name().to_owned(),
     };
     format!("cards/{name}-{lang}.{CARD_EXT}")

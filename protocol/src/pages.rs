@@ -23,6 +23,12 @@ pub const LEARN_PATH: &str = "/learn";
 /// `/embed/learn/<lesson>`.
 pub const EMBED_PATH: &str = "/embed";
 
+/// "Embed this": a full page's embeds as a blog author pastes them, at
+/// `/embed-this/<widget>` and `/embed-this/learn/<lesson>` (the embed's own path under
+/// this prefix). A page of its own, in a bundle of its own ([`Bundle::EmbedThis`]), so
+/// the pages a reader opens do not carry its code (ARCHITECTURE.md, "Sizes").
+pub const EMBED_THIS_PATH: &str = "/embed-this";
+
 /// A live widget a blog post can embed (`/embed/<slug>`): a chrome-less page with only
 /// the widget, which runs nothing until the reader presses its start button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,6 +107,10 @@ pub enum Place {
     Embed(Widget),
     /// `/embed/learn/<slug>`: a lesson, embedded.
     EmbedLesson(&'static str),
+    /// `/embed-this/<widget>`: how to embed the widget in a post.
+    EmbedThis(Widget),
+    /// `/embed-this/learn/<slug>`: how to embed the lesson in a post.
+    EmbedThisLesson(&'static str),
     /// An address no page has.
     NotFound,
 }
@@ -110,6 +120,16 @@ impl Place {
     pub fn of(path: &str) -> Place {
         let trimmed = path.trim_end_matches('/');
         let lesson = |slug: &str| LESSONS.iter().find(|(s, _)| *s == slug).map(|(s, _)| *s);
+        if let Some(rest) = trimmed
+            .strip_prefix(EMBED_THIS_PATH)
+            .and_then(|rest| rest.strip_prefix('/'))
+        {
+            return match Place::of(&format!("{EMBED_PATH}/{rest}")) {
+                Place::Embed(w) => Place::EmbedThis(w),
+                Place::EmbedLesson(slug) => Place::EmbedThisLesson(slug),
+                _ => Place::NotFound,
+            };
+        }
         if let Some(rest) = trimmed
             .strip_prefix(EMBED_PATH)
             .and_then(|rest| rest.strip_prefix('/'))
@@ -150,6 +170,7 @@ impl Place {
             Place::Learn | Place::NotFound => Bundle::Home,
             Place::Lesson(slug) | Place::EmbedLesson(slug) => of_lesson(slug),
             Place::Embed(w) => w.bundle(),
+            Place::EmbedThis(_) | Place::EmbedThisLesson(_) => Bundle::EmbedThis,
         }
     }
 
@@ -166,12 +187,15 @@ impl Place {
             Place::Lesson(slug) => format!("{LEARN_PATH}/{slug}"),
             Place::Embed(w) => w.path(),
             Place::EmbedLesson(slug) => format!("{EMBED_PATH}{LEARN_PATH}/{slug}"),
+            Place::EmbedThis(w) => format!("{EMBED_THIS_PATH}/{}", w.slug()),
+            Place::EmbedThisLesson(slug) => format!("{EMBED_THIS_PATH}{LEARN_PATH}/{slug}"),
             Place::NotFound => "/404".to_owned(),
         }
     }
 
     /// The embed that shows this place in a blog post, if it has one: a page's main
-    /// widget (Compare's race), a lesson's embed, an embed itself.
+    /// widget (Compare's race), a lesson's embed, an embed itself, the embed an
+    /// "Embed this" page offers.
     pub fn embed(self) -> Option<Place> {
         match self {
             Place::Page(Bundle::Home) => Some(Place::Embed(Widget::Http)),
@@ -181,6 +205,8 @@ impl Place {
             Place::Page(Bundle::Chat) => Some(Place::Embed(Widget::Chat)),
             Place::Lesson(slug) => Some(Place::EmbedLesson(slug)),
             Place::Embed(_) | Place::EmbedLesson(_) => Some(self),
+            Place::EmbedThis(w) => Some(Place::Embed(w)),
+            Place::EmbedThisLesson(slug) => Some(Place::EmbedLesson(slug)),
             // A lesson bundle has no page of its own ([`Place::of`] never makes one).
             Place::Page(_) | Place::Learn | Place::NotFound => None,
         }
@@ -196,8 +222,22 @@ impl Place {
                 Widget::Race | Widget::Feed => Place::Page(Bundle::Compare),
                 Widget::Chat => Place::Page(Bundle::Chat),
             },
-            Place::EmbedLesson(slug) => Place::Lesson(slug),
+            Place::EmbedLesson(slug) | Place::EmbedThisLesson(slug) => Place::Lesson(slug),
+            Place::EmbedThis(w) => Place::Embed(w).full_page(),
             other => other,
+        }
+    }
+
+    /// The "Embed this" page for a full page's own embed ([`Place::embed`]), or for an
+    /// embed itself; `None` for a place with no embed and for an "Embed this" page.
+    pub fn embed_this(self) -> Option<Place> {
+        if self.bundle() == Bundle::EmbedThis {
+            return None;
+        }
+        match self.embed()? {
+            Place::Embed(w) => Some(Place::EmbedThis(w)),
+            Place::EmbedLesson(slug) => Some(Place::EmbedThisLesson(slug)),
+            _ => None,
         }
     }
 }
@@ -239,11 +279,14 @@ pub enum Bundle {
     LearnCompare,
     /// Lesson 11: the chat room.
     LearnChat,
+    /// "Embed this" for every page ([`EMBED_THIS_PATH`]).
+    EmbedThis,
 }
 
 impl Bundle {
-    /// Every bundle the build makes: the pages' ([`Bundle::PAGES`]), then the lessons'.
-    pub const ALL: [Bundle; 9] = [
+    /// Every bundle the build makes: the pages' ([`Bundle::PAGES`]), the lessons', then
+    /// "Embed this".
+    pub const ALL: [Bundle; 10] = [
         Bundle::Home,
         Bundle::HttpLab,
         Bundle::WsLab,
@@ -253,6 +296,7 @@ impl Bundle {
         Bundle::LearnWs,
         Bundle::LearnCompare,
         Bundle::LearnChat,
+        Bundle::EmbedThis,
     ];
 
     /// The bundles with a page of their own ([`Place::Page`]), in the tabs' order.
@@ -285,6 +329,7 @@ impl Bundle {
             Bundle::LearnWs => "learn_ws",
             Bundle::LearnCompare => "learn_compare",
             Bundle::LearnChat => "learn_chat",
+            Bundle::EmbedThis => "embed_this",
         }
     }
 
@@ -301,10 +346,12 @@ impl Bundle {
             Bundle::LearnWs => "learn_ws.html",
             Bundle::LearnCompare => "learn_compare.html",
             Bundle::LearnChat => "learn_chat.html",
+            Bundle::EmbedThis => "embed_this.html",
         }
     }
 
-    /// The address of its (first) page; a lesson bundle's first lesson.
+    /// The address of its (first) page; a lesson bundle's first lesson; "Embed this" for
+    /// the basics' HTTP panel.
     pub const fn path(self) -> &'static str {
         match self {
             Bundle::Home => HOME_PATH,
@@ -316,6 +363,7 @@ impl Bundle {
             Bundle::LearnWs => "/learn/socket-stays-open",
             Bundle::LearnCompare => "/learn/streaming-over-http",
             Bundle::LearnChat => "/learn/many-clients",
+            Bundle::EmbedThis => "/embed-this/http",
         }
     }
 
@@ -336,7 +384,7 @@ mod tests {
             // A lesson bundle's address is its first lesson's, and no page's.
             assert_eq!(
                 matches!(Place::of(b.path()), Place::Page(_)),
-                !b.is_lessons(),
+                Bundle::PAGES.contains(&b),
                 "{b:?}"
             );
             assert_eq!(Bundle::for_path(b.path()), b);
@@ -385,6 +433,8 @@ mod tests {
         places.extend(LESSONS.iter().map(|(s, _)| Place::Lesson(s)));
         places.extend(LESSONS.iter().map(|(s, _)| Place::EmbedLesson(s)));
         places.extend(Widget::ALL.into_iter().map(Place::Embed));
+        places.extend(Widget::ALL.into_iter().map(Place::EmbedThis));
+        places.extend(LESSONS.iter().map(|(s, _)| Place::EmbedThisLesson(s)));
         for p in &places {
             assert_eq!(Place::of(&p.path()), *p, "{}", p.path());
             assert_eq!(Place::of(&format!("{}/", p.path())), *p);
@@ -392,8 +442,22 @@ mod tests {
             assert_eq!(embed.is_some(), *p != Place::Learn, "{p:?}");
             if let Some(e) = embed {
                 assert!(e.is_embed());
-                // The embed and its full page are drawn by the same bundle.
-                assert_eq!(e.bundle(), p.bundle(), "{p:?}");
+                // The embed and its full page are drawn by the same bundle ("Embed this"
+                // by its own).
+                if p.bundle() != Bundle::EmbedThis {
+                    assert_eq!(e.bundle(), p.bundle(), "{p:?}");
+                }
+                // Its "Embed this" page offers that very embed (and has none of its own).
+                let this = match p.embed_this() {
+                    Some(this) => this,
+                    None if p.bundle() == Bundle::EmbedThis => *p,
+                    None => panic!("{p:?} has an embed but no \"Embed this\" page"),
+                };
+                assert_eq!(this.bundle(), Bundle::EmbedThis);
+                assert!(!this.is_embed());
+                assert_eq!(this.embed_this(), None);
+                assert_eq!(this.embed(), Some(e), "{p:?}");
+                assert_eq!(this.full_page(), p.full_page(), "{p:?}");
                 assert_eq!(e.full_page(), p.full_page());
                 assert!(!e.full_page().is_embed());
             }
@@ -407,10 +471,27 @@ mod tests {
             "/embed/learn/nope",
             "/learn/nope",
             "/404",
+            "/embed-this",
+            "/embed-this/",
+            "/embed-this/nope",
+            "/embed-this/race/x",
+            "/embed-this/learn",
+            "/embed-this/learn/nope",
+            "/embed-thisx/race",
+            "/embed-this/embed/race",
         ] {
             assert_eq!(Place::of(bad), Place::NotFound, "{bad}");
         }
         assert_eq!(Place::of("/embed/race"), Place::Embed(Widget::Race));
+        assert_eq!(
+            Place::of("/embed-this/race"),
+            Place::EmbedThis(Widget::Race)
+        );
+        assert_eq!(
+            Place::Page(Bundle::Compare).embed_this(),
+            Some(Place::EmbedThis(Widget::Race))
+        );
+        assert_eq!(Place::Learn.embed_this(), None);
         assert_eq!(Bundle::for_path("/embed/feed"), Bundle::Compare);
         assert_eq!(
             Bundle::for_path("/embed/learn/keep-alive"),

@@ -223,6 +223,12 @@ fn words(place: Place, texts: &Texts<'_>) -> (String, String) {
         Place::Learn | Place::Page(_) => ("learn_title", "learn_lead"),
         Place::Lesson(slug) | Place::EmbedLesson(slug) => return lesson(slug),
         Place::NotFound => ("nf_title", "app_tagline"),
+        // "Embed this": what it offers, then the embed's own title.
+        Place::EmbedThis(_) | Place::EmbedThisLesson(_) => {
+            let (of, _) = words(place.embed().unwrap_or(Place::NotFound), texts);
+            let title = format!("{}: {of}", texts.get("embed_this_title"));
+            return (title, texts.get("embed_this_lead"));
+        }
     };
     (suffix(texts.get(title_key)), texts.get(lead_key))
 }
@@ -280,8 +286,10 @@ pub(crate) fn card(
         image: format!("{origin}/{}", image_name(place, lang)),
         url: page_url,
         oembed,
-        // Not found, and embeds (their full page is the one to find).
-        noindex: place == Place::NotFound || place.is_embed(),
+        // Not found, embeds and "Embed this" (their full page is the one to find).
+        noindex: place == Place::NotFound
+            || place.is_embed()
+            || place.bundle() == Bundle::EmbedThis,
     }
 }
 

@@ -267,8 +267,25 @@ async fn embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers() {
         .unwrap();
     b.wait_visible("[data-test=embed-this]").await;
     assert_eq!(b.count("[data-test=embed-dialog]").await, 0);
+    // The page's settings as they are at the click, not as the link was drawn.
+    js(
+        &b,
+        "history.replaceState(null, '', '/compare?lang=ja&n=50&k=3'); return null;",
+    )
+    .await;
     b.click("[data-test=embed-this]").await;
+    // "Embed this" is a page of its own (its own bundle), with the page's query.
     b.wait_visible("[data-test=embed-dialog]").await;
+    let here = b.client.current_url().await.unwrap();
+    assert_eq!(here.path(), "/embed-this/race");
+    assert_eq!(here.query(), Some("lang=ja&n=50&k=3"));
+    let title = js(&b, "return document.title;").await;
+    let title = title.as_str().unwrap();
+    assert!(
+        title.starts_with(&format!("{}: ", entry("ja", "embed_this_title"))),
+        "{title}"
+    );
+    assert_eq!(b.count("[data-test=embed-this]").await, 0);
     let snippet = || async {
         js(
             &b,
@@ -283,7 +300,7 @@ async fn embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers() {
     let race = snippet().await;
     assert!(
         race.starts_with(&format!(
-            r#"<iframe src="{origin}/embed/race?lang=ja&amp;n=50&amp;"#
+            r#"<iframe src="{origin}/embed/race?lang=ja&amp;n=50&amp;k=3" "#
         )),
         "{race}"
     );
@@ -342,11 +359,15 @@ async fn embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers() {
     b.shoot(&shot, "embed-this-ja-desktop").await;
     b.client.set_window_size(380, 900).await.unwrap();
     b.shoot(&shot, "embed-this-ja-380").await;
+    // Back: the full page, with the settings.
     b.click("[data-test=embed-close]").await;
-    wait_for("the dialog closed", || async {
-        (b.count("[data-test=embed-dialog]").await == 0).then_some(())
-    })
-    .await;
+    b.wait_visible("[data-test=embed-this]").await;
+    let back = b.client.current_url().await.unwrap();
+    assert_eq!(back.path(), "/compare");
+    // (where the page writes out the rest of its settings).
+    let query = back.query().unwrap_or("");
+    assert!(query.starts_with("lang=ja&n=50&k=3&"), "{query}");
+    assert_eq!(b.count("[data-test=embed-dialog]").await, 0);
     b.finish().await;
 }
 

@@ -1,10 +1,11 @@
-//! "Embed this" on a full page (issue 11): a button under the tabs and, when open, the
-//! dialog a blog author needs — the widget to embed (Home and Compare have two), the
-//! iframe with its resize script and a copy button, a live preview that grows as a post's
-//! iframe would, the link card for platforms that allow no iframe (the page's address and
-//! its card image), and forms that open a CodePen pen or a StackBlitz project holding only
-//! the iframe (for Zenn, Qiita and Velog). Draws only: `hooks/use_embed_this.rs` holds the
-//! state and writes the clipboard; `model/embed.rs` makes the texts.
+//! "Embed this" (issue 11), the body of its own page (`pages/embed_this.rs`): what a blog
+//! author needs — the widget to embed (Home and Compare have two), the iframe with its
+//! resize script and a copy button, a live preview that grows as a post's iframe would,
+//! the link card for platforms that allow no iframe (the page's address and its card
+//! image), forms that open a CodePen pen or a StackBlitz project holding only the iframe
+//! (for Zenn, Qiita and Velog), and the way back to the page. Draws only:
+//! `hooks/use_embed_this.rs` holds the state and writes the clipboard; `model/embed.rs`
+//! makes the texts. [`embed_link`] is the full pages' way here.
 
 use protocol::pages::Place;
 use yew::prelude::*;
@@ -15,8 +16,9 @@ use crate::model::embed::{CODEPEN_ACTION, CopyTarget, EmbedSpec, STACKBLITZ_ACTI
 
 /// What the dialog shows.
 pub(crate) struct EmbedDialog<'a> {
-    pub(crate) open: bool,
-    pub(crate) on_toggle: Callback<MouseEvent>,
+    /// The full page, with its settings (the way back).
+    pub(crate) back_href: String,
+    pub(crate) on_back: Callback<MouseEvent>,
     pub(crate) widgets: &'a [Place],
     pub(crate) chosen: usize,
     pub(crate) on_choose: Callback<usize>,
@@ -42,22 +44,20 @@ fn copy_status(lang: Lang, d: &EmbedDialog<'_>, what: CopyTarget) -> Html {
     }
 }
 
-/// The button, and the dialog when open (nothing for a page with no widget).
-pub(crate) fn embed_dialog(lang: Lang, d: &EmbedDialog<'_>) -> Html {
-    if d.widgets.is_empty() {
-        return Html::default();
-    }
-    let button = html! {
+/// A full page's "Embed this" link, to its embed's page (`href`, with the settings the
+/// page had when drawn; `on_click` takes the ones it has now).
+pub(crate) fn embed_link(lang: Lang, href: String, on_click: Callback<MouseEvent>) -> Html {
+    html! {
         <div class="page-tools">
-            <button class="btn btn-small" type="button" aria-expanded={d.open.to_string()}
-                    aria-controls="embed-this" onclick={d.on_toggle.clone()} data-test="embed-this">
+            <a class="btn btn-small" {href} onclick={on_click} data-test="embed-this">
                 { lang.t(Key::embed_this) }
-            </button>
+            </a>
         </div>
-    };
-    if !d.open {
-        return button;
     }
+}
+
+/// The "Embed this" page's body.
+pub(crate) fn embed_dialog(lang: Lang, d: &EmbedDialog<'_>) -> Html {
     let snippet = d.spec.snippet();
     let copy = |what: CopyTarget, text: String| {
         let on_copy = d.on_copy.clone();
@@ -77,14 +77,12 @@ pub(crate) fn embed_dialog(lang: Lang, d: &EmbedDialog<'_>) -> Html {
     let codepen = d.spec.codepen_data();
     let stackblitz = d.spec.stackblitz_fields();
     html! {
-        <>
-        { button }
-        <section id="embed-this" class="panel panel-neutral embed-this" role="dialog"
-                 aria-labelledby="embed-this-title" data-test="embed-dialog">
+        <main id="embed-this" class="panel panel-neutral embed-this"
+              aria-labelledby="embed-this-title" data-test="embed-dialog">
             <div class="panel-head">
                 <h2 id="embed-this-title">{ lang.t(Key::embed_this_title) }</h2>
-                <button class="btn btn-small" type="button" onclick={d.on_toggle.clone()}
-                        data-test="embed-close">{ lang.t(Key::embed_this_close) }</button>
+                <a class="btn btn-small" href={d.back_href.clone()} onclick={d.on_back.clone()}
+                   data-test="embed-close">{ lang.t(Key::embed_this_back) }</a>
             </div>
             <p class="lead">{ lang.t(Key::embed_this_lead) }</p>
             if d.widgets.len() > 1 {
@@ -136,7 +134,6 @@ pub(crate) fn embed_dialog(lang: Lang, d: &EmbedDialog<'_>) -> Html {
                     <button class="btn" type="submit">{ lang.t(Key::embed_this_stackblitz) }</button>
                 </form>
             </div>
-        </section>
-        </>
+        </main>
     }
 }

@@ -1,7 +1,8 @@
-//! `use_embed_this(page)`: the state of a full page's "Embed this" dialog — open or not,
-//! which of the page's widgets (`model::embed::widgets_of`), what was last copied (the
-//! clipboard is written here), and the height the preview's embed reports (the same
-//! message a blog's script applies, so the preview grows as a post's iframe would).
+//! `use_embed_this(place)`: the state of an "Embed this" page (`Place::EmbedThis`) —
+//! which of its full page's widgets (`model::embed::widgets_of`; the address's widget
+//! first), what was last copied (the clipboard is written here), and the height the
+//! preview's embed reports (the same message a blog's script applies, so the preview grows
+//! as a post's iframe would).
 
 use std::rc::Rc;
 
@@ -13,9 +14,7 @@ use crate::model::embed::{CopyTarget, widgets_of};
 
 #[derive(Clone, PartialEq)]
 pub(crate) struct EmbedThis {
-    pub(crate) open: bool,
-    pub(crate) toggle: Callback<()>,
-    /// The page's widgets (empty: the page offers no embed).
+    /// The full page's widgets (empty: the page offers no embed).
     pub(crate) widgets: Rc<Vec<Place>>,
     pub(crate) chosen: usize,
     pub(crate) choose: Callback<usize>,
@@ -27,32 +26,28 @@ pub(crate) struct EmbedThis {
 }
 
 #[hook]
-pub(crate) fn use_embed_this(page: Place) -> EmbedThis {
-    let open = use_state(|| false);
-    let chosen = use_state(|| 0usize);
+pub(crate) fn use_embed_this(place: Place) -> EmbedThis {
+    let widgets = use_memo(place, |place| widgets_of(place.full_page()));
+    let chosen = {
+        let widgets = widgets.clone();
+        use_state(move || {
+            widgets
+                .iter()
+                .position(|w| Some(*w) == place.embed())
+                .unwrap_or(0)
+        })
+    };
     let copied = use_state(|| None);
     let preview_height = use_state(|| None);
-    let widgets = use_memo(page, |page| widgets_of(*page));
     {
         let preview_height = preview_height.clone();
-        use_effect_with((*open, *chosen), move |(open, _)| {
+        use_effect_with(*chosen, move |_| {
             preview_height.set(None);
-            let listener = open
-                .then(|| {
-                    let h = preview_height.clone();
-                    dom::on_embed_height(move |px| h.set(Some(px)))
-                })
-                .flatten();
+            let h = preview_height.clone();
+            let listener = dom::on_embed_height(move |px| h.set(Some(px)));
             move || drop(listener)
         });
     }
-    let toggle = {
-        let (open, copied) = (open.clone(), copied.clone());
-        Callback::from(move |()| {
-            copied.set(None);
-            open.set(!*open);
-        })
-    };
     let choose = {
         let (chosen, copied) = (chosen.clone(), copied.clone());
         Callback::from(move |i| {
@@ -75,8 +70,6 @@ pub(crate) fn use_embed_this(page: Place) -> EmbedThis {
         })
     };
     EmbedThis {
-        open: *open,
-        toggle,
         widgets: Rc::new((*widgets).clone()),
         chosen: (*chosen).min(widgets.len().saturating_sub(1)),
         choose,

@@ -1,7 +1,8 @@
 //! "Embed this" on every full page with a widget (Home, both labs, Chat, a lesson; Compare
 //! is `embed::embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers`): the dialog
-//! offers that page's widgets, and its snippet's URL carries the page's settings as they
-//! are when the dialog opens — a setting changed on the page is in the snippet reopened.
+//! page (`/embed-this/…`, a bundle of its own) offers that page's widgets, and its
+//! snippet's URL carries the page's settings as they are at the click — a setting changed
+//! on the page is in the snippet opened again; its way back returns to the page with them.
 
 use super::{entry, js};
 use crate::common::TestServer;
@@ -29,19 +30,22 @@ fn has(pairs: &[(String, String)], name: &str, value: &str) -> bool {
     pairs.iter().any(|(n, v)| n == name && v == value)
 }
 
-/// Opens the dialog, waits for it, and returns the snippet's `src`.
+/// Opens "Embed this", waits for it, and returns the snippet's `src`.
 async fn open_dialog(b: &Browser) -> (String, Vec<(String, String)>) {
     b.click("[data-test=embed-this]").await;
     b.wait_visible("[data-test=embed-dialog]").await;
+    let here = b.client.current_url().await.unwrap();
+    assert!(here.path().starts_with("/embed-this/"), "{here}");
     snippet_src(b).await
 }
 
-async fn close_dialog(b: &Browser) {
+/// Goes back to the full page (`at`'s path) and waits for it.
+async fn close_dialog(b: &Browser, at: &str) {
     b.click("[data-test=embed-close]").await;
-    wait_for("the dialog closed", || async {
-        (b.count("[data-test=embed-dialog]").await == 0).then_some(())
-    })
-    .await;
+    b.wait_visible("[data-test=embed-this]").await;
+    assert_eq!(b.count("[data-test=embed-dialog]").await, 0);
+    let path = at.split('?').next().unwrap();
+    assert_eq!(b.client.current_url().await.unwrap().path(), path);
 }
 
 /// One full page: where it opens, the embeds it offers (their paths, in order, and the
@@ -146,7 +150,7 @@ async fn embed_this_on_each_page_offers_its_widgets_with_its_settings() {
         } else {
             assert_eq!(b.count("[data-test=embed-widget]").await, 0, "{at}");
         }
-        close_dialog(&b).await;
+        close_dialog(&b, at).await;
 
         // A setting changed on the page is in the snippet reopened.
         let (css, value) = case.change;
@@ -161,7 +165,7 @@ async fn embed_this_on_each_page_offers_its_widgets_with_its_settings() {
             has(&pairs, case.changed.0, case.changed.1),
             "{at}: {pairs:?} after the change"
         );
-        close_dialog(&b).await;
+        close_dialog(&b, at).await;
     }
     b.finish().await;
 }
