@@ -13,13 +13,17 @@ use protocol::oembed::OEmbed;
 
 const INDEX: &str = include_str!("../../index.html");
 
-/// A `dist/` with every bundle's HTML (the real `index.html`, markers and all), the real
-/// catalogues, one lesson text and one card image.
+/// A `dist/` with every bundle's HTML (the real `index.html`, markers and all, and a
+/// comment naming the bundle), the real catalogues, one lesson text and one card image.
 fn dist() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     for bundle in protocol::pages::Bundle::ALL {
-        std::fs::write(dir.path().join(bundle.html()), INDEX).unwrap();
+        let html = INDEX.replace(
+            "</body>",
+            &format!("<!-- bundle {} --></body>", bundle.name()),
+        );
+        std::fs::write(dir.path().join(bundle.html()), html).unwrap();
     }
     for lang in ["en", "ja", "ko"] {
         std::fs::copy(
@@ -267,6 +271,38 @@ async fn embeds_may_be_framed_anywhere_and_pages_only_here() {
         );
     }
     assert_eq!(page(&server, "/embed/nope", &[]).await.status, 404);
+    // "Embed this" is a full page of its own bundle, kept out of search indexes.
+    let this = page(&server, "/embed-this/race?n=5&lang=ko", &[]).await;
+    assert_eq!(this.status, 200);
+    assert!(
+        this.html.contains("<!-- bundle embed_this -->"),
+        "{}",
+        this.html
+    );
+    assert_eq!(
+        header(&this, "cross-origin-opener-policy").unwrap(),
+        "same-origin"
+    );
+    assert_eq!(
+        header(&this, "content-security-policy").unwrap(),
+        "frame-ancestors 'self'"
+    );
+    let title = format!(
+        "{}: {} — Duplex",
+        entry("ko", "embed_this_title"),
+        entry("ko", "cmp_race_title")
+    );
+    assert!(
+        this.html.contains(&format!("<title>{title}</title>")),
+        "{}",
+        this.html
+    );
+    assert!(this.html.contains(r#"content="noindex""#), "{}", this.html);
+    for bad in ["/embed-this/nope", "/embed-this", "/embed-this/learn/nope"] {
+        let missing = page(&server, bad, &[]).await;
+        assert_eq!(missing.status, 404, "{bad}");
+        assert!(missing.html.contains("<!-- bundle home -->"), "{bad}");
+    }
 }
 
 #[tokio::test]

@@ -249,6 +249,26 @@ pub(crate) fn query() -> String {
         .unwrap_or_default()
 }
 
+/// The page's query without its `?`, with `lang` set to `tag` (in its place, or added):
+/// the address as it is once a language just chosen is written into it (`app::reflect`
+/// runs after the redraw that chose it).
+pub(crate) fn query_with_lang(tag: &str) -> String {
+    let Some(url) = current_url() else {
+        return String::new();
+    };
+    url.search_params().set("lang", tag);
+    url.search().trim_start_matches('?').to_owned()
+}
+
+/// Shows `path` in the address bar, with the page's query, without a new history entry or
+/// a reload.
+pub(crate) fn replace_path(path: &str) {
+    if let Some(url) = current_url() {
+        url.set_pathname(path);
+        replace_url(&url);
+    }
+}
+
 /// Starts writing `text` to the clipboard; the promise settles when it is there (`None`
 /// where the browser offers no clipboard).
 pub(crate) fn clipboard_write(text: &str) -> Option<js_sys::Promise> {

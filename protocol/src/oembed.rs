@@ -62,8 +62,8 @@ pub struct OEmbed {
 /// The few lines a host page adds once, beside its Duplex iframes, so each grows and
 /// shrinks with its widget: it listens for [`HEIGHT_MESSAGE`] from `origin` (this site)
 /// and sets the height of the iframe that sent it. Without it, an iframe keeps the fixed
-/// height its snippet gives. The README's "Embedding" section and the page's "Embed this"
-/// dialog show this very text.
+/// height its snippet gives. The README's "Embedding" section and the "Embed this" page
+/// show this very text.
 pub fn parent_script(origin: &str) -> String {
     format!(
         r#"<script>
@@ -133,7 +133,7 @@ pub fn card_places() -> Vec<Place> {
 mod tests {
     use super::*;
 
-    /// The README shows the host's script: the very text the dialog gives an author.
+    /// The README shows the host's script: the very text "Embed this" gives an author.
     #[test]
     fn the_readme_shows_the_parent_script() {
         let readme = include_str!("../../README.md");

@@ -23,12 +23,14 @@ pub(crate) async fn oembed(State(site): State<Site>, req: Request) -> Result<Res
         _ => Some(read_text(&site.pages, "en.txt").await?),
     };
     let lesson = match target.place {
-        protocol::pages::Place::Lesson(slug) => read_text(
-            &site.pages,
-            &format!("lessons/{}/{slug}.txt", target.lang.tag()),
-        )
-        .await
-        .ok(),
+        protocol::pages::Place::Lesson(slug) | protocol::pages::Place::EmbedLesson(slug) => {
+            read_text(
+                &site.pages,
+                &format!("lessons/{}/{slug}.txt", target.lang.tag()),
+            )
+            .await
+            .ok()
+        }
         _ => None,
     };
     let texts = Texts {

@@ -88,7 +88,11 @@ pub(crate) fn target(ask: &Ask, origin: &str) -> Result<Target, OEmbedError> {
     let tail = on_site(url, origin).ok_or_else(|| OEmbedError::NotThisSite(short()))?;
     let tail = tail.split('#').next().unwrap_or("");
     let (path, query) = tail.split_once('?').unwrap_or((tail, ""));
-    let place = Place::of(if path.is_empty() { "/" } else { path });
+    let place = match Place::of(if path.is_empty() { "/" } else { path }) {
+        // An "Embed this" page's address stands for the embed it offers.
+        p @ (Place::EmbedThis(_) | Place::EmbedThisLesson(_)) => p.embed().unwrap_or(p),
+        p => p,
+    };
     let embed = place.embed().ok_or(OEmbedError::NoEmbed)?;
     let pairs = super::query_pairs(query);
     let lang = Lang::choose(

@@ -313,6 +313,10 @@ async fn embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers() {
         snippet().await.contains("/embed/feed?").then_some(())
     })
     .await;
+    // The address follows the choice, settings and all.
+    let chosen = b.client.current_url().await.unwrap();
+    assert_eq!(chosen.path(), "/embed-this/feed");
+    assert_eq!(chosen.query(), Some("lang=ja&n=50&k=3"));
     // The preview is the embed itself, and grows to the height it reports.
     let natural = protocol::oembed::natural_size(protocol::pages::Place::Embed(
         protocol::pages::Widget::Feed,
@@ -359,6 +363,12 @@ async fn embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers() {
     b.shoot(&shot, "embed-this-ja-desktop").await;
     b.client.set_window_size(380, 900).await.unwrap();
     b.shoot(&shot, "embed-this-ja-380").await;
+    // Another language here: the snippet follows at once.
+    b.select("[data-test=lang-select]", "ko").await;
+    wait_for("the snippet in Korean", || async {
+        snippet().await.contains("?lang=ko&amp;n=50").then_some(())
+    })
+    .await;
     // Back: the full page, with the settings.
     b.click("[data-test=embed-close]").await;
     b.wait_visible("[data-test=embed-this]").await;
@@ -366,7 +376,7 @@ async fn embed_this_gives_the_snippet_a_preview_a_card_and_the_wrappers() {
     assert_eq!(back.path(), "/compare");
     // (where the page writes out the rest of its settings).
     let query = back.query().unwrap_or("");
-    assert!(query.starts_with("lang=ja&n=50&k=3&"), "{query}");
+    assert!(query.starts_with("lang=ko&n=50&k=3&"), "{query}");
     assert_eq!(b.count("[data-test=embed-dialog]").await, 0);
     b.finish().await;
 }

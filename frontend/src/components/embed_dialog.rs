@@ -14,7 +14,7 @@ use super::embed_frame::words;
 use crate::i18n::{Key, Lang};
 use crate::model::embed::{CODEPEN_ACTION, CopyTarget, EmbedSpec, STACKBLITZ_ACTION};
 
-/// What the dialog shows.
+/// What the "Embed this" page shows.
 pub(crate) struct EmbedDialog<'a> {
     /// The full page, with its settings (the way back).
     pub(crate) back_href: String,

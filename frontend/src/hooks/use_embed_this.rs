@@ -49,10 +49,14 @@ pub(crate) fn use_embed_this(place: Place) -> EmbedThis {
         });
     }
     let choose = {
-        let (chosen, copied) = (chosen.clone(), copied.clone());
-        Callback::from(move |i| {
+        let (chosen, copied, widgets) = (chosen.clone(), copied.clone(), widgets.clone());
+        Callback::from(move |i: usize| {
             copied.set(None);
             chosen.set(i);
+            // The address names the widget shown (a reload or a shared link keeps it).
+            if let Some(this) = widgets.get(i).and_then(|w| w.embed_this()) {
+                dom::replace_path(&this.path());
+            }
         })
     };
     let copy = {

@@ -28,7 +28,7 @@ pub(crate) fn embed_this(props: &EmbedThisProps) -> Html {
         return Html::default();
     };
     let origin = dom::origin();
-    let query = dom::query();
+    let query = dom::query_with_lang(lang.tag());
     let page = widget.full_page();
     let with_query = |path: String| {
         if query.is_empty() {

@@ -43,6 +43,8 @@ fn each_page_has_its_own_title_description_and_image() {
         Place::Embed(Widget::Race),
         Place::Embed(Widget::Feed),
         Place::Lesson("keep-alive"),
+        Place::EmbedThis(Widget::Race),
+        Place::EmbedThisLesson("keep-alive"),
     ];
     for lang in Lang::ALL {
         let cards: Vec<Card> = places
@@ -57,7 +59,12 @@ fn each_page_has_its_own_title_description_and_image() {
                 c.url
                     .starts_with(&format!("{SITE}{}", p.full_page().path()))
             );
-            assert_eq!(c.noindex, p.is_embed());
+            // Embeds and "Embed this" pages are found through their full page.
+            assert_eq!(
+                c.noindex,
+                p.is_embed() || p.bundle() == Bundle::EmbedThis,
+                "{p:?}"
+            );
             assert!(c.url.ends_with(&format!("lang={}", lang.tag())));
             assert!(c.image.starts_with(&format!("{SITE}/cards/")));
             assert!(c.image.ends_with(&format!("-{}.jpg", lang.tag())));
@@ -77,6 +84,26 @@ fn each_page_has_its_own_title_description_and_image() {
     );
     assert!(ja.title.starts_with(entry(JA, "lab_title").unwrap()));
     assert_eq!(ja.image, format!("{SITE}/cards/lab_http-ja.jpg"));
+    // "Embed this" says what it offers, then names the embed; its image is the embed's.
+    let this = card(
+        Place::EmbedThis(Widget::Feed),
+        Lang::Ja,
+        SITE,
+        &[],
+        &texts(Lang::Ja),
+    );
+    let want = format!(
+        "{}: {}",
+        entry(JA, "embed_this_title").unwrap(),
+        entry(JA, "cmp_feed_title").unwrap()
+    );
+    assert!(this.title.starts_with(&want), "{}", this.title);
+    assert_eq!(this.image, format!("{SITE}/cards/embed-feed-ja.jpg"));
+    assert!(
+        this.url.starts_with(&format!("{SITE}/compare?")),
+        "{}",
+        this.url
+    );
 }
 
 #[test]

@@ -103,6 +103,23 @@ fn lessons_and_embeds_answer_and_the_list_does_not() {
         "{}",
         o.html
     );
+    // An "Embed this" address answers as the embed it offers, titled as that embed.
+    let o = run(&[(
+        "url",
+        "https://duplex.example/embed-this/feed?rate=20&lang=ja",
+    )])
+    .unwrap();
+    assert!(
+        o.html.contains("/embed/feed?rate=20&amp;lang=ja"),
+        "{}",
+        o.html
+    );
+    assert!(
+        o.title
+            .starts_with(crate::site::meta::entry(JA, "cmp_feed_title").unwrap()),
+        "{}",
+        o.title
+    );
     assert_eq!(
         run(&[("url", "https://duplex.example/learn")]),
         Err(OEmbedError::NoEmbed)

@@ -30,22 +30,28 @@ fn has(pairs: &[(String, String)], name: &str, value: &str) -> bool {
     pairs.iter().any(|(n, v)| n == name && v == value)
 }
 
-/// Opens "Embed this", waits for it, and returns the snippet's `src`.
-async fn open_dialog(b: &Browser) -> (String, Vec<(String, String)>) {
+/// Opens "Embed this" (the page of `first`, the page's first widget's embed path), waits
+/// for it, and returns the snippet's `src`.
+async fn open_dialog(b: &Browser, first: &str) -> (String, Vec<(String, String)>) {
     b.click("[data-test=embed-this]").await;
     b.wait_visible("[data-test=embed-dialog]").await;
     let here = b.client.current_url().await.unwrap();
-    assert!(here.path().starts_with("/embed-this/"), "{here}");
+    let want = first.replacen("/embed/", "/embed-this/", 1);
+    assert_eq!(here.path(), want, "{here}");
     snippet_src(b).await
 }
 
-/// Goes back to the full page (`at`'s path) and waits for it.
-async fn close_dialog(b: &Browser, at: &str) {
+/// Goes back to the full page (`at`'s path) and waits for it: the address keeps `kept`
+/// (a setting) and `lang`.
+async fn close_dialog(b: &Browser, at: &str, kept: (&str, &str), lang: &str) {
     b.click("[data-test=embed-close]").await;
     b.wait_visible("[data-test=embed-this]").await;
-    assert_eq!(b.count("[data-test=embed-dialog]").await, 0);
+    let url = b.client.current_url().await.unwrap();
     let path = at.split('?').next().unwrap();
-    assert_eq!(b.client.current_url().await.unwrap().path(), path);
+    assert_eq!(url.path(), path);
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    assert!(has(&pairs, kept.0, kept.1), "{at}: back with {pairs:?}");
+    assert!(has(&pairs, "lang", lang), "{at}: back with {pairs:?}");
 }
 
 /// One full page: where it opens, the embeds it offers (their paths, in order, and the
@@ -126,7 +132,7 @@ async fn embed_this_on_each_page_offers_its_widgets_with_its_settings() {
             .unwrap();
 
         // The page's first widget, with the setting the address gave.
-        let (path, pairs) = open_dialog(&b).await;
+        let (path, pairs) = open_dialog(&b, case.widgets[0]).await;
         assert_eq!(path, case.widgets[0], "{at}");
         assert!(has(&pairs, case.given.0, case.given.1), "{at}: {pairs:?}");
         assert!(has(&pairs, "lang", &lang), "{at}: {pairs:?}");
@@ -150,7 +156,7 @@ async fn embed_this_on_each_page_offers_its_widgets_with_its_settings() {
         } else {
             assert_eq!(b.count("[data-test=embed-widget]").await, 0, "{at}");
         }
-        close_dialog(&b, at).await;
+        close_dialog(&b, at, case.given, &lang).await;
 
         // A setting changed on the page is in the snippet reopened.
         let (css, value) = case.change;
@@ -160,12 +166,17 @@ async fn embed_this_on_each_page_offers_its_widgets_with_its_settings() {
             b.set_input(css, value).await;
         }
         b.wait_query(case.changed.0, case.changed.1).await;
-        let (_, pairs) = open_dialog(&b).await;
+        let (_, pairs) = open_dialog(&b, case.widgets[0]).await;
         assert!(
             has(&pairs, case.changed.0, case.changed.1),
             "{at}: {pairs:?} after the change"
         );
-        close_dialog(&b, at).await;
+        let lang_now = if case.changed.0 == "lang" {
+            case.changed.1
+        } else {
+            &lang
+        };
+        close_dialog(&b, at, case.changed, lang_now).await;
     }
     b.finish().await;
 }
