@@ -97,7 +97,7 @@ fn embed_this_link(lang: Lang, place: Place) -> Html {
     let on_click = Callback::from(move |e: MouseEvent| {
         // The page may have changed its settings since it drew the link; modified clicks
         // open a new tab with the ones it drew.
-        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+        if !dom::plain_click(&e) {
             return;
         }
         e.prevent_default();

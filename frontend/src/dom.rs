@@ -46,6 +46,12 @@ pub(crate) fn load_path(path: &str) {
     let _ = w.location().assign(&format!("{path}{query}"));
 }
 
+/// Whether a click on a link stays in the page (the main button, no modifier): the app
+/// handles it; a modified or middle click is left to the browser (a new tab or window).
+pub(crate) fn plain_click(e: &web_sys::MouseEvent) -> bool {
+    !(e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0)
+}
+
 /// Loads the current address again (after `popstate` to another bundle's page).
 pub(crate) fn reload() {
     if let Some(w) = web_sys::window() {

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use super::use_lang;
+use crate::dom;
 use crate::i18n::Key;
 use crate::route::{Route, Router};
 
@@ -19,7 +20,7 @@ pub(crate) fn nav() -> Html {
         });
         let onclick = Callback::from(move |e: MouseEvent| {
             // Plain clicks stay in the page; modified clicks open a new tab as usual.
-            if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+            if !dom::plain_click(&e) {
                 return;
             }
             e.prevent_default();

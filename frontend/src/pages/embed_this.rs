@@ -48,7 +48,7 @@ pub(crate) fn embed_this(props: &EmbedThisProps) -> Html {
     let on_back = Callback::from(move |ev: MouseEvent| {
         // Plain clicks load the page with the settings as they are now (the language may
         // have changed here); modified clicks open a new tab as usual.
-        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
+        if !dom::plain_click(&ev) {
             return;
         }
         ev.prevent_default();
