@@ -16,6 +16,7 @@ use crate::hooks::use_client_key::{ClientKey, use_new_client_key};
 use crate::hooks::use_lang::use_lang;
 use crate::hooks::use_route::use_route;
 use crate::i18n::{Key, Lang};
+use crate::model::embed::with_query;
 use crate::pages::not_found::NotFound;
 use crate::route::{Route, Router};
 use crate::ui::use_embed_height::use_embed_height;
@@ -89,11 +90,7 @@ fn embed_this_link(lang: Lang, place: Place) -> Html {
     };
     let path = this.path();
     let query = dom::query();
-    let href = if query.is_empty() {
-        path.clone()
-    } else {
-        format!("{path}?{query}")
-    };
+    let href = with_query(&path, &query);
     let on_click = Callback::from(move |e: MouseEvent| {
         // The page may have changed its settings since it drew the link; modified clicks
         // open a new tab with the ones it drew.

@@ -55,15 +55,23 @@ fn attr(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// `path` with `query` (without its `?`), the `?` only when there is a query.
+pub fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
 impl EmbedSpec {
     /// The embed's absolute URL.
     pub fn url(&self) -> String {
-        let path = self.embed.path();
-        if self.query.is_empty() {
-            format!("{}{path}", self.origin)
-        } else {
-            format!("{}{path}?{}", self.origin, self.query)
-        }
+        format!(
+            "{}{}",
+            self.origin,
+            with_query(&self.embed.path(), &self.query)
+        )
     }
 
     /// The iframe: full width, the widget's usual height (kept without the script),
@@ -133,6 +141,15 @@ impl EmbedSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_gets_its_question_mark_only_when_there_is_one() {
+        assert_eq!(with_query("/compare", ""), "/compare");
+        assert_eq!(
+            with_query("/compare", "n=5&lang=ja"),
+            "/compare?n=5&lang=ja"
+        );
+    }
 
     fn spec(query: &str) -> EmbedSpec {
         EmbedSpec {

@@ -12,7 +12,7 @@ use crate::components::embed_frame::words;
 use crate::components::use_lang;
 use crate::dom;
 use crate::hooks::use_embed_this::use_embed_this;
-use crate::model::embed::EmbedSpec;
+use crate::model::embed::{EmbedSpec, with_query};
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct EmbedThisProps {
@@ -30,20 +30,13 @@ pub(crate) fn embed_this(props: &EmbedThisProps) -> Html {
     let origin = dom::origin();
     let query = dom::query_with_lang(lang.tag());
     let page = widget.full_page();
-    let with_query = |path: String| {
-        if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{query}")
-        }
-    };
     let spec = EmbedSpec {
         origin: origin.clone(),
         embed: widget,
         query: query.clone(),
         title: format!("Duplex: {}", lang.t(words(widget).0)),
     };
-    let page_url = format!("{origin}{}", with_query(page.path()));
+    let page_url = format!("{origin}{}", with_query(&page.path(), &query));
     let back_path = page.path();
     let on_back = Callback::from(move |ev: MouseEvent| {
         // Plain clicks load the page with the settings as they are now (the language may
@@ -57,7 +50,7 @@ pub(crate) fn embed_this(props: &EmbedThisProps) -> Html {
     embed_dialog(
         lang,
         &EmbedDialog {
-            back_href: with_query(page.path()),
+            back_href: with_query(&page.path(), &query),
             on_back,
             widgets: &e.widgets,
             chosen: e.chosen,
