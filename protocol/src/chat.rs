@@ -19,6 +19,7 @@
 //!   `after` ([`ChatBatch`]), `DELETE` [`CHAT_PATH`] leaves. A member that has not polled
 //!   for [`CHAT_POLL_TIMEOUT_SECS`] is dropped.
 
+use crate::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{AFTER_PARAM, RUN_PARAM};
@@ -109,17 +110,18 @@ pub fn valid_room(room: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Why a display name was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NameProblem {
-    /// Nothing but spaces.
-    Empty,
-    /// More than [`CHAT_NAME_MAX_CHARS`] characters after trimming.
-    TooLong,
-    /// A control character or an invisible formatting one (a bidi override, a zero-width
-    /// space): names are for reading, and these would hide or reorder others' text.
-    BadCharacter,
+named_enum! {
+    /// Why a display name was refused.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum NameProblem {
+        /// Nothing but spaces.
+        Empty => "empty",
+        /// More than [`CHAT_NAME_MAX_CHARS`] characters after trimming.
+        TooLong => "too_long",
+        /// A control character or an invisible formatting one (a bidi override, a zero-width
+        /// space): names are for reading, and these would hide or reorder others' text.
+        BadCharacter => "bad_character",
+    }
 }
 
 impl NameProblem {
@@ -330,14 +332,14 @@ impl QueryString for ChatReadQuery {
     }
 }
 
-/// How a member is connected (others may see it: it is how the page compares transports).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChatTransport {
-    #[serde(rename = "websocket")]
-    WebSocket,
-    /// Short or long polls over HTTP.
-    Http,
+named_enum! {
+    /// How a member is connected (others may see it: it is how the page compares transports).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ChatTransport {
+        WebSocket => "websocket",
+        /// Short or long polls over HTTP.
+        Http => "http",
+    }
 }
 
 /// A member as everyone in the room sees it.
@@ -349,15 +351,16 @@ pub struct ChatMember {
     pub via: ChatTransport,
 }
 
-/// How a member left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Departure {
-    /// A close frame, or `DELETE` [`CHAT_PATH`].
-    Left,
-    /// The socket ended without a close frame, went silent past the idle timeout, was
-    /// closed for breaking a cap, or an HTTP member stopped polling.
-    Dropped,
+named_enum! {
+    /// How a member left.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Departure {
+        /// A close frame, or `DELETE` [`CHAT_PATH`].
+        Left => "left",
+        /// The socket ended without a close frame, went silent past the idle timeout, was
+        /// closed for breaking a cap, or an HTTP member stopped polling.
+        Dropped => "dropped",
+    }
 }
 
 /// Something that happened in a room: `seq` is the room's count of events (from 1, one
@@ -462,18 +465,19 @@ pub enum ChatServerMsg {
     },
 }
 
-/// Why a message from a WebSocket member was refused (in-band; the session stays open).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChatErrorCode {
-    /// Not JSON, or not a [`ChatClientMsg`].
-    MalformedMessage,
-    /// Text over [`CHAT_MAX_MESSAGE_BYTES`].
-    TooLong,
-    /// Text that is only whitespace.
-    Empty,
-    /// Over [`CHAT_MESSAGES_PER_SECOND`] (bursts of [`CHAT_BURST`]): not sent.
-    RateLimited,
+named_enum! {
+    /// Why a message from a WebSocket member was refused (in-band; the session stays open).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ChatErrorCode {
+        /// Not JSON, or not a [`ChatClientMsg`].
+        MalformedMessage => "malformed_message",
+        /// Text over [`CHAT_MAX_MESSAGE_BYTES`].
+        TooLong => "too_long",
+        /// Text that is only whitespace.
+        Empty => "empty",
+        /// Over [`CHAT_MESSAGES_PER_SECOND`] (bursts of [`CHAT_BURST`]): not sent.
+        RateLimited => "rate_limited",
+    }
 }
 
 /// `POST` [`CHAT_PATH`]'s answer: the token the member's other requests name (opaque,
@@ -516,13 +520,14 @@ pub struct ChatBatch {
     pub at_us: u64,
 }
 
-/// [`ChatEvent`]'s tag.
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ChatEventType {
-    Message,
-    Joined,
-    Left,
+named_enum! {
+    /// [`ChatEvent`]'s tag.
+    #[derive(Clone, Copy)]
+    enum ChatEventType {
+        Message => "message",
+        Joined => "joined",
+        Left => "left",
+    }
 }
 
 /// Every field of every [`ChatEvent`] variant, read in one pass (`crate::tagged`: the page
@@ -571,14 +576,15 @@ impl TryFrom<ChatEventFields> for ChatEvent {
     }
 }
 
-/// [`ChatServerMsg`]'s tag.
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ChatServerMsgType {
-    Welcome,
-    Event,
-    Missed,
-    Error,
+named_enum! {
+    /// [`ChatServerMsg`]'s tag.
+    #[derive(Clone, Copy)]
+    enum ChatServerMsgType {
+        Welcome => "welcome",
+        Event => "event",
+        Missed => "missed",
+        Error => "error",
+    }
 }
 
 /// Every field of every [`ChatServerMsg`] variant, read in one pass (`crate::tagged`).

@@ -5,6 +5,7 @@
 //! contender or strategy); the connection layer counts that run's requests, new
 //! connections and bytes on the wire, and [`TALLY_PATH`] reports them.
 
+use crate::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 use crate::emulate::{EMU_PARAM, NetModel};
@@ -314,25 +315,20 @@ impl QueryString for FeedReadQuery {
     }
 }
 
-/// The three ways a race sends its round trips.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Contender {
-    /// HTTP, a new TCP connection each time (the server closes after each response).
-    NewConnection,
-    /// HTTP keep-alive: connections are reused.
-    KeepAlive,
-    /// One WebSocket, binary messages echoed.
-    WebSocket,
+named_enum! {
+    /// The three ways a race sends its round trips.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Contender {
+        /// HTTP, a new TCP connection each time (the server closes after each response).
+        NewConnection => "new_connection",
+        /// HTTP keep-alive: connections are reused.
+        KeepAlive => "keep_alive",
+        /// One WebSocket, binary messages echoed.
+        WebSocket => "web_socket",
+    }
 }
 
 impl Contender {
-    pub const ALL: [Contender; 3] = [
-        Contender::NewConnection,
-        Contender::KeepAlive,
-        Contender::WebSocket,
-    ];
-
     /// The name in the page's URL.
     pub const fn slug(self) -> &'static str {
         match self {
@@ -347,24 +343,18 @@ impl Contender {
     }
 }
 
-/// The four ways the page receives a live feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    ShortPoll,
-    LongPoll,
-    Sse,
-    WebSocket,
+named_enum! {
+    /// The four ways the page receives a live feed.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Strategy {
+        ShortPoll => "short_poll",
+        LongPoll => "long_poll",
+        Sse => "sse",
+        WebSocket => "web_socket",
+    }
 }
 
 impl Strategy {
-    pub const ALL: [Strategy; 4] = [
-        Strategy::ShortPoll,
-        Strategy::LongPoll,
-        Strategy::Sse,
-        Strategy::WebSocket,
-    ];
-
     pub const fn slug(self) -> &'static str {
         match self {
             Strategy::ShortPoll => "short",

@@ -1,5 +1,6 @@
 //! Request and reply bodies of the plain HTTP endpoints (`/healthz`, `/api/echo`).
 
+use crate::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 use crate::query::{Fields, QueryError, QueryString, Writer};
@@ -42,12 +43,13 @@ impl QueryString for EchoRequest {
     }
 }
 
-/// Which method the server saw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum HttpMethod {
-    Get,
-    Post,
+named_enum! {
+    /// Which method the server saw.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum HttpMethod {
+        Get => "GET",
+        Post => "POST",
+    }
 }
 
 /// The reply to `/api/echo`: the payload back, plus what the server observed.

@@ -1,6 +1,7 @@
 //! The HTTP lab endpoint `/api/lab`: parameters (with the bounds both ends check), and
 //! what the server reports about each request it served.
 
+use crate::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 use crate::query::{Fields, QueryError, QueryString, Writer};
@@ -8,39 +9,40 @@ use crate::query::{Fields, QueryError, QueryString, Writer};
 /// Path of the lab endpoint (`GET` or `POST`; a POST body is counted and thrown away).
 pub const LAB_PATH: &str = "/api/lab";
 
-/// A lab parameter. The page checks values against [`LabParam::bounds`] before sending;
-/// the server checks again and names the parameter in its 400 reply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LabParam {
-    /// Bytes in the request body (POST only). Query name: none, it is the body itself.
-    RequestBytes,
-    /// Bytes of padding in the response body. Query name `resp`.
-    ResponseBytes,
-    /// Server processing delay in ms. Query name `delay`.
-    DelayMs,
-    /// Requests in one run (the page's own setting).
-    Count,
-    /// `1` (or `true`): the server answers with `Connection: close`. Query name `close`.
-    Close,
-    /// Round trips per contender in one race (the page's own setting, `n`).
-    RoundTrips,
-    /// Bytes of payload each race round trip carries each way (`size`).
-    PayloadBytes,
-    /// Race requests in flight at once (`k`).
-    InFlight,
-    /// Events per second a live feed emits (`rate`).
-    FeedRateHz,
-    /// How long a live feed runs, in seconds (`secs`).
-    FeedSeconds,
-    /// Short-polling period in ms (the page's own setting, `poll`).
-    PollMs,
-    /// Emulated round-trip time in ms (`rtt`, part of `emu`).
-    RttMs,
-    /// Emulated jitter in ms (`jitter`, part of `emu`).
-    JitterMs,
-    /// A run, feed or event number named in a query (`run`, `feed`, `after`).
-    Id,
+named_enum! {
+    /// A lab parameter. The page checks values against [`LabParam::bounds`] before sending;
+    /// the server checks again and names the parameter in its 400 reply.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum LabParam {
+        /// Bytes in the request body (POST only). Query name: none, it is the body itself.
+        RequestBytes => "request_bytes",
+        /// Bytes of padding in the response body. Query name `resp`.
+        ResponseBytes => "response_bytes",
+        /// Server processing delay in ms. Query name `delay`.
+        DelayMs => "delay_ms",
+        /// Requests in one run (the page's own setting).
+        Count => "count",
+        /// `1` (or `true`): the server answers with `Connection: close`. Query name `close`.
+        Close => "close",
+        /// Round trips per contender in one race (the page's own setting, `n`).
+        RoundTrips => "round_trips",
+        /// Bytes of payload each race round trip carries each way (`size`).
+        PayloadBytes => "payload_bytes",
+        /// Race requests in flight at once (`k`).
+        InFlight => "in_flight",
+        /// Events per second a live feed emits (`rate`).
+        FeedRateHz => "feed_rate_hz",
+        /// How long a live feed runs, in seconds (`secs`).
+        FeedSeconds => "feed_seconds",
+        /// Short-polling period in ms (the page's own setting, `poll`).
+        PollMs => "poll_ms",
+        /// Emulated round-trip time in ms (`rtt`, part of `emu`).
+        RttMs => "rtt_ms",
+        /// Emulated jitter in ms (`jitter`, part of `emu`).
+        JitterMs => "jitter_ms",
+        /// A run, feed or event number named in a query (`run`, `feed`, `after`).
+        Id => "id",
+    }
 }
 
 /// Why a parameter value was refused.

@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod lab;
 pub mod limits;
+pub mod named;
 pub mod observe;
 pub mod oembed;
 pub mod pages;

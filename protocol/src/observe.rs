@@ -5,6 +5,7 @@
 //! (`*_us`); the page only ever subtracts them from each other. Byte counts are bytes on
 //! the wire as the server read or wrote them, HTTP headers (and WebSocket framing) included.
 
+use crate::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 use crate::query::{Fields, QueryError, QueryString, Writer};
@@ -98,16 +99,17 @@ impl QueryString for WsQuery {
     }
 }
 
-/// Who ended a TCP connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClosedBy {
-    /// The client sent FIN first (the server read end-of-stream).
-    Client,
-    /// The server shut the connection down first (e.g. after `Connection: close`).
-    Server,
-    /// A reset or I/O error ended it.
-    Error,
+named_enum! {
+    /// Who ended a TCP connection.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ClosedBy {
+        /// The client sent FIN first (the server read end-of-stream).
+        Client => "client",
+        /// The server shut the connection down first (e.g. after `Connection: close`).
+        Server => "server",
+        /// A reset or I/O error ended it.
+        Error => "error",
+    }
 }
 
 /// One thing that happened on a connection.
@@ -201,16 +203,17 @@ pub enum ObserveMsg {
     Missed { count: u64 },
 }
 
-/// [`ConnEvent`]'s tag (crate::tagged).
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ConnEventKind {
-    Accepted,
-    Request,
-    Response,
-    Wire,
-    Upgraded,
-    Closed,
+named_enum! {
+    /// [`ConnEvent`]'s tag (crate::tagged).
+    #[derive(Clone, Copy)]
+    enum ConnEventKind {
+        Accepted => "accepted",
+        Request => "request",
+        Response => "response",
+        Wire => "wire",
+        Upgraded => "upgraded",
+        Closed => "closed",
+    }
 }
 
 /// Every field of every [`ConnEvent`] variant, read in one pass (crate::tagged).
@@ -292,13 +295,14 @@ impl TryFrom<ConnEventFields> for ConnEvent {
     }
 }
 
-/// [`ObserveMsg`]'s tag (crate::tagged).
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ObserveMsgType {
-    Hello,
-    Event,
-    Missed,
+named_enum! {
+    /// [`ObserveMsg`]'s tag (crate::tagged).
+    #[derive(Clone, Copy)]
+    enum ObserveMsgType {
+        Hello => "hello",
+        Event => "event",
+        Missed => "missed",
+    }
 }
 
 /// Every field of every [`ObserveMsg`] variant, read in one pass (crate::tagged).

@@ -4,6 +4,7 @@
 //! Every cap the server enforces on a session is a constant in this module, so the page
 //! can check and explain it before sending.
 
+use crate::named::named_enum;
 use serde::{Deserialize, Serialize};
 
 use crate::lab::HeaderLine;
@@ -130,18 +131,19 @@ pub enum ServerMsg {
     Error { code: WsErrorCode, message: String },
 }
 
-/// [`ServerMsg`]'s tag (crate::tagged).
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum ServerMsgType {
-    Welcome,
-    Echo,
-    Clock,
-    BinaryReceived,
-    Push,
-    TickerDone,
-    PingRtt,
-    Error,
+named_enum! {
+    /// [`ServerMsg`]'s tag (crate::tagged).
+    #[derive(Clone, Copy)]
+    enum ServerMsgType {
+        Welcome => "welcome",
+        Echo => "echo",
+        Clock => "clock",
+        BinaryReceived => "binary_received",
+        Push => "push",
+        TickerDone => "ticker_done",
+        PingRtt => "ping_rtt",
+        Error => "error",
+    }
 }
 
 /// Every field of every [`ServerMsg`] variant, read in one pass (crate::tagged).
@@ -225,14 +227,15 @@ impl TryFrom<ServerMsgFields> for ServerMsg {
     }
 }
 
-/// Why a client message was refused without closing the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WsErrorCode {
-    /// Not JSON, or JSON that is not a known [`ClientMsg`].
-    MalformedMessage,
-    /// A ticker, ping or close setting outside its bounds (the message says which).
-    OutOfRange,
+named_enum! {
+    /// Why a client message was refused without closing the session.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum WsErrorCode {
+        /// Not JSON, or JSON that is not a known [`ClientMsg`].
+        MalformedMessage => "malformed_message",
+        /// A ticker, ping or close setting outside its bounds (the message says which).
+        OutOfRange => "out_of_range",
+    }
 }
 
 /// WebSocket close codes the server uses (RFC 6455 §7.4.1).

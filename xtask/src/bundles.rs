@@ -72,6 +72,13 @@ pub(crate) fn build(root: &Path) -> Result<()> {
             &[("TRUNK_SKIP_VERSION_CHECK", "true")],
         )
         .with_context(|| format!("trunk build of bundle `{}`", bundle.name()))?;
+        let done = crate::imports::shorten_dir(&out, bundle.name())?;
+        eprintln!(
+            "   {}: {} of {} import names shortened",
+            bundle.name(),
+            done.renamed,
+            done.imports
+        );
         gather(&out, &dist, bundle)?;
     }
     Ok(())

@@ -7,6 +7,7 @@ mod compress;
 mod conformance;
 mod doc_map;
 mod fuzz;
+mod imports;
 mod lock;
 mod onefile;
 mod run;
@@ -120,6 +121,10 @@ fn main() -> Result<()> {
         Task::Build { binary } => {
             tools::ensure_build_tools(&mut steps, &root)?;
             build_frontend(&mut steps, &root)?;
+            // The budget's figures on every build; only `test` fails on them.
+            if let Err(over) = budget::check_dist(&root) {
+                eprintln!("   over the size budget (`cargo xtask test` fails): {over:#}");
+            }
             if binary {
                 steps.run(ONE_FILE_STEP, || onefile::check(&root).map(drop))?;
                 println!(
