@@ -12,7 +12,7 @@
 
 /// Declares a fieldless, `Copy` enum whose variants travel as the given strings:
 ///
-/// ```ignore
+/// ```text
 /// named_enum! {
 ///     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 ///     pub enum Method {

@@ -11,10 +11,11 @@
 //! section and in the glue's import object, and the bundle's HTML gets the new files'
 //! `integrity` hashes.
 //!
-//! A name is shortened only where the glue defines it exactly once, as an object key
-//! (`name:`), and is used nowhere else; anything else keeps its name, so a wasm-bindgen
-//! whose glue reads differently builds a working page, only a larger one. The browser
-//! tests run on the result.
+//! A name is shortened only where the glue defines it exactly once, as a key (`name:`) of
+//! its module's object (`"./x_bg.js": import0` → `const import0 = { … };`), and uses it
+//! nowhere else; anything else (a snippet's module, a glue that reads differently) keeps
+//! its name, so it builds a working page, only a larger one. An import listed twice gets
+//! one new name. The browser tests run on the result.
 
 use std::path::Path;
 
@@ -116,48 +117,94 @@ fn imports(body: &[u8], js: &mut String, done: &mut Shortened) -> Result<Vec<u8>
     ensure!(at == body.len(), "bytes after the last import");
     done.imports = list.len();
 
-    // Modules first: `"./x_bg.js": import0` in the glue's returned object.
-    let mut modules: Vec<(&str, String)> = Vec::new();
+    // Modules first: `"./x_bg.js": import0` in the glue's returned object, where
+    // `const import0 = { … };` defines that module's functions. A module whose key or
+    // object is not found keeps its name, and so do its functions.
+    // Per module: its new name and the glue's object of its functions, when both found.
+    let mut modules: Vec<(&str, Option<(String, String)>)> = Vec::new();
     for import in &list {
         if modules.iter().any(|(m, _)| *m == import.module) {
             continue;
         }
         let key = format!("\"{}\":", import.module);
-        let short = if js.matches(&key).count() == 1 {
+        let object = (js.matches(&key).count() == 1)
+            .then(|| {
+                let at = js.find(&key)? + key.len();
+                let ident: String = js[at..]
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
+                    .collect();
+                object_block(js, &ident).map(|_| ident)
+            })
+            .flatten();
+        let short = object.map(|object| {
             let short = short_name(modules.len());
             *js = js.replacen(&key, &format!("\"{short}\":"), 1);
-            short
-        } else {
-            import.module.to_owned()
-        };
+            (short, object)
+        });
         modules.push((import.module, short));
     }
 
     let mut section = Vec::with_capacity(body.len() / 4);
     put_leb(&mut section, list.len());
+    let mut given: Vec<(&str, &str, String)> = Vec::new();
     let mut next_short = 0;
     for import in &list {
-        let module = &modules.iter().find(|(m, _)| *m == import.module).unwrap().1;
-        let field = match sole_key(js, import.field) {
-            Some(at) => {
-                let short = loop {
-                    let s = short_name(next_short);
-                    next_short += 1;
-                    if !list.iter().any(|i| i.field == s) {
-                        break s;
-                    }
-                };
-                js.replace_range(at..at + import.field.len(), &short);
-                done.renamed += 1;
-                short
-            }
-            None => import.field.to_owned(),
+        let renamed = &modules.iter().find(|(m, _)| *m == import.module).unwrap().1;
+        let (module, object) = match renamed {
+            Some((short, object)) => (short.clone(), Some(object.as_str())),
+            None => (import.module.to_owned(), None),
         };
-        put_name(&mut section, module);
+        let earlier = given
+            .iter()
+            .find(|(m, f, _)| *m == import.module && *f == import.field)
+            .map(|(.., short)| short.clone());
+        let field = if let Some(short) = earlier {
+            // The same function imported twice: one key in the glue, one new name.
+            short
+        } else {
+            let at = object.and_then(|object| {
+                let block = object_block(js, object)?;
+                sole_key(js, import.field).filter(|at| block.contains(at))
+            });
+            match at {
+                Some(at) => {
+                    let short = loop {
+                        let s = short_name(next_short);
+                        next_short += 1;
+                        if !list.iter().any(|i| i.field == s) {
+                            break s;
+                        }
+                    };
+                    js.replace_range(at..at + import.field.len(), &short);
+                    done.renamed += 1;
+                    given.push((import.module, import.field, short.clone()));
+                    short
+                }
+                None => import.field.to_owned(),
+            }
+        };
+        put_name(&mut section, &module);
         put_name(&mut section, &field);
         section.extend_from_slice(import.desc);
     }
     Ok(section)
+}
+
+/// Where `const <object> = {` … `};` stands in `js` (the glue's object of one module's
+/// imports, its closing brace at the indentation it opened on).
+fn object_block(js: &str, object: &str) -> Option<std::ops::Range<usize>> {
+    if object.is_empty() {
+        return None;
+    }
+    let open = format!("const {object} = {{\n");
+    let start = js.find(&open)?;
+    let line_start = js[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &js[line_start..start];
+    let close = format!("\n{indent}}};");
+    let end = start + js[start..].find(&close)?;
+    Some(start..end)
 }
 
 /// Where `name` stands in `js` if it is there exactly once as a whole word, followed by
@@ -211,6 +258,12 @@ fn set_integrity(html: &str, file: &str, bytes: &[u8]) -> Result<String> {
     let end = at + html[at..].find('>').context("an unclosed tag")?;
     let tag = &html[start..end];
     let Some(i) = tag.find("integrity=\"") else {
+        // A hash Trunk wrote some other way would be stale now: the browser would refuse
+        // the file.
+        ensure!(
+            !tag.contains("integrity"),
+            "the tag linking {file} has an integrity this cannot update: {tag}"
+        );
         return Ok(html.to_owned());
     };
     let value = start + i + "integrity=\"".len();
@@ -220,7 +273,12 @@ fn set_integrity(html: &str, file: &str, bytes: &[u8]) -> Result<String> {
         "sha384-{}",
         base64::engine::general_purpose::STANDARD.encode(digest)
     );
-    Ok(format!("{}{hash}{}", &html[..value], &html[value_end..]))
+    let out = format!("{}{hash}{}", &html[..value], &html[value_end..]);
+    ensure!(
+        !out[value_end..].contains(&href),
+        "{file} is linked more than once"
+    );
+    Ok(out)
 }
 
 fn leb(bytes: &[u8], mut at: usize) -> Result<(usize, usize)> {
@@ -268,17 +326,31 @@ fn desc_end(bytes: &[u8], at: usize) -> Result<usize> {
     let kind = *bytes.get(at).context("an import without a kind")?;
     let limits = |at: usize| -> Result<usize> {
         let flags = *bytes.get(at).context("limits past the end")?;
+        // Max present, shared, 64-bit; other flags (custom page sizes) carry more fields.
+        ensure!(flags <= 0x07, "limits with flags {flags:#x}");
         let (_, mut at) = leb(bytes, at + 1)?;
         if flags & 1 != 0 {
             at = leb(bytes, at)?.1;
         }
         Ok(at)
     };
+    // A table's or global's type of more than one byte (a typed reference, 0x63/0x64).
+    let one_byte_type = |at: usize| -> Result<()> {
+        let t = *bytes.get(at).context("a type past the end")?;
+        ensure!(t != 0x63 && t != 0x64, "an import of a typed reference");
+        Ok(())
+    };
     match kind {
         0 => Ok(leb(bytes, at + 1)?.1),
-        1 => limits(at + 2),
+        1 => {
+            one_byte_type(at + 1)?;
+            limits(at + 2)
+        }
         2 => limits(at + 1),
-        3 => Ok(at + 3),
+        3 => {
+            one_byte_type(at + 1)?;
+            Ok(at + 3)
+        }
         4 => Ok(leb(bytes, at + 2)?.1),
         other => bail!("an import of unknown kind {other}"),
     }
@@ -378,6 +450,53 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_s_names_and_a_second_import_of_one_name_are_handled() {
+        // Two imports of one function, and a snippet module whose export is also, by
+        // chance, a key somewhere in the glue: its names are the snippet's, not the glue's.
+        let mut body = Vec::new();
+        let imports = [
+            ("./page_bg.js", "__wbg_log_0123456789abcdef"),
+            ("./page_bg.js", "__wbg_log_0123456789abcdef"),
+            ("./snippets/x.js", "helper"),
+        ];
+        put_leb(&mut body, imports.len());
+        for (m, f) in imports {
+            put_name(&mut body, m);
+            put_name(&mut body, f);
+            body.extend_from_slice(&[0, 0]);
+        }
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
+        wasm.push(2);
+        put_leb(&mut wasm, body.len());
+        wasm.extend_from_slice(&body);
+        let glue = r#"import * as import1 from "./snippets/x.js";
+function __wbg_get_imports() {
+    const import0 = {
+        __proto__: null,
+        __wbg_log_0123456789abcdef: function(arg0) { console.log(arg0); },
+    };
+    const options = { helper: true };
+    return {
+        __proto__: null,
+        "./page_bg.js": import0,
+        "./snippets/x.js": import1,
+    };
+}"#;
+        let (out, js, done) = shorten(&wasm, glue).unwrap();
+        let got = names(&out);
+        let want = [("a", "a"), ("a", "a"), ("./snippets/x.js", "helper")];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(m, f)| ((*m).to_owned(), (*f).to_owned()))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(done.renamed, 1);
+        assert!(js.contains("const options = { helper: true };"));
+        assert!(js.contains("\"./snippets/x.js\": import1"));
+    }
+
+    #[test]
     fn short_names_count_on_past_one_letter() {
         assert_eq!(short_name(0), "a");
         assert_eq!(short_name(51), "Z");
@@ -397,6 +516,9 @@ mod tests {
         ));
         assert_eq!(set_integrity(&out, "p-1_bg.wasm", b"x").unwrap(), out);
         assert!(set_integrity(html, "nope.js", b"x").is_err());
+        // A hash written another way cannot be updated: refused, not left stale.
+        let odd = r#"<link rel="modulepreload" href="/p-1.js" integrity='sha384-old'>"#;
+        assert!(set_integrity(odd, "p-1.js", b"abc").is_err());
     }
 
     #[test]

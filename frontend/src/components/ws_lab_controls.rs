@@ -12,7 +12,7 @@ use protocol::ws::{
 use yew::prelude::*;
 
 use super::number_field::number_field;
-use super::{bind_text, use_lang};
+use super::use_lang;
 use crate::i18n::{Key, Lang, bounds_problem};
 use crate::model::websocket::Offer;
 use crate::model::ws_session::Phase;
@@ -51,62 +51,53 @@ fn checked(lang: Lang, text: &str, min: u64, max: u64) -> (Option<u64>, Option<A
 #[function_component(WsLabControls)]
 pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
     let lang = use_lang();
-    let init = use_memo((), |_| props.preset.clone().unwrap_or_default());
-    let offer = use_state(|| init.offer);
-    let binary = use_state(|| init.binary);
-    let size = use_state(|| init.size.clone());
-    let repeat = use_state(|| init.repeat.clone());
-    let rate = use_state(|| init.rate.clone());
-    let count = use_state(|| init.count.clone());
-    let push_bytes = use_state(|| init.push_bytes.clone());
-    let ping = use_state(|| init.ping.clone());
-    let code = use_state(|| init.code.clone());
-    let reason = use_state(|| init.reason.clone());
+    // One state for the whole form (each `use_state` is a hook of its own in the wasm:
+    // ten of them cost ~1 KB gzip more than this one, issue 14).
+    let form = use_state(|| props.preset.clone().unwrap_or_default());
     {
-        let current = WsSettings {
-            offer: *offer,
-            binary: *binary,
-            size: (*size).clone(),
-            repeat: (*repeat).clone(),
-            rate: (*rate).clone(),
-            count: (*count).clone(),
-            push_bytes: (*push_bytes).clone(),
-            ping: (*ping).clone(),
-            code: (*code).clone(),
-            reason: (*reason).clone(),
-        };
         let on_change = props.on_change.clone();
-        use_effect_with(current, move |current| {
+        use_effect_with((*form).clone(), move |current| {
             if let Some(on_change) = on_change {
                 on_change.emit(current.clone());
             }
         });
     }
+    let f: &WsSettings = &form;
+    // An `oninput` that keeps one of the form's texts equal to its input's.
+    let text_input = |field: fn(&mut WsSettings) -> &mut String| {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let mut next = (*form).clone();
+            *field(&mut next) = input.value();
+            form.set(next);
+        })
+    };
 
     let open = props.phase == Phase::Open;
     let can_connect = matches!(props.phase, Phase::Idle | Phase::Closed);
 
-    let max_size = if *binary {
+    let max_size = if f.binary {
         WS_MAX_MESSAGE_BYTES as u64
     } else {
         TEXT_MAX
     };
-    let (size_v, size_e) = checked(lang, &size, 0, max_size);
-    let (repeat_v, repeat_e) = checked(lang, &repeat, 1, REPEAT_MAX);
-    let (rate_v, rate_e) = checked(lang, &rate, 1, TICKER_MAX_RATE_HZ.into());
-    let (count_v, count_e) = checked(lang, &count, 1, TICKER_MAX_COUNT.into());
-    let (push_v, push_e) = checked(lang, &push_bytes, 0, TICKER_MAX_PAYLOAD_BYTES.into());
+    let (size_v, size_e) = checked(lang, &f.size, 0, max_size);
+    let (repeat_v, repeat_e) = checked(lang, &f.repeat, 1, REPEAT_MAX);
+    let (rate_v, rate_e) = checked(lang, &f.rate, 1, TICKER_MAX_RATE_HZ.into());
+    let (count_v, count_e) = checked(lang, &f.count, 1, TICKER_MAX_COUNT.into());
+    let (push_v, push_e) = checked(lang, &f.push_bytes, 0, TICKER_MAX_PAYLOAD_BYTES.into());
     let (ping_v, ping_e) = checked(
         lang,
-        &ping,
+        &f.ping,
         PING_MIN_INTERVAL_MS.into(),
         PING_MAX_INTERVAL_MS.into(),
     );
-    let (code_v, code_e) = match parse_bounded(&code, 1000, 4999) {
+    let (code_v, code_e) = match parse_bounded(&f.code, 1000, 4999) {
         Ok(c) if close_code::allowed_from_page(c as u16) => (Some(c as u16), None),
         _ => (None, Some(AttrValue::from(lang.t(Key::ws_err_close_code)))),
     };
-    let reason_e = (reason.len() > CLOSE_REASON_MAX_BYTES).then(|| {
+    let reason_e = (f.reason.len() > CLOSE_REASON_MAX_BYTES).then(|| {
         AttrValue::from(lang.tf(
             Key::ws_err_reason_long,
             &[("max", &CLOSE_REASON_MAX_BYTES.to_string())],
@@ -115,21 +106,25 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
     let close_ok = code_v.is_some() && reason_e.is_none();
 
     let on_offer = {
-        let offer = offer.clone();
+        let form = form.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            offer.set(match select.value().as_str() {
+            let mut next = (*form).clone();
+            next.offer = match select.value().as_str() {
                 "unsupported" => Offer::Unsupported,
                 "none" => Offer::Nothing,
                 _ => Offer::Duplex,
-            });
+            };
+            form.set(next);
         })
     };
     let on_kind = {
-        let binary = binary.clone();
+        let form = form.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            binary.set(select.value() == "binary");
+            let mut next = (*form).clone();
+            next.binary = select.value() == "binary";
+            form.set(next);
         })
     };
     let on_auto = props.on_auto_reconnect.reform(|e: Event| {
@@ -137,14 +132,14 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
         input.checked()
     });
     let connect = {
-        let (cb, offer) = (props.on_connect.clone(), *offer);
+        let (cb, offer) = (props.on_connect.clone(), f.offer);
         Callback::from(move |_: MouseEvent| cb.emit(offer))
     };
     let send = {
         let (text_cb, bin_cb, binary) = (
             props.on_send_text.clone(),
             props.on_send_binary.clone(),
-            *binary,
+            f.binary,
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -179,17 +174,16 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
     });
     let server_close = code_v.filter(|_| close_ok).map(|code| ClientMsg::CloseMe {
         code,
-        reason: (*reason).clone(),
+        reason: f.reason.clone(),
     });
     let page_close = {
-        let (cb, reason) = (props.on_close.clone(), (*reason).clone());
+        let (cb, reason) = (props.on_close.clone(), f.reason.clone());
         Callback::from(move |_: MouseEvent| {
             if let (Some(code), true) = (code_v, close_ok) {
                 cb.emit((code, reason.clone()));
             }
         })
     };
-    let text_input = |state: &UseStateHandle<String>| bind_text(state);
 
     html! {
         <div class="ws-controls">
@@ -198,9 +192,9 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
                 <label class="field">
                     <span>{ lang.t(Key::ws_offer) }</span>
                     <select data-test="ws-offer" onchange={on_offer}>
-                        <option value="duplex" selected={*offer == Offer::Duplex}>{ protocol::ws::SUBPROTOCOL }</option>
-                        <option value="unsupported" selected={*offer == Offer::Unsupported}>{ lang.t(Key::ws_offer_unsupported) }</option>
-                        <option value="none" selected={*offer == Offer::Nothing}>{ lang.t(Key::ws_offer_none) }</option>
+                        <option value="duplex" selected={f.offer == Offer::Duplex}>{ protocol::ws::SUBPROTOCOL }</option>
+                        <option value="unsupported" selected={f.offer == Offer::Unsupported}>{ lang.t(Key::ws_offer_unsupported) }</option>
+                        <option value="none" selected={f.offer == Offer::Nothing}>{ lang.t(Key::ws_offer_none) }</option>
                     </select>
                 </label>
                 <label class="check">
@@ -218,12 +212,12 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
                     <label class="field">
                         <span>{ lang.t(Key::ws_kind) }</span>
                         <select data-test="ws-kind" onchange={on_kind}>
-                            <option value="text" selected={!*binary}>{ lang.t(Key::ws_kind_text) }</option>
-                            <option value="binary" selected={*binary}>{ lang.t(Key::ws_kind_binary) }</option>
+                            <option value="text" selected={!f.binary}>{ lang.t(Key::ws_kind_text) }</option>
+                            <option value="binary" selected={f.binary}>{ lang.t(Key::ws_kind_binary) }</option>
                         </select>
                     </label>
-                    { number_field(lang.t(Key::ws_size), "ws-size", (*size).clone(), text_input(&size), size_e, false) }
-                    { number_field(lang.t(Key::ws_repeat), "ws-repeat", (*repeat).clone(), text_input(&repeat), repeat_e, false) }
+                    { number_field(lang.t(Key::ws_size), "ws-size", f.size.clone(), text_input(|f| &mut f.size), size_e, false) }
+                    { number_field(lang.t(Key::ws_repeat), "ws-repeat", f.repeat.clone(), text_input(|f| &mut f.repeat), repeat_e, false) }
                     <button class="btn btn-primary btn-ws-solid" type="submit" data-test="ws-send" disabled={!open || size_v.is_none() || repeat_v.is_none()}>
                         { lang.t(Key::ws_send) }
                     </button>
@@ -232,9 +226,9 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
 
             <fieldset class="group">
                 <legend>{ lang.t(Key::ws_group_ticker) }</legend>
-                { number_field(lang.t(Key::ws_ticker_rate), "ws-rate", (*rate).clone(), text_input(&rate), rate_e, false) }
-                { number_field(lang.t(Key::ws_ticker_count), "ws-count", (*count).clone(), text_input(&count), count_e, false) }
-                { number_field(lang.t(Key::ws_ticker_bytes), "ws-push-bytes", (*push_bytes).clone(), text_input(&push_bytes), push_e, false) }
+                { number_field(lang.t(Key::ws_ticker_rate), "ws-rate", f.rate.clone(), text_input(|f| &mut f.rate), rate_e, false) }
+                { number_field(lang.t(Key::ws_ticker_count), "ws-count", f.count.clone(), text_input(|f| &mut f.count), count_e, false) }
+                { number_field(lang.t(Key::ws_ticker_bytes), "ws-push-bytes", f.push_bytes.clone(), text_input(|f| &mut f.push_bytes), push_e, false) }
                 <button class="btn" type="button" data-test="ws-ticker-start" disabled={!open || ticker_msg.is_none()} onclick={command(ticker_msg.clone())}>
                     { lang.t(Key::ws_ticker_start) }
                 </button>
@@ -245,7 +239,7 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
 
             <fieldset class="group">
                 <legend>{ lang.t(Key::ws_group_ping) }</legend>
-                { number_field(lang.t(Key::ws_ping_interval), "ws-ping", (*ping).clone(), text_input(&ping), ping_e, false) }
+                { number_field(lang.t(Key::ws_ping_interval), "ws-ping", f.ping.clone(), text_input(|f| &mut f.ping), ping_e, false) }
                 <button class="btn" type="button" data-test="ws-ping-set" disabled={!open || ping_msg.is_none()} onclick={command(ping_msg.clone())}>
                     { lang.t(Key::ws_ping_set) }
                 </button>
@@ -257,10 +251,10 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
 
             <fieldset class="group">
                 <legend>{ lang.t(Key::ws_group_close) }</legend>
-                { number_field(lang.t(Key::ws_close_code), "ws-code", (*code).clone(), text_input(&code), code_e, false) }
+                { number_field(lang.t(Key::ws_close_code), "ws-code", f.code.clone(), text_input(|f| &mut f.code), code_e, false) }
                 <label class={classes!("field", reason_e.is_some().then_some("field-bad"))}>
                     <span>{ lang.t(Key::ws_close_reason) }</span>
-                    <input data-test="ws-reason" value={(*reason).clone()} oninput={text_input(&reason)} />
+                    <input data-test="ws-reason" value={f.reason.clone()} oninput={text_input(|f| &mut f.reason)} />
                     <span class="field-error" data-test="ws-reason-error" role="alert">{ reason_e.clone().unwrap_or_default() }</span>
                 </label>
                 <div class="lab-actions">
