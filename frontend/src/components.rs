@@ -53,6 +53,23 @@ pub(crate) fn bind_text(state: &yew::UseStateHandle<String>) -> yew::Callback<ye
     })
 }
 
+/// An `oninput` callback that keeps one text of a form held whole in `state` (the one
+/// `field` picks) equal to the input's text. A form in one state rather than a state per
+/// field: each `use_state` is a hook of its own in the wasm (issue 14).
+pub(crate) fn bind_field<T: Clone + 'static>(
+    state: &yew::UseStateHandle<T>,
+    field: fn(&mut T) -> &mut String,
+) -> yew::Callback<yew::InputEvent> {
+    use yew::TargetCast;
+    let state = state.clone();
+    yew::Callback::from(move |e: yew::InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let mut next = (*state).clone();
+        *field(&mut next) = input.value();
+        state.set(next);
+    })
+}
+
 /// The language from the app's context (English if there is none).
 #[yew::hook]
 pub(crate) fn use_lang() -> Lang {

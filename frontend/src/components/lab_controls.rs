@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::method_select::method_select;
 use super::number_field::number_field;
-use super::use_lang;
+use super::{bind_field, use_lang};
 use crate::i18n::Key;
 use crate::model::lab::{LabRun, LabSpec};
 
@@ -94,15 +94,7 @@ pub(crate) fn lab_controls(props: &LabControlsProps) -> Html {
             }
         })
     };
-    let set_field = |f: fn(&mut Fields) -> &mut String| {
-        let fields = fields.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let mut next = (*fields).clone();
-            *f(&mut next) = input.value();
-            fields.set(next);
-        })
-    };
+    let set_field = |f: fn(&mut Fields) -> &mut String| bind_field(&fields, f);
     let on_method = {
         let method = method.clone();
         Callback::from(move |m| method.set(m))

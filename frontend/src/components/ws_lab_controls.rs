@@ -12,7 +12,7 @@ use protocol::ws::{
 use yew::prelude::*;
 
 use super::number_field::number_field;
-use super::use_lang;
+use super::{bind_field, use_lang};
 use crate::i18n::{Key, Lang, bounds_problem};
 use crate::model::websocket::Offer;
 use crate::model::ws_session::Phase;
@@ -63,16 +63,7 @@ pub(crate) fn ws_lab_controls(props: &WsLabControlsProps) -> Html {
         });
     }
     let f: &WsSettings = &form;
-    // An `oninput` that keeps one of the form's texts equal to its input's.
-    let text_input = |field: fn(&mut WsSettings) -> &mut String| {
-        let form = form.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let mut next = (*form).clone();
-            *field(&mut next) = input.value();
-            form.set(next);
-        })
-    };
+    let text_input = |field: fn(&mut WsSettings) -> &mut String| bind_field(&form, field);
 
     let open = props.phase == Phase::Open;
     let can_connect = matches!(props.phase, Phase::Idle | Phase::Closed);
